@@ -1,0 +1,6 @@
+"""PyTorch driven by Tcl torch:: commands: an interpreter, a CLI, a Jupyter kernel and magics."""
+
+from .core import TorchTcl, TorchTclError
+
+__version__ = "0.1.0"
+__all__ = ["TorchTcl", "TorchTclError", "__version__"]

@@ -1,0 +1,3 @@
+"""The command families. Importing this package registers every command."""
+
+from . import autograd, devices, handles, losses, nn, optim, random, tensors  # noqa: F401

@@ -1,0 +1,15 @@
+"""Moving tensors between devices and dtypes (the spec's device_memory_perf family)."""
+
+from ..core.registry import Family, P
+from ..core.types import DEVICE, DTYPE, TENSOR
+
+devices = Family("devices")
+
+
+@devices.command("tensor_to", P("input", TENSOR, aliases=("tensor",), label="tensor"),
+                 P("device", DEVICE), P("dtype", DTYPE, None),
+                 errors={"missing": "Required parameters missing: {required_names}"},
+                 returns="tensor handle")
+def tensor_to(input, device, dtype):
+    """The tensor on another device and/or with another dtype (input itself if nothing changes)."""
+    return input.to(device=device, dtype=dtype)

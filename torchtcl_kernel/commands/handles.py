@@ -1,0 +1,22 @@
+"""Commands about handles themselves: listing and freeing them."""
+
+from ..core.handles import KINDS
+from ..core.registry import Family, P
+from ..core.types import AnyHandle, Choice
+
+handles = Family("handles")
+
+
+@handles.command("free", P("handle", AnyHandle(), (), variadic=True), returns="integer")
+def free(ctx, handle):
+    """Release handles; their objects go once nothing else holds them. Returns how many."""
+    for name in handle:
+        ctx.store.free(name)
+    return len(handle)
+
+
+@handles.command("handles", P("kind", Choice(*KINDS), None), forms=[""],
+                 returns="list of dicts")
+def list_handles(ctx, kind):
+    """Live handles, each a dict: handle, kind, and shape/dtype/device/bytes where they apply."""
+    return [ctx.store.describe(name) for name in ctx.store.names(kind)]

@@ -1,0 +1,40 @@
+"""Layers and models: building them, running them, reaching their parameters."""
+
+import torch
+
+from ..core.registry import Family, P
+from ..core.types import BOOL, INT, MODULE, TENSOR, HandleList
+
+nn = Family("nn", missing="Required parameter missing: {name}")
+
+POSITIVE = dict(check=lambda v: v > 0, check_msg="Invalid {name}: {value} (must be positive)")
+
+
+@nn.command("linear", P("in_features", INT, **POSITIVE), P("out_features", INT, **POSITIVE),
+            P("bias", BOOL, True), aliases=("linearLayer",), returns="module handle")
+def linear(in_features, out_features, bias):
+    """A fully connected layer, torch.nn.Linear: y = x W^T + b."""
+    return torch.nn.Linear(in_features, out_features, bias=bias)
+
+
+@nn.command("sequential", P("modules", HandleList("module"), (), label="module_list"),
+            returns="module handle")
+def sequential(modules):
+    """A torch.nn.Sequential running the given modules in order (they share their parameters)."""
+    return torch.nn.Sequential(*modules)
+
+
+@nn.command("layer_forward", P("layer", MODULE, label="layer_handle"),
+            P("input", TENSOR, label="input_tensor", invalid="Invalid input tensor name"),
+            errors={"missing": "Required parameters missing: {required_names}"},
+            returns="tensor handle")
+def layer_forward(layer, input):
+    """The module applied to input: its forward pass."""
+    return layer(input)
+
+
+@nn.command("layer_parameters", P("layer", MODULE, label="layer_name"),
+            returns="list of tensor handles")
+def layer_parameters(layer):
+    """Handles to the module's parameters (the live tensors an optimizer updates)."""
+    return list(layer.parameters())

@@ -1,0 +1,226 @@
+"""Tensor creation, inspection and arithmetic (the spec's tensor_core_math family)."""
+
+import torch
+
+from ..core.errors import CommandError
+from ..core.registry import Family, P
+from ..core.types import (BOOL, DEVICE, DTYPE, INT, INTS, NUMBER, NUMBERS, SHAPE, TENSOR,
+                          TENSOR_OR_NUMBER, dtype_label)
+
+tensors = Family("tensors")
+
+CPU = torch.device("cpu")
+INPUT_REQUIRED = {"missing": "Input tensor is required"}
+MISSING_OPTION = {"missing": "Missing required parameter: {option}"}
+
+# The trailing options every creation command shares.
+DTYPE_P = P("dtype", DTYPE, torch.float32)
+DEVICE_P = P("device", DEVICE, CPU)
+GRAD_P = P("requires_grad", BOOL, False)
+
+
+def _finish(t, requires_grad):
+    return t.requires_grad_() if requires_grad else t
+
+
+@tensors.command("tensor_create",
+                 P("data", NUMBERS, label="values"), P("shape", SHAPE, None), DTYPE_P,
+                 P("device", DEVICE, CPU, invalid="Invalid device specification"), GRAD_P,
+                 forms=["values ?shape? ?dtype? ?device? ?requires_grad?",
+                        "values ?dtype? ?device? ?requires_grad?"],
+                 errors=MISSING_OPTION, returns="tensor handle")
+def tensor_create(data, shape, dtype, device, requires_grad):
+    """A tensor from a (nested) Tcl list of numbers, optionally reshaped."""
+    if not isinstance(data, list):
+        data = [data]
+    t = torch.tensor(data, dtype=dtype, device=device)
+    if shape is not None:
+        t = t.reshape(shape)
+    return _finish(t, requires_grad)
+
+
+def _filled(fill):
+    def create(shape, dtype, device, requires_grad):
+        return _finish(fill(shape, dtype=dtype, device=device), requires_grad)
+    create.__doc__ = f"A new tensor of the given shape made by torch.{fill.__name__}."
+    return create
+
+
+for _name, _fill, _aliases in [("zeros", torch.zeros, ()), ("ones", torch.ones, ()),
+                               ("empty", torch.empty, ("Empty",))]:
+    tensors.command(_name, P("shape", SHAPE, aliases=("size",)), DTYPE_P, DEVICE_P, GRAD_P,
+                    aliases=_aliases, errors=MISSING_OPTION,
+                    returns="tensor handle")(_filled(_fill))
+
+
+@tensors.command("full", P("shape", SHAPE, aliases=("size",)), P("value", NUMBER, aliases=("fill_value",)),
+                 DTYPE_P, DEVICE_P, GRAD_P, errors=MISSING_OPTION, returns="tensor handle")
+def full(shape, value, dtype, device, requires_grad):
+    """A tensor of the given shape with every element set to value."""
+    return _finish(torch.full(shape, value, dtype=dtype, device=device), requires_grad)
+
+
+@tensors.command("eye", P("n", INT, check=lambda v: v >= 0), P("m", INT, None, check=lambda v: v >= 0),
+                 DTYPE_P, DEVICE_P, GRAD_P,
+                 forms=["n ?m? ?dtype? ?device? ?requires_grad?",
+                        "n ?dtype? ?device? ?requires_grad?"],
+                 errors=MISSING_OPTION, returns="tensor handle")
+def eye(n, m, dtype, device, requires_grad):
+    """The n x m identity matrix (m defaults to n)."""
+    t = torch.eye(n, n if m is None else m, dtype=dtype, device=device)
+    return _finish(t, requires_grad)
+
+
+@tensors.command("arange", P("end", NUMBER), P("start", NUMBER, 0), P("step", NUMBER, 1),
+                 DTYPE_P, DEVICE_P, GRAD_P,
+                 forms=["end ?dtype? ?device?", "start end ?dtype? ?device?",
+                        "start end step ?dtype? ?device?"],
+                 # The spec's text for a missing end is PyTorch's own message for arange(start, 0).
+                 errors={"missing": "upper bound and larger bound inconsistent with step sign"},
+                 returns="tensor handle")
+def arange(end, start, step, dtype, device, requires_grad):
+    """Values from start (default 0) up to, not including, end, step apart."""
+    return _finish(torch.arange(start, end, step, dtype=dtype, device=device), requires_grad)
+
+
+@tensors.command("linspace", P("start", NUMBER), P("end", NUMBER),
+                 P("steps", INT, check=lambda v: v >= 0), DTYPE_P, DEVICE_P, GRAD_P,
+                 errors={"missing": "{option} parameter is required"}, returns="tensor handle")
+def linspace(start, end, steps, dtype, device, requires_grad):
+    """steps values evenly spaced from start to end, both included."""
+    return _finish(torch.linspace(start, end, steps, dtype=dtype, device=device), requires_grad)
+
+
+def _random(sample):
+    def create(shape, device, dtype, requires_grad):
+        return _finish(sample(shape, dtype=dtype, device=device), requires_grad)
+    create.__doc__ = f"A tensor of the given shape sampled by torch.{sample.__name__}."
+    return create
+
+
+for _name, _sample in [("randn", torch.randn), ("rand", torch.rand)]:
+    tensors.command(_name, P("shape", SHAPE, aliases=("size",)), DEVICE_P, DTYPE_P, GRAD_P,
+                    returns="tensor handle")(_random(_sample))
+
+
+# --- the *_like family: a new tensor shaped like an existing one --------------------------------
+LIKE_PARAMS = (P("input", TENSOR, aliases=("tensor",), label="tensor"), P("dtype", DTYPE, None),
+               P("device", DEVICE, None), GRAD_P)
+
+
+def like(family, name, make):
+    def create(input, dtype, device, requires_grad):
+        t = make(input, dtype=dtype or input.dtype, device=device or input.device)
+        return _finish(t, requires_grad)
+    create.__doc__ = f"A new tensor with the shape of input, made by torch.{make.__name__}."
+    family.command(name, *LIKE_PARAMS, errors=INPUT_REQUIRED, returns="tensor handle")(create)
+
+
+like(tensors, "zeros_like", torch.zeros_like)
+like(tensors, "ones_like", torch.ones_like)
+
+
+# --- inspection ---------------------------------------------------------------------------------
+TENSOR_P = P("tensor", TENSOR, aliases=("input",), invalid="Invalid tensor name: {value}")
+INPUT_P = P("input", TENSOR, aliases=("tensor",), label="tensor")
+BY_INPUT = {"missing": "Input tensor is required", "usage": "Invalid number of arguments"}
+
+
+@tensors.command("tensor_print", INPUT_P, errors=BY_INPUT, returns="string")
+def tensor_print(input):
+    """The tensor's printed form, as PyTorch shows it."""
+    return str(input)
+
+
+@tensors.command("tensor_shape", TENSOR_P, returns="list of integers")
+def tensor_shape(tensor):
+    """The tensor's dimensions as a Tcl list (empty for a 0-d tensor)."""
+    return tuple(tensor.shape)
+
+
+@tensors.command("tensor_numel", TENSOR_P, returns="integer")
+def tensor_numel(tensor):
+    """How many elements the tensor holds."""
+    return tensor.numel()
+
+
+@tensors.command("tensor_dtype", INPUT_P, errors=BY_INPUT, returns="dtype name")
+def tensor_dtype(input):
+    """The tensor's dtype: Float32, Float64, BFloat16, Int64, Bool, ..."""
+    return dtype_label(input.dtype)
+
+
+@tensors.command("tensor_item", TENSOR_P, returns="number")
+def tensor_item(tensor):
+    """The value of a one-element tensor: floats as %f (5.000000), integers and bools as is."""
+    if tensor.numel() != 1:
+        raise CommandError(f"Tensor has {tensor.numel()} elements; tensor_item needs exactly one")
+    value = tensor.item()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, complex):
+        return f"{value.real:f} {value.imag:f}"
+    return f"{value:f}"
+
+
+@tensors.command("tensor_reshape", P("input", TENSOR, label="tensor"), P("shape", INTS),
+                 errors=INPUT_REQUIRED, returns="tensor handle")
+def tensor_reshape(input, shape):
+    """The tensor with a new shape (one dimension may be -1); a view where PyTorch can."""
+    return input.reshape(shape)
+
+
+# --- arithmetic -----------------------------------------------------------------------------------
+BINARY = (P("input", TENSOR_OR_NUMBER, aliases=("input1", "tensor1"), label="tensor1",
+            invalid="Invalid first tensor name"),
+          P("other", TENSOR_OR_NUMBER, aliases=("input2", "tensor2"), label="tensor2",
+            invalid="Invalid second tensor name"))
+BINARY_ERRORS = {"missing": "Required parameters missing: {required}"}
+
+
+def _tensor(x, like):
+    """A number operand becomes a 0-d tensor on the other operand's device."""
+    if isinstance(x, torch.Tensor):
+        return x
+    if isinstance(like, torch.Tensor):
+        return torch.tensor(x, device=like.device)
+    raise CommandError("Invalid first tensor name: at least one operand must be a tensor")
+
+
+def binary(name, op, alpha=False, doc=""):
+    params = BINARY + ((P("alpha", NUMBER, 1),) if alpha else ())
+    forms = ["tensor1 tensor2 ?alpha?"] if alpha else ["tensor1 tensor2"]
+
+    if alpha:
+        def body(input, other, alpha):
+            return op(_tensor(input, other), _tensor(other, input), alpha=alpha)
+    else:
+        def body(input, other):
+            return op(_tensor(input, other), _tensor(other, input))
+    body.__doc__ = doc
+    tensors.command(name, *params, forms=forms, errors=BINARY_ERRORS,
+                    returns="tensor handle")(body)
+
+
+binary("tensor_add", torch.add, alpha=True, doc="input + alpha * other, with broadcasting.")
+binary("tensor_sub", torch.sub, alpha=True, doc="input - alpha * other, with broadcasting.")
+binary("tensor_mul", torch.mul, doc="Element-wise product, with broadcasting.")
+binary("tensor_div", torch.div, doc="Element-wise true division, with broadcasting.")
+binary("tensor_matmul", torch.matmul, doc="Matrix product (batched where inputs are).")
+
+
+# --- reductions -----------------------------------------------------------------------------------
+def reduction(name, op, errors, doc):
+    def body(input, dim, keepdim):
+        return op(input) if dim is None else op(input, dim, keepdim=keepdim)
+    body.__doc__ = doc
+    tensors.command(name, P("input", TENSOR, aliases=("tensor",), label="tensor"),
+                    P("dim", INT, None, invalid="Invalid dimension value: {value}"),
+                    P("keepdim", BOOL, False), forms=["tensor ?dim?"], errors=errors,
+                    returns="tensor handle")(body)
+
+
+reduction("tensor_sum", torch.sum, {}, "Sum of all elements, or along dim.")
+reduction("tensor_mean", torch.mean, INPUT_REQUIRED, "Mean of all elements, or along dim.")

@@ -1,0 +1,124 @@
+"""The handle store: every PyTorch object a script holds lives here under a name like `tensor3`.
+
+Kinds are declared once (below): what Python objects belong to a kind, its "not found" text, how a
+handle of it is named and summarised. Names are never reused, so a freed handle stays unknown.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+
+from .errors import CommandError
+from .types import dtype_label
+
+
+def _tensor_bytes(t):
+    return t.numel() * t.element_size()
+
+
+def _summarise_tensor(t):
+    return {"shape": list(t.shape), "dtype": dtype_label(t.dtype), "device": str(t.device),
+            "bytes": _tensor_bytes(t)}
+
+
+def _summarise_module(m):
+    return {"type": type(m).__name__,
+            "parameters": sum(p.numel() for p in m.parameters()),
+            "bytes": sum(_tensor_bytes(t) for t in list(m.parameters()) + list(m.buffers()))}
+
+
+def _summarise_optimizer(o):
+    state_bytes = sum(_tensor_bytes(v) for s in o.state.values() for v in s.values()
+                      if isinstance(v, torch.Tensor))
+    return {"type": type(o).__name__, "lr": [g["lr"] for g in o.param_groups],
+            "bytes": state_bytes}
+
+
+def _summarise_other(o):
+    return {"type": type(o).__name__, "bytes": 0}
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str                 # what scripts and `torch::handles -kind` call it
+    title: str                # for messages: "a tensor", "an optimizer"
+    not_found: str            # the spec's default text for an unknown handle of this kind
+    prefix: Callable          # object -> handle name prefix
+    summarise: Callable = _summarise_other
+    python_types: tuple = ()
+
+
+def _lower_class(obj):
+    return type(obj).__name__.lower()
+
+
+KINDS = {k.name: k for k in [
+    Kind("tensor", "a tensor", "Invalid tensor name", lambda t: "tensor", _summarise_tensor,
+         (torch.Tensor,)),
+    Kind("module", "a module", "Invalid layer name", _lower_class, _summarise_module,
+         (torch.nn.Module,)),
+    Kind("optimizer", "an optimizer", "Optimizer not found", lambda o: "optimizer",
+         _summarise_optimizer, (torch.optim.Optimizer,)),
+    Kind("scheduler", "a scheduler", "Scheduler not found", lambda s: "scheduler"),
+    Kind("scaler", "a gradient scaler", "Gradient scaler not found", lambda s: "scaler"),
+]}
+
+
+def kind_for(obj):
+    for kind in KINDS.values():
+        if kind.python_types and isinstance(obj, kind.python_types):
+            return kind
+    raise TypeError(f"no handle kind for {type(obj).__name__}")
+
+
+class HandleStore:
+    def __init__(self):
+        self._entries = {}                 # name -> (Kind, object)
+        self._counters = defaultdict(int)  # prefix -> last number handed out
+
+    def put(self, obj, kind=None, prefix=None):
+        kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
+        prefix = prefix or kind.prefix(obj)
+        self._counters[prefix] += 1
+        name = f"{prefix}{self._counters[prefix]}"
+        self._entries[name] = (kind, obj)
+        return name
+
+    def get(self, name, kind):
+        entry = self._entries.get(name)
+        if entry is not None and entry[0].name == kind:
+            return entry[1]
+        wanted = KINDS[kind]
+        if entry is None:
+            raise CommandError(wanted.not_found, "NOT_FOUND")
+        detail = f"{name} is {entry[0].title}, not {wanted.title}"
+        raise CommandError(f"{wanted.not_found}: {detail}", "WRONG_KIND", detail)
+
+    def kind_of(self, name):
+        entry = self._entries.get(name)
+        if entry is None:
+            raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
+        return entry[0].name
+
+    def object(self, name):
+        self.kind_of(name)
+        return self._entries[name][1]
+
+    def free(self, name):
+        self.kind_of(name)
+        del self._entries[name]
+
+    def names(self, kind=None):
+        return [n for n, (k, _) in self._entries.items() if kind is None or k.name == kind]
+
+    def describe(self, name):
+        kind, obj = self._entries[name]
+        return {"handle": name, "kind": kind.name, **kind.summarise(obj)}
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __contains__(self, name):
+        return name in self._entries

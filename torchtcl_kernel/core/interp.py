@@ -1,0 +1,188 @@
+"""TorchTcl: one tkinter Tcl interpreter with the whole torch:: command set registered."""
+
+import os
+import sys
+import tkinter
+
+import torch
+
+from .errors import CommandError, TorchTclError
+from .handles import HandleStore, kind_for
+from .registry import REGISTRY
+
+PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
+
+
+class _Abort(Exception):
+    """Raised out of a Tcl command callback after the Tcl error result has been set.
+
+    tkinter turns any exception leaving a callback into TCL_ERROR but leaves the interpreter's
+    result alone, so the message must already be there: `_fail` sets it by letting Tcl's own
+    `error` command fail first. tkinter also parks the exception in a C global until `mainloop`
+    collects it; `_drain` does that so no exception (or its frames) is kept alive.
+    """
+
+
+def _torch_message(exc):
+    text = str(exc).strip() or type(exc).__name__
+    # PyTorch appends C++ provenance to some messages; a Tcl user needs the first part only.
+    return text.split("\n\nException raised from")[0].strip()
+
+
+class TorchTcl:
+    """A Tcl interpreter that speaks torch::. `eval` runs Tcl; `tensor`/`put` cross to Python."""
+
+    def __init__(self, stdout=None, stderr=None):
+        self._tcl = tkinter.Tcl()
+        self.tk = self._tcl.tk
+        self.store = HandleStore()
+        self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
+        self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
+        self.exit_handler = self._default_exit
+        from .. import commands  # noqa: F401  (registers every family)
+        self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
+        for cmd in REGISTRY.values():
+            for name in cmd.names:
+                self.tk.createcommand(f"::torch::{name}", self._callback(cmd, name))
+        self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
+        self._install_builtins()
+
+    # --- Python side ------------------------------------------------------------------------
+    def eval(self, script):
+        """Evaluate a Tcl script; a Tcl error comes out as TorchTclError."""
+        try:
+            return self.tk.eval(script)
+        except (tkinter.TclError, _Abort) as e:
+            self._drain()
+            info = self.tk.eval("set ::errorInfo")
+            code = self.tk.eval("set ::errorCode")
+            message = str(e) if isinstance(e, tkinter.TclError) else info.split("\n")[0]
+            raise TorchTclError(message, code, info) from None
+
+    def tensor(self, handle):
+        """The torch.Tensor behind a tensor handle (the same object, not a copy)."""
+        try:
+            return self.store.get(handle, "tensor")
+        except CommandError as e:
+            raise TorchTclError(e.message, f"TORCH {e.code}") from None
+
+    def put(self, obj, prefix=None):
+        """Store a tensor (or module, optimizer, ...) and return its new handle."""
+        return self.store.put(obj, prefix=prefix)
+
+    # --- Tcl side ---------------------------------------------------------------------------
+    def to_tcl(self, value):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, torch.Tensor):
+            return self.store.put(value, "tensor")
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, (list, tuple)):
+            return tuple(self.to_tcl(v) for v in value)
+        if isinstance(value, dict):
+            return tuple(w for k, v in value.items() for w in (str(k), self.to_tcl(v)))
+        return self.store.put(value, kind_for(value))
+
+    def _callback(self, cmd, invoked):
+        parse, func, to_tcl, fail = cmd.parse, cmd.func, self.to_tcl, self._fail
+        ctx = self
+
+        if cmd.passes_ctx:
+            def call(kwargs):
+                return func(ctx, **kwargs)
+        else:
+            def call(kwargs):
+                return func(**kwargs)
+
+        def callback(*words):
+            try:
+                return to_tcl(call(parse(ctx, words, invoked)))
+            except _Abort:
+                raise
+            except CommandError as e:
+                fail(cmd.prefix + e.message, ("TORCH", e.code, cmd.name))
+            except KeyboardInterrupt:
+                fail("interrupted", ("TORCHTCL", "INTERRUPT"))
+            except Exception as e:  # a PyTorch error: its message, never a traceback
+                fail(cmd.prefix + _torch_message(e), ("TORCH", "RUNTIME", cmd.name))
+        return callback
+
+    def _fail(self, message, code):
+        self._drain()
+        try:
+            self.tk.call("error", message, message, code)
+        except tkinter.TclError:
+            pass
+        raise _Abort()
+
+    def _drain(self):
+        try:
+            self.tk.mainloop(1 << 30)   # runs no events: only collects a parked exception
+        except _Abort:
+            pass
+
+    def _tcl_command(self, name, func):
+        """Register a plain Tcl command whose Python errors become Tcl errors."""
+        def callback(*args):
+            try:
+                return func(*args)
+            except _Abort:
+                raise
+            except tkinter.TclError as e:
+                self._fail(str(e), ("TCL", "ERROR"))
+            except CommandError as e:
+                self._fail(e.message, ("TORCHTCL", e.code))
+        self.tk.createcommand(name, callback)
+
+    def _install_builtins(self):
+        """puts to stdout/stderr goes through Python (a kernel can see it); exit is catchable."""
+        # (tkinter already deleted Tcl's own exit, which would end the process mid-buffer.)
+        self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load")
+        self._tcl_command("::puts", self._puts)
+        self._tcl_command("::exit", self._exit)
+        self._tcl_command("::load", self._load)
+
+    def _puts(self, *args):
+        words = list(args)
+        newline = True
+        if len(words) in (2, 3) and words[0] == "-nonewline":
+            newline = False
+            words.pop(0)
+        if len(words) == 1:
+            channel, text = "stdout", words[0]
+        elif len(words) == 2:
+            channel, text = words
+        else:
+            return self.tk.call("::torchtcl::_puts", *args)
+        if channel == "stdout":
+            self.write_stdout(text + "\n" if newline else text)
+        elif channel == "stderr":
+            self.write_stderr(text + "\n" if newline else text)
+        else:
+            return self.tk.call("::torchtcl::_puts", *args)
+        return ""
+
+    def _exit(self, *args):
+        if len(args) > 1:
+            raise CommandError('wrong # args: should be "exit ?returnCode?"', "USAGE")
+        code = self.tk.getint(args[0]) if args else 0
+        self.exit_handler(code)
+        return ""
+
+    def _default_exit(self, code):
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        self.tk.eval("foreach ch [chan names] {catch {flush $ch}}")
+        os._exit(code)
+
+    def _load(self, *args):
+        # Scripts written for the C++ extension begin by loading its shared library; here the
+        # commands are already present, so loading that library is a no-op.
+        if args and "torch" in os.path.basename(args[0]).lower() and not os.path.exists(args[0]):
+            return ""
+        return self.tk.call("::torchtcl::_load", *args)

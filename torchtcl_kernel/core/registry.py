@@ -1,0 +1,297 @@
+"""The one command registry and the one argument parser.
+
+A command is declared once: a Python function plus its parameters (name, type, default, aliases,
+check). Everything else derives from that declaration:
+
+* the command names: `torch::snake_name` and its camelCase twin (plus any extra spec aliases);
+* the option names: `-snake_name`, `-camelName` and each alias in both spellings;
+* the positional syntax: the parameters in order with an optional tail, or the spec's own syntax
+  forms (`"n ?m? ?dtype?"`) when a page has several;
+* conversion and validation through the parameter types;
+* the standard errors, whose texts are templates chosen per family and overridable per command;
+* the metadata completion, inspection and docs read (`Command.forms`, `Command.options`, ...).
+
+Parsing rule, the same for every command: leading words fill positional slots until a word that
+names one of the command's options; from there on words come in `-option value` pairs. A word that
+looks like an option (`-name`) but is not one is an unknown parameter, whereas a negative number is
+always a value.
+"""
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import CommandError
+from .types import STRING, Type
+
+REQUIRED = object()
+_OPTION_LIKE = re.compile(r"-[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def snake(name):
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def _looks_like_option(word):
+    if not _OPTION_LIKE.match(word):
+        return False
+    try:
+        float(word)          # -inf, -nan are numbers
+        return False
+    except ValueError:
+        return True
+
+
+@dataclass
+class Param:
+    name: str
+    type: Type = STRING
+    default: Any = REQUIRED
+    aliases: tuple = ()
+    label: str = None          # its word in syntax forms ("tensor" for -input, say)
+    check: Callable = None     # predicate on the converted value
+    check_msg: str = "Invalid value for {option}: {value}"
+    invalid: str = None        # message when the word does not convert ({value}, {error})
+    doc: str = ""
+    variadic: bool = False     # positionally, takes every remaining word (as a list)
+
+    def __post_init__(self):
+        self.label = self.label or self.name
+
+    @property
+    def required(self):
+        return self.default is REQUIRED
+
+    @property
+    def option(self):
+        return "-" + camel(self.name)
+
+    def option_names(self):
+        names = []
+        for n in (self.name, *self.aliases):
+            for spelled in (n, camel(n), snake(n)):
+                if "-" + spelled not in names:
+                    names.append("-" + spelled)
+        return names
+
+
+def P(name, type=STRING, default=REQUIRED, **kw):
+    return Param(name, type, default, **kw)
+
+
+@dataclass
+class Form:
+    """One positional syntax: its text as docs show it and the parameters it fills, in order."""
+
+    text: str
+    params: list
+    n_required: int
+    variadic: bool = False      # the last parameter takes all remaining words (`?handle ...?`)
+
+
+# Error texts: the spec's wordings differ between command families; a family picks its defaults
+# and a command may override any of them. Fields: {cmd} {usage} {option} {name} {label} {value}
+# {required} (required options joined by " and "), {required_names}, {valid} (option list).
+DEFAULT_ERRORS = {
+    "prefix": "",
+    "usage": "Usage: {usage}",
+    "unknown": "Unknown parameter: {option}",
+    "no_value": "Missing value for parameter",
+    "missing": "Required parameter missing: {name}",
+}
+
+
+@dataclass
+class Command:
+    name: str
+    func: Callable
+    params: list
+    family: str
+    forms: list = field(default_factory=list)
+    aliases: tuple = ()
+    errors: dict = field(default_factory=dict)
+    doc: str = ""
+    returns: str = ""
+    passes_ctx: bool = False
+
+    def __post_init__(self):
+        self.by_name = {p.name: p for p in self.params}
+        self.options = {}
+        for p in self.params:
+            for opt in p.option_names():
+                if opt in self.options and self.options[opt] is not p:
+                    raise ValueError(f"{self.name}: option {opt} declared twice")
+                self.options[opt] = p
+        self.forms = [self._form(text) for text in (self.forms or [self._default_form()])]
+        self.errors = {**DEFAULT_ERRORS, **self.errors}
+        names = [self.name, camel(self.name), *self.aliases]
+        self.names = list(dict.fromkeys(names))
+        self._required = [p for p in self.params if p.required]
+        # Every error this command raises starts with this (the spec's "Error in manual_seed: ").
+        self.prefix = self.errors["prefix"].format(cmd=self.qualified)
+
+    def _default_form(self):
+        return " ".join(f"?{p.label} ...?" if p.variadic else
+                        p.label if p.required else f"?{p.label}?" for p in self.params)
+
+    def _form(self, text):
+        params, n_required = [], 0
+        for word in text.replace(" ...", "...").split():
+            optional = word.startswith("?")
+            key = word.strip("?").rstrip(".")
+            p = next((q for q in self.params if key in (q.label, q.name)), None)
+            if p is None:
+                raise ValueError(f"{self.name}: form {text!r} names unknown parameter {key!r}")
+            if not optional:
+                if len(params) != n_required:
+                    raise ValueError(f"{self.name}: required {key!r} after an optional one")
+                n_required += 1
+            params.append(p)
+        variadic = bool(params) and params[-1].variadic
+        return Form(text, params, n_required, variadic)
+
+    @property
+    def qualified(self):
+        return "torch::" + self.name
+
+    def usage(self):
+        return " OR ".join(f"{self.qualified} {f.text}".rstrip() for f in self.forms)
+
+    def error(self, key, code, invoked=None, **fields):
+        required = [p for p in self.params if p.required]
+        fields.setdefault("option", "")
+        fields.setdefault("name", "")
+        fields.setdefault("label", "")
+        fields.setdefault("value", "")
+        text = self.errors[key].format(
+            cmd="torch::" + (invoked or self.name), usage=self.usage(),
+            required=" and ".join(p.option for p in required),
+            required_names=" and ".join(p.name for p in required),
+            valid=", ".join(dict.fromkeys(
+                opt for p in self.params for opt in ["-" + p.name] + ["-" + a for a in p.aliases])),
+            **fields)
+        return CommandError(text, code)
+
+    # --- the parser -------------------------------------------------------------------------
+    def parse(self, ctx, words, invoked=None):
+        options = self.options
+        n = len(words)
+        i = 0
+        while i < n:
+            w = words[i]
+            if w[:1] == "-" and (w in options or _looks_like_option(w)):
+                break
+            i += 1
+        values = {}
+        if i:
+            self._positional(ctx, words[:i], values, invoked)
+        for j in range(i, n, 2):
+            key = words[j]
+            p = options.get(key)
+            if p is None:
+                raise self.error("unknown", "UNKNOWN_OPTION", invoked, option=key)
+            if j + 1 == n:
+                raise self.error("no_value", "NO_VALUE", invoked, option=key, name=p.name)
+            values[p.name] = self._convert(ctx, p, words[j + 1], key)
+        for p in self._required:
+            if p.name not in values:
+                raise self.error("missing", "MISSING", invoked, option=p.option, name=p.name,
+                                 label=p.label)
+        if len(values) < len(self.params):
+            for p in self.params:
+                if p.name not in values:
+                    values[p.name] = p.default
+        return values
+
+    def _positional(self, ctx, words, values, invoked):
+        n = len(words)
+        failure = None
+        for form in self.forms:
+            if form.variadic:
+                fixed = len(form.params) - 1
+                if n < fixed:
+                    continue
+                last = form.params[-1]
+                pairs = list(zip(form.params, words[:fixed]))
+            elif n > len(form.params):
+                continue
+            else:
+                pairs = list(zip(form.params, words))
+            try:
+                converted = {p.name: self._convert(ctx, p, w, p.label) for p, w in pairs}
+                if form.variadic:
+                    converted[last.name] = [self._convert(ctx, last, w, last.label)
+                                            for w in words[fixed:]]
+            except CommandError as e:
+                failure = failure or e
+                continue
+            values.update(converted)
+            return
+        raise failure or self.error("usage", "USAGE", invoked)
+
+    def _convert(self, ctx, p, word, option):
+        if word == "" and p.type.empty_is_missing:
+            if p.required:
+                raise self.error("missing", "MISSING", option=p.option, name=p.name,
+                                 label=p.label)
+            return p.default
+        try:
+            value = p.type.convert(ctx, word)
+        except CommandError as e:
+            if p.invalid is None:
+                raise
+            text = p.invalid.format(value=word, error=e.message, option=option)
+            raise CommandError(f"{text} ({e.detail})" if e.detail else text, e.code) from None
+        if p.check is not None and not p.check(value):
+            raise CommandError(p.check_msg.format(value=word, option=option, name=p.name),
+                               "INVALID")
+        return value
+
+
+REGISTRY = {}   # snake name -> Command
+
+
+class Family:
+    """Declares the commands of one family with the family's error texts.
+
+        tensors = Family("tensors", missing="Missing required parameter: {option}")
+
+        @tensors.command("zeros", P("shape", SHAPE), P("dtype", DTYPE, torch.float32))
+        def zeros(shape, dtype): ...
+    """
+
+    def __init__(self, name, **errors):
+        self.name = name
+        self.errors = errors
+
+    def command(self, name, *params, forms=None, aliases=(), errors=None, returns="", doc=None):
+        def register(func):
+            if name in REGISTRY:
+                raise ValueError(f"command {name} registered twice")
+            first = next(iter(inspect.signature(func).parameters), None)
+            REGISTRY[name] = Command(
+                name=name, func=func, params=list(params), family=self.name,
+                forms=list(forms or []), aliases=tuple(aliases),
+                errors={**self.errors, **(errors or {})}, returns=returns,
+                doc=inspect.cleandoc(doc or func.__doc__ or ""), passes_ctx=first == "ctx")
+            return func
+        return register
+
+
+def lookup(word):
+    """The command a word names: `torch::x`, `::torch::x`, `x`, or a camelCase/alias spelling."""
+    name = word.lstrip(":")
+    if name.startswith("torch::"):
+        name = name[len("torch::"):]
+    if name in REGISTRY:
+        return REGISTRY[name]
+    for cmd in REGISTRY.values():
+        if name in cmd.names:
+            return cmd
+    return None

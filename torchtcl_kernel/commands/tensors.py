@@ -24,7 +24,7 @@ def _finish(t, requires_grad):
 
 
 @tensors.command("tensor_create",
-                 P("data", NUMBERS, label="values"), P("shape", SHAPE, None), DTYPE_P,
+                 P("data", NUMBERS, aliases=("values",), label="values"), P("shape", SHAPE, None), DTYPE_P,
                  P("device", DEVICE, CPU, invalid="Invalid device specification"), GRAD_P,
                  forms=["values ?shape? ?dtype? ?device? ?requires_grad?",
                         "values ?dtype? ?device? ?requires_grad?"],

@@ -39,6 +39,7 @@ class TorchTcl:
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit
+        self.grad_enabled = True
         from .. import commands  # noqa: F401  (registers every family)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         for cmd in REGISTRY.values():
@@ -49,7 +50,14 @@ class TorchTcl:
 
     # --- Python side ------------------------------------------------------------------------
     def eval(self, script):
-        """Evaluate a Tcl script; a Tcl error comes out as TorchTclError."""
+        """Evaluate a Tcl script; a Tcl error comes out as TorchTclError.
+
+        Grad mode is PyTorch thread-local state; the interpreter keeps its own, so what a script
+        set with torch::no_grad holds for its next eval (from whatever thread) and does not leak
+        into the Python code around it.
+        """
+        outer = torch.is_grad_enabled()
+        torch.set_grad_enabled(self.grad_enabled)
         try:
             return self.tk.eval(script)
         except (tkinter.TclError, _Abort) as e:
@@ -58,6 +66,9 @@ class TorchTcl:
             code = self.tk.eval("set ::errorCode")
             message = str(e) if isinstance(e, tkinter.TclError) else info.split("\n")[0]
             raise TorchTclError(message, code, info) from None
+        finally:
+            self.grad_enabled = torch.is_grad_enabled()
+            torch.set_grad_enabled(outer)
 
     def tensor(self, handle):
         """The torch.Tensor behind a tensor handle (the same object, not a copy)."""

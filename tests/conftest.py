@@ -1,0 +1,42 @@
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from torchtcl_kernel import TorchTcl, TorchTclError
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SPEC = ROOT.parent / "shared" / "spec" / "commands"
+
+
+class Session:
+    """A real TorchTcl interpreter with what scripts print captured."""
+
+    def __init__(self):
+        self.out = []
+        self.err = []
+        self.interp = TorchTcl(stdout=self.out.append, stderr=self.err.append)
+
+    def __call__(self, script):
+        return self.interp.eval(script)
+
+    def error(self, script):
+        """Run a script that must fail; return the TorchTclError."""
+        with pytest.raises(TorchTclError) as info:
+            self.interp.eval(script)
+        return info.value
+
+    @property
+    def stdout(self):
+        return "".join(self.out)
+
+
+@pytest.fixture
+def tcl():
+    return Session()
+
+
+def run_cli(*args, stdin=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "torchtcl_kernel.cli", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)

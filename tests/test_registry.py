@@ -1,0 +1,117 @@
+"""The one parser, exercised through real commands: syntaxes, aliases, forms and standard errors."""
+
+import re
+
+import pytest
+import torch
+
+from torchtcl_kernel.core.registry import REGISTRY, camel, lookup
+
+
+def test_every_command_answers_to_both_spellings(tcl):
+    registered = set(tcl("info commands ::torch::*").split())
+    for cmd in REGISTRY.values():
+        assert f"::torch::{cmd.name}" in registered
+        assert f"::torch::{camel(cmd.name)}" in registered
+        assert lookup(f"::torch::{camel(cmd.name)}") is cmd
+
+
+def test_package_require_succeeds(tcl):
+    assert tcl("package require torch") == "2.0.0"
+
+
+@pytest.mark.parametrize("script", [
+    "torch::zeros {2 3} float64 cpu true",                                   # positional
+    "torch::zeros -shape {2 3} -dtype float64 -device cpu -requiresGrad true",  # named
+    "torch::zeros -requires_grad true -device cpu -dtype float64 -shape {2 3}",  # any order, snake
+    "torch::zeros {2 3} -dtype float64 -requiresGrad 1",                      # mixed
+    "torch::zeros -size {2 3} -dtype float64 -requiresGrad yes",             # spec alias
+])
+def test_syntaxes_agree(tcl, script):
+    t = tcl.interp.tensor(tcl(script))
+    assert t.shape == (2, 3) and t.dtype == torch.float64 and t.requires_grad
+
+
+def test_negative_number_in_a_positional_slot_is_a_value(tcl):
+    assert tcl.error("torch::manual_seed -1").message == \
+        "Error in manual_seed: Seed must be non-negative"
+    assert tcl("torch::tensor_item [torch::full {1} -3.5]") == "-3.500000"
+    assert tcl("torch::tensor_shape [torch::linspace -1 1 5]") == "5"
+    assert tcl("torch::tensor_item [torch::tensor_sum [torch::tensor_create {-1.0 -2.0}]]") == \
+        "-3.000000"
+
+
+def test_option_like_word_that_is_not_an_option_is_unknown(tcl):
+    e = tcl.error("torch::zeros {3 3} -invalid_param value")
+    assert e.message == "Unknown parameter: -invalid_param"
+    assert e.error_code.split() == ["TORCH", "UNKNOWN_OPTION", "zeros"]
+
+
+def test_missing_value_and_missing_required(tcl):
+    assert tcl.error("torch::full -shape").message == "Missing value for parameter"
+    assert tcl.error("torch::zeros -dtype float32").message == "Missing required parameter: -shape"
+    assert tcl.error("torch::randn").message == "Required parameter missing: shape"
+    assert tcl.error("torch::tensor_sub").message == \
+        "Required parameters missing: -input and -other"
+    assert tcl.error("torch::linspace -start 0 -end 10").message == "-steps parameter is required"
+
+
+def test_too_many_positionals_gives_usage_with_the_invoked_name(tcl):
+    tcl("set t [torch::ones {2}]")
+    assert tcl.error("torch::tensor_shape $t extra").message == "Usage: torch::tensor_shape tensor"
+    assert tcl.error("torch::tensor_sum $t 0 extra").message == \
+        "Usage: torch::tensor_sum tensor ?dim?"
+    assert tcl.error("torch::enableGrad x").message == 'wrong # args: should be "torch::enableGrad"'
+    assert tcl.error("torch::tensor_dtype $t x").message == "Invalid number of arguments"
+
+
+def test_positional_forms_are_told_apart_by_type(tcl):
+    def values(script):
+        return tcl.interp.tensor(tcl(script)).tolist()
+    assert values("torch::arange 5") == [0, 1, 2, 3, 4]
+    assert values("torch::arange 2 8") == [2, 3, 4, 5, 6, 7]
+    assert values("torch::arange 0 10 2") == [0, 2, 4, 6, 8]
+    assert tcl("torch::tensor_dtype [torch::arange 3 int32]") == "Int32"
+    assert tcl("torch::tensor_shape [torch::eye 3 4]") == "3 4"
+    assert tcl("torch::tensor_dtype [torch::eye 3 int32]") == "Int32"
+    assert tcl("torch::tensor_shape [torch::tensor_create {1 2 3 4 5 6} {2 3} float32]") == "2 3"
+    assert tcl("torch::tensor_dtype [torch::tensor_create {1 2 3} int32]") == "Int32"
+
+
+def test_conversion_errors_are_tcl_style(tcl):
+    assert tcl.error("torch::manual_seed abc").message == \
+        'Error in manual_seed: expected integer but got "abc"'
+    assert tcl.error("torch::zeros {3 3} -dtype bad").message == "Invalid dtype: bad"
+    assert tcl.error("torch::zeros {3 3} -device tpu").message == "Invalid device: tpu"
+    assert tcl.error("torch::zeros {3 x}").message == 'expected integer but got "x"'
+    assert tcl.error("torch::zeros {3 3} -requiresGrad maybe").message == \
+        'expected boolean value but got "maybe"'
+    assert tcl.error("torch::mse_loss [torch::ones 2] [torch::ones 2] avg").message == \
+        'bad value "avg": must be mean, sum, none'
+
+
+def test_spec_error_texts_per_command(tcl):
+    assert tcl.error("torch::manual_seed -seed").message == \
+        "Error in manual_seed: Named parameters must come in pairs"
+    assert tcl.error("torch::manual_seed -unknown 42").message == \
+        "Error in manual_seed: Unknown parameter: -unknown. Valid parameters are: -seed, -s"
+    assert tcl.error("torch::arange -start 1").message == \
+        "upper bound and larger bound inconsistent with step sign"
+    assert tcl.error("torch::layer_forward -layer {}").message == \
+        "Required parameters missing: layer and input"
+    assert tcl.error("torch::mse_loss -input [torch::ones 2]").message == \
+        "Required parameters -input and -target must be provided"
+    assert tcl.error("torch::tensor_to [torch::ones 2]").message == \
+        "Required parameters missing: input and device"
+
+
+def test_metadata_for_completion_and_docs(tcl):
+    cmd = lookup("torch::optimizerSgd")
+    assert {"-parameters", "-params", "-lr", "-learningRate", "-learning_rate", "-weightDecay",
+            "-weight_decay"} <= set(cmd.options)
+    assert cmd.forms[0].text.startswith("parameters lr")
+    assert cmd.by_name["lr"].default == 0.01
+    assert cmd.returns == "optimizer handle"
+    for c in REGISTRY.values():
+        assert c.doc, f"{c.name} has no description"
+        assert all(re.fullmatch(r"-\w+", o) for o in c.options)

@@ -1,0 +1,103 @@
+"""`torchtcl`: run Tcl scripts with the torch:: commands, like tclsh.
+
+    torchtcl run FILE.tcl ?arg ...?   run a script (argv0/argv/argc and `info script` set)
+    torchtcl FILE.tcl ?arg ...?       the same
+    torchtcl                          read a script from stdin (an interactive prompt on a terminal)
+"""
+
+import sys
+
+from .core import TorchTcl, TorchTclError
+
+USAGE = __doc__.split("\n\n", 1)[1]
+
+
+def _report(error):
+    info = error.error_info or error.message
+    # Our own `source` of the script file is not part of the user's stack.
+    info = info.removesuffix('\n    invoked from within\n"source $::argv0"')
+    if not info.startswith(error.message):
+        info = f"{error.message}\n{info}"
+    sys.stdout.flush()
+    sys.stderr.write(info.rstrip("\n") + "\n")
+
+
+def _set_args(interp, argv0, args):
+    interp.tk.call("set", "::argv0", argv0)
+    interp.tk.call("set", "::argv", tuple(args))
+    interp.tk.call("set", "::argc", len(args))
+
+
+def run_file(path, args):
+    interp = TorchTcl()
+    _set_args(interp, path, args)
+    interp.tk.call("set", "::tcl_interactive", 0)
+    try:
+        interp.eval("source $::argv0")     # `source` sets `info script` while the file runs
+    except TorchTclError as e:
+        _report(e)
+        return 1
+    return 0
+
+
+def run_stdin():
+    interp = TorchTcl()
+    _set_args(interp, sys.argv[0], [])
+    if not sys.stdin.isatty():
+        interp.tk.call("set", "::tcl_interactive", 0)
+        try:
+            interp.eval(sys.stdin.read())
+        except TorchTclError as e:
+            _report(e)
+            return 1
+        return 0
+    return repl(interp)
+
+
+def repl(interp):
+    interp.tk.call("set", "::tcl_interactive", 1)
+    buffer = ""
+    while True:
+        try:
+            line = input("% " if not buffer else "> ")
+        except EOFError:
+            sys.stdout.write("\n")
+            return 0
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")
+            buffer = ""
+            continue
+        buffer += line + "\n"
+        if not interp.tk.call("info", "complete", buffer):
+            continue
+        script, buffer = buffer, ""
+        try:
+            result = interp.eval(script)
+        except TorchTclError as e:
+            sys.stdout.flush()
+            sys.stderr.write(e.message + "\n")
+            continue
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted\n")
+            continue
+        if result:
+            print(result)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        return run_stdin()
+    if argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    if argv[0] == "run":
+        if len(argv) < 2:
+            sys.stderr.write("usage: torchtcl run FILE.tcl ?arg ...?\n")
+            return 2
+        return run_file(argv[1], argv[2:])
+    return run_file(argv[0], argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

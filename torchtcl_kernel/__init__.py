@@ -1,5 +1,6 @@
 """PyTorch driven by Tcl torch:: commands: an interpreter, a CLI, a Jupyter kernel and magics."""
 
+from . import commands  # noqa: F401  (registers every command family before any interpreter)
 from .core import TorchTcl, TorchTclError
 
 __version__ = "0.1.0"

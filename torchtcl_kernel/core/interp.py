@@ -40,7 +40,6 @@ class TorchTcl:
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit
         self.grad_enabled = True
-        from .. import commands  # noqa: F401  (registers every family)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         for cmd in REGISTRY.values():
             for name in cmd.names:

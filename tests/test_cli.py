@@ -1,0 +1,84 @@
+"""`torchtcl` as a process: tclsh-like file runs, exit codes, errors, stdin and the prompt."""
+
+import re
+import sys
+
+import pexpect
+
+from conftest import ROOT, run_cli
+
+
+def test_run_sets_argv_and_info_script(tmp_path):
+    script = tmp_path / "args.tcl"
+    script.write_text('puts "$argv0|$argc|$argv|[info script]"\n')
+    r = run_cli("run", str(script), "a", "b c")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"{script}|2|a {{b c}}|{script}\n"
+    r = run_cli(str(script))                       # `run` may be left out, as with tclsh
+    assert r.stdout == f"{script}|0||{script}\n"
+
+
+def test_puts_channels_and_exit_status(tmp_path):
+    script = tmp_path / "io.tcl"
+    out = tmp_path / "file.txt"
+    script.write_text(f"""
+        puts -nonewline "a"; puts "b"; puts stdout c; puts stderr warn
+        set f [open {{{out}}} w]; puts $f "to the file"; close $f
+        puts [torch::tensor_shape [torch::zeros {{2 3}}]]
+        exit 3
+        puts "never"
+    """)
+    r = run_cli("run", str(script))
+    assert r.returncode == 3
+    assert r.stdout == "ab\nc\n2 3\n"
+    assert r.stderr == "warn\n"
+    assert out.read_text() == "to the file\n"
+
+
+def test_uncaught_error_prints_message_and_errorinfo(tmp_path):
+    script = tmp_path / "bad.tcl"
+    script.write_text('puts before\nproc f {} { torch::tensor_shape nosuch }\nf\nputs after\n')
+    r = run_cli("run", str(script))
+    assert r.returncode == 1
+    assert r.stdout == "before\n"
+    lines = r.stderr.splitlines()
+    assert lines[0] == "Invalid tensor name: nosuch"
+    assert '(procedure "f" line 1)' in r.stderr and f'(file "{script}" line 3)' in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_script_from_stdin():
+    r = run_cli(stdin="set t [torch::ones {4}]\nputs [torch::tensor_numel $t]\nexit 5\n")
+    assert (r.returncode, r.stdout) == (5, "4\n")
+    r = run_cli(stdin="torch::tensor_numel nosuch\n")
+    assert r.returncode == 1 and r.stderr.startswith("Invalid tensor name: nosuch")
+
+
+def test_prompt_on_a_terminal():
+    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli"], cwd=str(ROOT),
+                          encoding="utf-8", timeout=60)
+    child.expect_exact("% ")
+    child.sendline("set t [torch::zeros {2 2}]")
+    child.expect(r"tensor\d+")
+    child.expect_exact("% ")
+    child.sendline("proc sq {x} {")                 # an incomplete command continues
+    child.expect_exact("> ")
+    child.sendline("expr {$x * $x} }")
+    child.expect_exact("% ")
+    child.sendline("sq 7")
+    child.expect_exact("49")
+    child.sendline("torch::tensor_shape nosuch")
+    child.expect_exact("Invalid tensor name: nosuch")
+    child.sendline("torch::tensor_shape $t")       # the session survives the error
+    child.expect_exact("2 2")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_training_example_loss_goes_down():
+    r = run_cli("run", str(ROOT / "examples" / "train_regression.tcl"), "200")
+    assert r.returncode == 0, r.stderr
+    losses = [float(x) for x in re.findall(r"loss (\S+)", r.stdout)]
+    assert len(losses) == 5 and losses[-1] < losses[0] / 100

@@ -1,0 +1,171 @@
+"""Property tests: every registered command, given malformed input, fails as a clean Tcl error and
+leaves the interpreter, its variables and its handles as they were."""
+
+import re
+
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from torchtcl_kernel import TorchTcl, TorchTclError
+from torchtcl_kernel.core import types
+from torchtcl_kernel.core.registry import REGISTRY
+
+PYTHON_LEAK = re.compile(r"Traceback|File \"|\b(Type|Attribute|Key|Index|Name|Assertion|Value)Error\b"
+                         r"|NoneType|has no attribute|keyword argument|positional argument|<built-in")
+
+COMMANDS = sorted(REGISTRY)
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+class World:
+    """One interpreter with a handle of every kind, checked after every malformed call."""
+
+    def __init__(self):
+        self.interp = TorchTcl(stdout=lambda s: None, stderr=lambda s: None)
+        self.interp.eval("""
+            set keep 42
+            set t [torch::tensor_create {1.0 2.0 3.0}]
+            set l [torch::linear 3 2]
+            set o [torch::optimizer_sgd [torch::layer_parameters $l] 0.1]
+        """)
+        self.handles = {k: self.interp.eval(f"set {v}") for k, v in
+                        [("tensor", "t"), ("module", "l"), ("optimizer", "o")]}
+
+    def run(self, name, words):
+        tk = self.interp.tk                       # Tcl itself quotes the words into a command
+        tk.call("set", "::_words", (f"torch::{name}", *words))
+        script = tk.eval("set ::_words")
+        tk.call("unset", "::_words")
+        try:
+            self.interp.eval(script)
+            error = None
+        except TorchTclError as e:
+            error = e
+        if error is not None:
+            assert error.message.strip(), f"{script}: empty error message"
+            assert not PYTHON_LEAK.search(error.message), f"{script}: {error.message}"
+            assert error.error_code.split()[0] in ("TORCH", "TCL", "TORCHTCL")
+        self.check_intact()
+        return error
+
+    def check_intact(self):
+        ev = self.interp.eval
+        assert ev("expr {$keep + 1}") == "43"
+        assert ev("torch::tensor_shape $t") == "3"
+        assert ev("torch::tensor_item [torch::tensor_sum $t]") == "6.000000"
+        assert ev("llength [torch::layer_parameters $l]") == "2"
+        assert ev("torch::optimizer_zero_grad $o") == "OK"
+        assert torch.is_grad_enabled()
+
+
+@pytest.fixture(scope="module")
+def world():
+    return World()
+
+
+def _bad_word_for(param, world):
+    """A word the parameter's type must reject."""
+    t = param.type
+    if isinstance(t, (types.Handle, types.HandleList)):
+        other = next(h for k, h in world.handles.items() if k != t.handle_kind)
+        return other
+    if isinstance(t, (types.Int, types.Float, types.Number, types.IntList, types.Shape)):
+        return "not_a_number"
+    if isinstance(t, types.Bool):
+        return "perhaps"
+    if isinstance(t, (types.DType, types.Device, types.Choice)):
+        return "no_such_choice"
+    if isinstance(t, (types.TensorOrNumber, types.AnyHandle)):
+        return "no_such_handle"
+    return None
+
+
+def _cases():
+    for name in COMMANDS:
+        cmd = REGISTRY[name]
+        yield name, "unknown option", ["-no_such_option", "1"]
+        if cmd.params:
+            yield name, "option without value", [cmd.params[-1].option]
+        if not any(f.variadic for f in cmd.forms):
+            yield name, "too many arguments", ["1"] * (max(len(f.params) for f in cmd.forms) + 3)
+        for p in cmd.params:
+            yield name, f"bad -{p.name}", ("bad", p)
+            if p.type.empty_is_missing and p.required:
+                yield name, f"empty -{p.name}", ("empty", p)
+
+
+CASES = list(_cases())
+
+
+def _words(world, cmd, case):
+    """Complete the call with good values, then spoil one parameter."""
+    kind, p = case
+    good = {"tensor": "$t"}
+    words = []
+    for q in cmd.params:
+        if q is p:
+            value = "" if kind == "empty" else _bad_word_for(q, world)
+            if value is None:
+                return None
+        elif q.required:
+            value = _good_word_for(q, world)
+        else:
+            continue
+        words += [q.option, value]
+    return words
+
+
+def _good_word_for(param, world):
+    t = param.type
+    if isinstance(t, (types.Handle, types.TensorOrNumber)):
+        return world.handles[t.handle_kind]
+    if isinstance(t, types.HandleList):
+        if t.handle_kind == "tensor":
+            return world.interp.eval("torch::layer_parameters $l")
+        return world.handles[t.handle_kind]
+    if isinstance(t, types.AnyHandle):
+        return world.interp.eval("torch::ones {1}")
+    if isinstance(t, (types.IntList, types.Shape)):
+        return "2 3"
+    if isinstance(t, (types.Int, types.Float, types.Number)):
+        return "3"
+    if isinstance(t, types.Numbers):
+        return "1 2 3"
+    if isinstance(t, types.Bool):
+        return "true"
+    if isinstance(t, types.DType):
+        return "float32"
+    if isinstance(t, types.Device):
+        return "cpu"
+    if isinstance(t, types.Choice):
+        return t.choices[0]
+    return "x"
+
+
+@pytest.mark.parametrize("name, what, words", CASES, ids=[f"{n}:{w}" for n, w, _ in CASES])
+def test_malformed_input_is_a_clean_tcl_error(world, name, what, words):
+    if isinstance(words, tuple):
+        words = _words(world, REGISTRY[name], words)
+        if words is None:
+            pytest.skip("a string parameter accepts any word")
+    error = world.run(name, words)
+    assert error is not None, f"torch::{name} {words} succeeded"
+
+
+WORD = st.one_of(
+    st.sampled_from(["", "-", "--", "-1", "-1e309", "nan", "-inf", "{", "}", "{}", "{{}}", "0x",
+                     "$t", "tensor0", "linear1", "optimizer1", "1.5", "-dim", "-input", "true",
+                     "float32", "cpu", "cuda", "{1 {2 3}}", "\\", "\"", "[", "1 2 3", "-7"]),
+    st.text(alphabet="abc-_ {}01.e", max_size=8),
+)
+
+
+@SETTINGS
+@given(name=st.sampled_from(COMMANDS), words=st.lists(WORD, max_size=6))
+def test_any_words_give_a_result_or_a_clean_error(world, name, words):
+    if name == "free":
+        words = [w for w in words if w not in world.handles.values()]
+    world.run(name, words)

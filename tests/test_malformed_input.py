@@ -30,9 +30,10 @@ class World:
             set t [torch::tensor_create {1.0 2.0 3.0}]
             set l [torch::linear 3 2]
             set o [torch::optimizer_sgd [torch::layer_parameters $l] 0.1]
+            set s [torch::grad_scaler_new 1024.0]
         """)
         self.handles = {k: self.interp.eval(f"set {v}") for k, v in
-                        [("tensor", "t"), ("module", "l"), ("optimizer", "o")]}
+                        [("tensor", "t"), ("module", "l"), ("optimizer", "o"), ("scaler", "s")]}
 
     def run(self, name, words):
         tk = self.interp.tk                       # Tcl itself quotes the words into a command
@@ -58,7 +59,8 @@ class World:
         assert ev("torch::tensor_item [torch::tensor_sum $t]") == "6.000000"
         assert ev("llength [torch::layer_parameters $l]") == "2"
         assert ev("torch::optimizer_zero_grad $o") == "OK"
-        assert torch.is_grad_enabled()
+        assert ev("torch::grad_scaler_get_scale $s") == "1024.0"
+        assert torch.is_grad_enabled() and not torch.is_autocast_enabled("cpu")
 
 
 @pytest.fixture(scope="module")

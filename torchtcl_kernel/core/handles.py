@@ -37,6 +37,9 @@ def _summarise_optimizer(o):
 
 
 def _summarise_other(o):
+    """Objects that are not plain PyTorch ones describe themselves."""
+    if hasattr(o, "summary"):
+        return o.summary()
     return {"type": type(o).__name__, "bytes": 0}
 
 
@@ -67,6 +70,9 @@ KINDS = {k.name: k for k in [
 
 
 def kind_for(obj):
+    declared = getattr(obj, "handle_kind", None)   # a wrapper (a scaler, a scheduler) says its kind
+    if declared:
+        return KINDS[declared]
     for kind in KINDS.values():
         if kind.python_types and isinstance(obj, kind.python_types):
             return kind

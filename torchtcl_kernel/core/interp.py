@@ -8,6 +8,7 @@ import torch
 
 from .errors import CommandError, TorchTclError
 from .handles import HandleStore, kind_for
+from .modes import Modes
 from .registry import REGISTRY
 
 PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
@@ -39,7 +40,7 @@ class TorchTcl:
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit
-        self.grad_enabled = True
+        self.modes = Modes()
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         for cmd in REGISTRY.values():
             for name in cmd.names:
@@ -51,12 +52,9 @@ class TorchTcl:
     def eval(self, script):
         """Evaluate a Tcl script; a Tcl error comes out as TorchTclError.
 
-        Grad mode is PyTorch thread-local state; the interpreter keeps its own, so what a script
-        set with torch::no_grad holds for its next eval (from whatever thread) and does not leak
-        into the Python code around it.
+        PyTorch's thread-local modes (grad, autocast) are the interpreter's own for the duration.
         """
-        outer = torch.is_grad_enabled()
-        torch.set_grad_enabled(self.grad_enabled)
+        outer = self.modes.enter()
         try:
             return self.tk.eval(script)
         except (tkinter.TclError, _Abort) as e:
@@ -66,8 +64,7 @@ class TorchTcl:
             message = str(e) if isinstance(e, tkinter.TclError) else info.split("\n")[0]
             raise TorchTclError(message, code, info) from None
         finally:
-            self.grad_enabled = torch.is_grad_enabled()
-            torch.set_grad_enabled(outer)
+            self.modes.leave(outer)
 
     def tensor(self, handle):
         """The torch.Tensor behind a tensor handle (the same object, not a copy)."""

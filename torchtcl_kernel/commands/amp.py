@@ -1,0 +1,268 @@
+"""Automatic mixed precision: torch.amp.GradScaler under scaler handles, and autocast state.
+
+The scaler arithmetic (scaling, inf/NaN checks, skipping steps, growth and backoff) is
+torch.amp.GradScaler's own; this module only adapts it to commands and handles. Two things the
+reference's scripts do that GradScaler refuses are given a meaning here, and documented:
+
+* stepping or updating when no backward pass has produced gradients since the last update
+  (GradScaler asserts "No inf checks were recorded"): nothing was checked, so the step changes no
+  parameter and the update leaves the scale where it is;
+* a growth or backoff factor of exactly 1.0 (GradScaler's constructor asserts growth > 1 and
+  backoff < 1; its setters and its update take any value): the factor is set through the setter.
+"""
+
+import torch
+
+from ..core.errors import CommandError
+from ..core.registry import Family, P
+from ..core.types import BOOL, FLOAT, INT, OPTIMIZER, TENSOR, Choice, Handle, Type, tcl_list
+
+amp = Family("amp", no_value="Named parameters must come in pairs")
+
+SCALER = Handle("scaler")
+
+
+def _has_gradients(optimizer):
+    return any(p.grad is not None for g in optimizer.param_groups for p in g["params"])
+
+
+def _first_param_device(optimizer):
+    return next(p.device for g in optimizer.param_groups for p in g["params"])
+
+
+class AmpScaler:
+    """What a scaler handle holds: a torch.amp.GradScaler and whether an inf check is pending."""
+
+    handle_kind = "scaler"
+
+    def __init__(self, device, init_scale, growth_factor, backoff_factor, growth_interval,
+                 enabled):
+        self.device = device
+        self.torch = torch.amp.GradScaler(device, init_scale, 2.0, 0.5, growth_interval, enabled)
+        if self.torch.is_enabled():
+            self.torch.set_growth_factor(growth_factor)
+            self.torch.set_backoff_factor(backoff_factor)
+        self.checked = False      # an inf/NaN check was recorded since the last update
+
+    def _ready(self, device):
+        # GradScaler creates its scale tensor on the first scale(); a step may come first.
+        if self.torch.is_enabled() and self.torch._scale is None:
+            self.torch.scale(torch.zeros((), device=device))
+
+    def scale(self, tensor):
+        return self.torch.scale(tensor)
+
+    def unscale(self, optimizer):
+        if _has_gradients(optimizer):
+            self._ready(_first_param_device(optimizer))
+            self.torch.unscale_(optimizer)
+            self.checked = True
+
+    def step(self, optimizer):
+        if not self.torch.is_enabled():
+            optimizer.step()
+        elif _has_gradients(optimizer):
+            self._ready(_first_param_device(optimizer))
+            self.torch.step(optimizer)
+            self.checked = True
+
+    def update(self, new_scale=None):
+        if new_scale is not None:
+            self._ready(torch.device(self.device))
+            self.torch.update(new_scale)
+        elif self.checked:
+            self.torch.update()
+        self.checked = False
+
+    def summary(self):
+        return {"type": "GradScaler", "device": self.device, "scale": self.torch.get_scale(),
+                "enabled": self.torch.is_enabled(), "bytes": 8 if self.torch.is_enabled() else 0}
+
+
+def default_device():
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+POSITIVE = dict(check=lambda v: v > 0, check_msg="Invalid parameters: all values must be positive")
+
+
+@amp.command("grad_scaler_new",
+             P("init_scale", FLOAT, 65536.0, **POSITIVE),
+             P("growth_factor", FLOAT, 2.0, **POSITIVE),
+             P("backoff_factor", FLOAT, 0.5, **POSITIVE),
+             P("growth_interval", INT, 2000, **POSITIVE),
+             P("enabled", BOOL, True),
+             P("device", Choice("cpu", "cuda"), None),
+             forms=["?init_scale? ?growth_factor? ?backoff_factor? ?growth_interval?"],
+             returns="scaler handle")
+def grad_scaler_new(init_scale, growth_factor, backoff_factor, growth_interval, enabled, device):
+    """A torch.amp.GradScaler for the given device (cuda where present, else cpu)."""
+    device = device or default_device()
+    if device == "cuda" and not torch.cuda.is_available():
+        raise CommandError("Invalid device: cuda (CUDA is not available)")
+    return AmpScaler(device, init_scale, growth_factor, backoff_factor, growth_interval, enabled)
+
+
+SCALER_P = P("scaler", SCALER, aliases=("grad_scaler", "gradscaler"))
+OPTIMIZER_P = P("optimizer", OPTIMIZER, aliases=("optim", "opt"))
+BOTH = "Required parameters missing: scaler and {what} handles required"
+
+
+@amp.command("grad_scaler_scale", SCALER_P,
+             P("tensor", TENSOR, aliases=("input",), invalid="Tensor not found"),
+             errors={"missing": BOTH.format(what="tensor")}, returns="tensor handle")
+def grad_scaler_scale(scaler, tensor):
+    """tensor multiplied by the scaler's current scale (what to call backward on)."""
+    return scaler.scale(tensor)
+
+
+@amp.command("grad_scaler_step", SCALER_P, OPTIMIZER_P,
+             errors={"missing": BOTH.format(what="optimizer")}, returns="scaler step completed")
+def grad_scaler_step(scaler, optimizer):
+    """Unscale the optimizer's gradients and step it, unless they hold inf/NaN (then skip)."""
+    scaler.step(optimizer)
+    return "scaler step completed"
+
+
+@amp.command("grad_scaler_update", SCALER_P, P("new_scale", FLOAT, None, **POSITIVE),
+             forms=["scaler"], returns="scaler update completed")
+def grad_scaler_update(scaler, new_scale):
+    """Back off the scale if this iteration found inf/NaN, grow it after growthInterval clean ones."""
+    scaler.update(new_scale)
+    return "scaler update completed"
+
+
+@amp.command("grad_scaler_get_scale", SCALER_P,
+             errors={"missing": "Usage: {cmd} scaler"}, returns="double")
+def grad_scaler_get_scale(scaler):
+    """The scaler's current scale."""
+    return scaler.torch.get_scale()
+
+
+@amp.command("grad_scaler_unscale", SCALER_P, OPTIMIZER_P,
+             errors={"missing": BOTH.format(what="optimizer")},
+             returns="scaler unscale completed")
+def grad_scaler_unscale(scaler, optimizer):
+    """Divide the optimizer's gradients by the scale now (to clip or inspect them before step)."""
+    scaler.unscale(optimizer)
+    return "scaler unscale completed"
+
+
+@amp.command("grad_scaler_is_enabled", SCALER_P, returns="1 or 0")
+def grad_scaler_is_enabled(scaler):
+    """Whether the scaler scales at all (a disabled one passes everything through)."""
+    return scaler.torch.is_enabled()
+
+
+class StateDict(Type):
+    """A Tcl dict as torch.amp.GradScaler.state_dict() makes it."""
+
+    name = "dict"
+    KEYS = {"scale": float, "growth_factor": float, "backoff_factor": float,
+            "growth_interval": int, "_growth_tracker": int}
+
+    def convert(self, ctx, word):
+        words = tcl_list(ctx, word)
+        if len(words) % 2:
+            raise CommandError("Invalid state dict: a dict needs key/value pairs")
+        state = {}
+        for key, value in zip(words[::2], words[1::2]):
+            if key not in self.KEYS:
+                raise CommandError(f"Invalid state dict: unknown key {key}; keys are "
+                                   + ", ".join(self.KEYS))
+            try:
+                state[key] = self.KEYS[key](value)
+            except ValueError:
+                raise CommandError(f"Invalid state dict: bad value for {key}: {value}") from None
+        return state
+
+
+@amp.command("grad_scaler_state_dict", SCALER_P, returns="dict")
+def grad_scaler_state_dict(scaler):
+    """scale, growth_factor, backoff_factor, growth_interval and _growth_tracker, as a dict."""
+    return scaler.torch.state_dict()
+
+
+@amp.command("grad_scaler_load_state_dict", SCALER_P, P("state", StateDict(), aliases=("state_dict",)),
+             returns="OK")
+def grad_scaler_load_state_dict(scaler, state):
+    """Restore what grad_scaler_state_dict returned (all five keys are needed)."""
+    missing = set(StateDict.KEYS) - set(state)
+    if missing:
+        raise CommandError("Invalid state dict: missing " + ", ".join(sorted(missing)))
+    scaler.torch.load_state_dict(state)
+    return "OK"
+
+
+def _accessor(attr, type_, doc):
+    def get(scaler):
+        return getattr(scaler.torch, f"get_{attr}")()
+
+    def set_(scaler, value):
+        getattr(scaler.torch, f"set_{attr}")(value)
+        return "OK"
+    get.__doc__ = f"The scaler's {doc}."
+    set_.__doc__ = f"Change the scaler's {doc}."
+    amp.command(f"grad_scaler_get_{attr}", SCALER_P, returns=type_.name)(get)
+    amp.command(f"grad_scaler_set_{attr}", SCALER_P, P("value", type_, **POSITIVE),
+                returns="OK")(set_)
+
+
+_accessor("growth_factor", FLOAT, "growth factor (the scale is multiplied by it after "
+          "growthInterval clean steps)")
+_accessor("backoff_factor", FLOAT, "backoff factor (the scale is multiplied by it on inf/NaN)")
+_accessor("growth_interval", INT, "growth interval (clean steps needed before the scale grows)")
+
+
+# --- autocast ------------------------------------------------------------------------------------
+AUTOCAST_DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
+BAD_AUTOCAST = "Invalid parameters. Device type: cuda or cpu. Dtype: float16, bfloat16, or float32"
+BAD_DEVICE = "Invalid device type. Use cuda or cpu"
+VALID_ERRORS = {"unknown": "Unknown parameter: {option}. Valid parameters are: {valid}",
+                "no_value": "Missing value for parameter"}
+
+
+def _device_p(invalid):
+    return P("device_type", Choice("cuda", "cpu"), "cuda", aliases=("device",), invalid=invalid)
+
+
+def _dtype_p(**kw):
+    return P("dtype", Choice(*AUTOCAST_DTYPES), aliases=("data_type",), invalid=BAD_AUTOCAST, **kw)
+
+
+@amp.command("autocast_enable", _device_p(BAD_AUTOCAST), _dtype_p(default="float16"),
+             errors={**VALID_ERRORS, "usage": "Usage: {cmd} [device_type] [dtype]"},
+             returns="autocast enabled")
+def autocast_enable(device_type, dtype):
+    """From now on, ops on device_type run in dtype where autocast deems it safe (matmul, linear, ...)."""
+    torch.set_autocast_dtype(device_type, AUTOCAST_DTYPES[dtype])
+    torch.set_autocast_enabled(device_type, True)
+    return "autocast enabled"
+
+
+@amp.command("autocast_disable", _device_p(BAD_DEVICE),
+             errors={**VALID_ERRORS, "usage": "Usage: {cmd} [device_type]"},
+             returns="autocast disabled")
+def autocast_disable(device_type):
+    """Back to full precision on device_type (and drop autocast's cache of cast weights)."""
+    torch.set_autocast_enabled(device_type, False)
+    torch.clear_autocast_cache()
+    return "autocast disabled"
+
+
+@amp.command("autocast_is_enabled", _device_p(BAD_DEVICE),
+             errors={**VALID_ERRORS, "usage": "Usage: {cmd} [device_type]"}, returns="1 or 0")
+def autocast_is_enabled(device_type):
+    """Whether autocast is on for device_type."""
+    return torch.is_autocast_enabled(device_type)
+
+
+@amp.command("autocast_set_dtype", _dtype_p(), _device_p(BAD_AUTOCAST),
+             errors={**VALID_ERRORS, "usage": "Usage: {cmd} dtype [device_type]",
+                     "missing": "Missing required dtype parameter. Valid dtypes: "
+                                "float16, bfloat16, float32"},
+             returns="autocast dtype set")
+def autocast_set_dtype(dtype, device_type):
+    """The reduced dtype autocast uses on device_type (takes effect for later ops)."""
+    torch.set_autocast_dtype(device_type, AUTOCAST_DTYPES[dtype])
+    return "autocast dtype set"

@@ -1,0 +1,38 @@
+"""PyTorch's thread-local modes (grad mode, autocast per device type), kept per interpreter.
+
+PyTorch keeps these per thread. A script's `torch::no_grad` or `torch::autocast_enable` must hold
+for the same interpreter's later evaluations even when a frontend runs them on another thread, and
+must not leak into the Python code around an evaluation. So each interpreter owns a copy: `enter`
+installs it for the duration of an eval and `leave` takes back whatever the script changed.
+"""
+
+import torch
+
+DEVICE_TYPES = ("cpu", "cuda")
+
+
+def _autocast_state():
+    return {d: (torch.is_autocast_enabled(d), torch.get_autocast_dtype(d)) for d in DEVICE_TYPES}
+
+
+def _apply(grad, autocast):
+    torch.set_grad_enabled(grad)
+    for device, (enabled, dtype) in autocast.items():
+        torch.set_autocast_dtype(device, dtype)
+        torch.set_autocast_enabled(device, enabled)
+
+
+class Modes:
+    def __init__(self):
+        self.grad = True
+        self.autocast = {d: (False, dtype) for d, (_, dtype) in _autocast_state().items()}
+
+    def enter(self):
+        outer = (torch.is_grad_enabled(), _autocast_state())
+        _apply(self.grad, self.autocast)
+        return outer
+
+    def leave(self, outer):
+        self.grad = torch.is_grad_enabled()
+        self.autocast = _autocast_state()
+        _apply(*outer)

@@ -171,8 +171,8 @@ def test_models_losses_and_sgd_step_like_pytorch(tcl):
     assert tcl.error("torch::layer_forward $model nosuch").message == "Invalid input tensor name"
     assert tcl.error("torch::mse_loss -input nosuch -target $out").message == "Invalid input tensor name"
     assert tcl.error("torch::linear 0 3").message == "Invalid in_features: 0 (must be positive)"
-    assert tcl.error("torch::optimizer_sgd [torch::layer_parameters $model] -1").message.startswith(
-        "Invalid learning rate")
+    assert tcl.error("torch::optimizer_sgd [torch::layer_parameters $model] -1").message == \
+        "Required parameters missing or invalid (parameters and positive learning rate required)"
     assert tcl("torch::optimizer_zero_grad $opt false") == "OK"
     assert tcl("torch::optimizerZeroGrad -optimizer $opt -setToNone true") == "OK"
     assert all(p.grad is None for p in model.parameters())

@@ -98,8 +98,12 @@ def _random(sample):
     return create
 
 
+# randn's page orders device before dtype, other pages write dtype first: both forms are read, told
+# apart by whether the word is a device or a dtype.
 for _name, _sample in [("randn", torch.randn), ("rand", torch.rand)]:
     tensors.command(_name, P("shape", SHAPE, aliases=("size",)), DEVICE_P, DTYPE_P, GRAD_P,
+                    forms=["shape ?device? ?dtype? ?requires_grad?",
+                           "shape ?dtype? ?device? ?requires_grad?"],
                     returns="tensor handle")(_random(_sample))
 
 

@@ -56,7 +56,7 @@ class Param:
     aliases: tuple = ()
     label: str = None          # its word in syntax forms ("tensor" for -input, say)
     check: Callable = None     # predicate on the converted value
-    check_msg: str = "Invalid value for {option}: {value}"
+    check_msg: str = None      # when check fails; None: the command's "check" error text
     invalid: str = None        # message when the word does not convert ({value}, {error})
     doc: str = ""
     variadic: bool = False     # positionally, takes every remaining word (as a list)
@@ -104,6 +104,7 @@ DEFAULT_ERRORS = {
     "unknown": "Unknown parameter: {option}",
     "no_value": "Missing value for parameter",
     "missing": "Required parameter missing: {name}",
+    "check": "Invalid value for {option}: {value}",
 }
 
 
@@ -249,8 +250,8 @@ class Command:
             text = p.invalid.format(value=word, error=e.message, option=option)
             raise CommandError(f"{text} ({e.detail})" if e.detail else text, e.code) from None
         if p.check is not None and not p.check(value):
-            raise CommandError(p.check_msg.format(value=word, option=option, name=p.name),
-                               "INVALID")
+            text = p.check_msg or self.errors["check"]
+            raise CommandError(text.format(value=word, option=option, name=p.name), "INVALID")
         return value
 
 

@@ -19,7 +19,7 @@ test: install
 	$(PY) -m pytest -q
 
 demo: install
-	$(VENV)/bin/torchtcl run examples/train_regression.tcl 300
+	$(VENV)/bin/torchtcl run examples/amp_training.tcl 200 50
 
 bench: install
 	$(PY) -m benchmarks.run

@@ -82,3 +82,12 @@ def test_training_example_loss_goes_down():
     assert r.returncode == 0, r.stderr
     losses = [float(x) for x in re.findall(r"loss (\S+)", r.stdout)]
     assert len(losses) == 5 and losses[-1] < losses[0] / 100
+
+
+def test_amp_demo_script_reports_the_overflow_it_induces():
+    r = run_cli("run", str(ROOT / "examples" / "amp_training.tcl"), "80", "30")
+    assert r.returncode == 0, r.stderr
+    assert "skipped steps: 30" in r.stdout
+    assert re.search(r"^\s+30 .* overflow: step skipped", r.stdout, re.M)
+    # growthInterval 25: 1024 -> 2048 at 25, backoff to 1024 at 30, 2048 at 55, 4096 at 80
+    assert "final scale:   4096.0" in r.stdout

@@ -9,10 +9,12 @@ handles = Family("handles")
 
 @handles.command("free", P("handle", AnyHandle(), (), variadic=True), returns="integer")
 def free(ctx, handle):
-    """Release handles; their objects go once nothing else holds them. Returns how many."""
-    for name in handle:
+    """Release handles; their objects go once nothing else holds them. Returns how many.
+    A handle named twice in one call is released once."""
+    names = list(dict.fromkeys(handle))
+    for name in names:
         ctx.store.free(name)
-    return len(handle)
+    return len(names)
 
 
 @handles.command("handles", P("kind", Choice(*KINDS), None), forms=[""],

@@ -1,9 +1,10 @@
 """PyTorch's thread-local modes (grad mode, autocast per device type), kept per interpreter.
 
-PyTorch keeps these per thread. A script's `torch::no_grad` or `torch::autocast_enable` must hold
-for the same interpreter's later evaluations even when a frontend runs them on another thread, and
-must not leak into the Python code around an evaluation. So each interpreter owns a copy: `enter`
-installs it for the duration of an eval and `leave` takes back whatever the script changed.
+A script's `torch::no_grad` or `torch::autocast_enable` must hold for the interpreter's later
+evaluations (a notebook enables autocast in one cell and trains in the next), yet must not leak into
+the Python code around an evaluation (the %%tcl magics share a process with the user's Python). So
+each interpreter owns a copy: `enter` installs it for the duration of an eval and `leave` takes back
+whatever the script changed, restoring the caller's modes.
 """
 
 import torch

@@ -31,9 +31,11 @@ class World:
             set l [torch::linear 3 2]
             set o [torch::optimizer_sgd [torch::layer_parameters $l] 0.1]
             set s [torch::grad_scaler_new 1024.0]
+            set sch [torch::lr_scheduler_exponential $o 0.5]
         """)
         self.handles = {k: self.interp.eval(f"set {v}") for k, v in
-                        [("tensor", "t"), ("module", "l"), ("optimizer", "o"), ("scaler", "s")]}
+                        [("tensor", "t"), ("module", "l"), ("optimizer", "o"), ("scaler", "s"),
+                         ("scheduler", "sch")]}
 
     def run(self, name, words):
         tk = self.interp.tk                       # Tcl itself quotes the words into a command
@@ -60,6 +62,7 @@ class World:
         assert ev("llength [torch::layer_parameters $l]") == "2"
         assert ev("torch::optimizer_zero_grad $o") == "OK"
         assert ev("torch::grad_scaler_get_scale $s") == "1024.0"
+        assert float(ev("torch::get_lr_advanced $sch")) > 0
         assert torch.is_grad_enabled() and not torch.is_autocast_enabled("cpu")
 
 

@@ -31,6 +31,10 @@ KNOWN = {
     ("tensor_item", 16): "same",
     ("tensor_item", 17): "same",
     ("zeros_like", 4): "PyTorch refuses requires_grad on an int32 tensor",
+    ("lr_scheduler_exponential", 4): "pseudo-code: tensor_create {/* model parameters */}",
+    ("lr_scheduler_exponential", 6): "pseudo-code: tensor_create {/* model parameters */}",
+    ("lr_scheduler_plateau", 12): "a list of calls that are all meant to fail",
+    ("lr_scheduler_reduce_on_plateau", 19): "a list of calls that are all meant to fail",
 }
 
 

@@ -86,7 +86,7 @@ class HandleStore:
 
     def put(self, obj, kind=None, prefix=None):
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
-        prefix = prefix or kind.prefix(obj)
+        prefix = prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj)
         self._counters[prefix] += 1
         name = f"{prefix}{self._counters[prefix]}"
         self._entries[name] = (kind, obj)

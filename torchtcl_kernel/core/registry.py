@@ -96,8 +96,9 @@ class Form:
 
 
 # Error texts: the spec's wordings differ between command families; a family picks its defaults
-# and a command may override any of them. Fields: {cmd} {usage} {option} {name} {label} {value}
-# {required} (required options joined by " and "), {required_names}, {valid} (option list).
+# and a command may override any of them. Fields: {cmd} {usage} {option} {name} {label} {camel}
+# {value} {required} (required options joined by " and "), {required_names}, {valid} (option
+# list). An optional "missing_positional" text replaces "missing" when only positional words came.
 DEFAULT_ERRORS = {
     "prefix": "",
     "usage": "Usage: {usage}",
@@ -170,6 +171,7 @@ class Command:
         fields.setdefault("name", "")
         fields.setdefault("label", "")
         fields.setdefault("value", "")
+        fields.setdefault("camel", "")
         text = self.errors[key].format(
             cmd="torch::" + (invoked or self.name), usage=self.usage(),
             required=" and ".join(p.option for p in required),
@@ -202,8 +204,11 @@ class Command:
             values[p.name] = self._convert(ctx, p, words[j + 1], key)
         for p in self._required:
             if p.name not in values:
-                raise self.error("missing", "MISSING", invoked, option=p.option, name=p.name,
-                                 label=p.label)
+                # Some pages word a missing argument differently in the positional syntax.
+                key = "missing_positional" if i == n and "missing_positional" in self.errors \
+                    else "missing"
+                raise self.error(key, "MISSING", invoked, option=p.option, name=p.name,
+                                 label=p.label, camel=camel(p.name))
         if len(values) < len(self.params):
             for p in self.params:
                 if p.name not in values:

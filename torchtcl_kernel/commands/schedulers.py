@@ -1,0 +1,369 @@
+"""Learning-rate schedulers: torch.optim.lr_scheduler classes under scheduler handles.
+
+Every schedule PyTorch has is PyTorch's class; the warmup schedules are LambdaLR with the reference's
+factor, and inverse_sqrt / noam are the reference's formulas (extra_schedulers.py). A scheduler
+advances with `lr_scheduler_step_update $s`, `lr_scheduler_step $s` or
+`lr_scheduler_step_advanced $s ?metric?` (the plateau schedulers need the metric).
+"""
+
+import re
+import warnings
+
+from torch.optim import lr_scheduler as L
+
+from ..core.errors import CommandError
+from ..core.registry import Family, P
+from ..core.types import BOOL, FLOAT, INT, INTS, OPTIMIZER, Choice, Handle, Type, tcl_list
+from .extra_schedulers import InverseSqrtLR, NoamLR
+
+INVALID = "Required parameters missing or invalid"
+schedulers = Family("schedulers", missing=INVALID, check=INVALID)
+
+SCHEDULER = Handle("scheduler")
+
+
+class Scheduler:
+    """What a scheduler handle holds: the torch scheduler, its optimizer and its kind."""
+
+    handle_kind = "scheduler"
+
+    def __init__(self, kind, torch_scheduler, optimizer):
+        self.kind = kind
+        self.handle_prefix = f"{kind}_scheduler"       # step_scheduler1, inverse_sqrt_scheduler2
+        self.torch = torch_scheduler
+        self.optimizer = optimizer
+        self.needs_metric = isinstance(torch_scheduler, L.ReduceLROnPlateau)
+
+    def step(self, metric=None):
+        with warnings.catch_warnings():
+            # PyTorch warns when a schedule is stepped before its optimizer ever was; stepping a
+            # schedule on its own is how its curve is explored, so that is not a mistake here.
+            warnings.filterwarnings("ignore", re.escape("Detected call of `lr_scheduler.step()`"))
+            self._step(metric)
+
+    def _step(self, metric):
+        if self.needs_metric:
+            if metric is None:
+                raise CommandError(f"a {self.kind} scheduler steps on a metric: "
+                                   "torch::lr_scheduler_step_advanced $scheduler METRIC")
+            self.torch.step(metric)
+        else:
+            self.torch.step()
+
+    def lrs(self):
+        return [g["lr"] for g in self.optimizer.param_groups]
+
+    def summary(self):
+        return {"type": type(self.torch).__name__, "lr": self.lrs()[0],
+                "steps": getattr(self.torch, "last_epoch", 0), "bytes": 0}
+
+
+class LambdaOrNumber(Type):
+    """A number, or a Tcl lambda `{epoch {expr {...}}}` run with `apply` on the epoch."""
+
+    name = "number or Tcl lambda"
+
+    def convert(self, ctx, word):
+        try:
+            return float(word)
+        except ValueError:
+            pass
+        parts = tcl_list(ctx, word)
+        if len(parts) not in (2, 3) or len(tcl_list(ctx, parts[0])) != 1:
+            raise CommandError(f'expected a number or a lambda {{epoch body}} but got "{word}"')
+        return lambda epoch: float(ctx.tk.call("apply", word, epoch))
+
+
+def positive(v):
+    return v > 0
+
+
+def non_negative(v):
+    return v >= 0
+
+
+def OPT(invalid="Invalid optimizer name"):
+    return P("optimizer", OPTIMIZER, aliases=("opt",), invalid=invalid)
+
+
+LAST_EPOCH = P("last_epoch", INT, -1, check=lambda v: v >= -1)
+
+
+def _resumable(optimizer, last_epoch):
+    # PyTorch resumes a schedule (last_epoch >= 0) from each group's initial_lr.
+    if last_epoch != -1:
+        for g in optimizer.param_groups:
+            g.setdefault("initial_lr", g["lr"])
+
+
+def scheduler(name, *params, build, doc, forms=None, errors=None, optimizer=None):
+    """Declare a scheduler command. build(optimizer, **options) -> a torch LR scheduler."""
+    kind = name[len("lr_scheduler_"):]
+
+    def create(optimizer, **options):
+        if "last_epoch" in options:
+            _resumable(optimizer, options["last_epoch"])
+        return Scheduler(kind, build(optimizer, **options), optimizer)
+    create.__doc__ = doc
+    schedulers.command(name, optimizer or OPT(), *params, forms=forms, errors=errors,
+                       returns=f"scheduler handle ({kind}_scheduler<N>)")(create)
+
+
+# --- warmup schedules (LambdaLR with the reference's factor) -------------------------------------
+def _constant_with_warmup(opt, num_warmup_steps, last_epoch):
+    return L.LambdaLR(opt, lambda t: t / num_warmup_steps if t < num_warmup_steps else 1.0,
+                      last_epoch=last_epoch)
+
+
+scheduler("lr_scheduler_constant_with_warmup",
+          P("num_warmup_steps", INT, check=positive, label="warmup_steps"), LAST_EPOCH,
+          build=_constant_with_warmup,
+          doc="LR rises linearly from 0 to the optimizer's LR over numWarmupSteps, then stays.")
+
+
+def _linear_with_warmup(opt, num_warmup_steps, num_training_steps, last_epoch):
+    if num_warmup_steps > num_training_steps:
+        raise CommandError(f"{INVALID} (numWarmupSteps must not exceed numTrainingSteps)")
+
+    def factor(t):
+        if t < num_warmup_steps:
+            return t / max(1, num_warmup_steps)
+        return max(0.0, (num_training_steps - t) / max(1, num_training_steps - num_warmup_steps))
+    return L.LambdaLR(opt, factor, last_epoch=last_epoch)
+
+
+scheduler("lr_scheduler_linear_with_warmup",
+          P("num_warmup_steps", INT, check=non_negative),
+          P("num_training_steps", INT, check=positive), LAST_EPOCH,
+          build=_linear_with_warmup,
+          doc="LR rises linearly from 0 over numWarmupSteps, then falls linearly to 0 at "
+              "numTrainingSteps.")
+
+# --- PyTorch's schedules ---------------------------------------------------------------------------
+COSINE_ERRORS = {"missing_positional": "Invalid number of arguments",
+                 "usage": "Invalid number of arguments"}
+for _name in ("lr_scheduler_cosine", "lr_scheduler_cosine_annealing"):
+    scheduler(_name,
+              P("t_max", INT, aliases=("T_max",), label="T_max", check=positive,
+                invalid="Invalid T_max value"),
+              P("eta_min", FLOAT, 0.0, label="eta_min", invalid="Invalid eta_min value"),
+              errors=COSINE_ERRORS,
+              build=lambda opt, t_max, eta_min: L.CosineAnnealingLR(opt, t_max, eta_min),
+              doc="Cosine annealing from the optimizer's LR down to etaMin over tMax steps, "
+                  "torch.optim.lr_scheduler.CosineAnnealingLR.")
+
+scheduler("lr_scheduler_cosine_annealing_warm_restarts",
+          P("t_0", INT, aliases=("t0", "T_0", "T0"), label="T_0", check=positive),
+          P("t_mult", INT, 1, aliases=("T_mult", "TMult"), label="T_mult", check=lambda v: v >= 1),
+          P("eta_min", FLOAT, 0.0, check=non_negative),
+          build=lambda opt, t_0, t_mult, eta_min: L.CosineAnnealingWarmRestarts(
+              opt, t_0, t_mult, eta_min),
+          doc="Cosine annealing restarted every T_0 steps, each cycle T_mult times longer, "
+              "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts.")
+
+
+def _cyclic(opt, base_lr, max_lr, step_size, mode, gamma, step_size_down, cycle_momentum,
+            base_momentum, max_momentum):
+    if max_lr <= base_lr:
+        raise CommandError(f"{INVALID} (maxLr must be greater than baseLr)")
+    return L.CyclicLR(opt, base_lr, max_lr, step_size_up=step_size, step_size_down=step_size_down,
+                      mode=mode, gamma=gamma, cycle_momentum=cycle_momentum,
+                      base_momentum=base_momentum, max_momentum=max_momentum)
+
+
+scheduler("lr_scheduler_cyclic", P("base_lr", FLOAT, check=positive),
+          P("max_lr", FLOAT, check=positive), P("step_size", INT, 2000, check=positive),
+          P("mode", Choice("triangular", "triangular2", "exp_range"), "triangular"),
+          P("gamma", FLOAT, 1.0, check=positive), P("step_size_down", INT, None, check=positive),
+          P("cycle_momentum", BOOL, True), P("base_momentum", FLOAT, 0.8),
+          P("max_momentum", FLOAT, 0.9),
+          forms=["optimizer base_lr max_lr ?step_size? ?mode?"], build=_cyclic,
+          doc="LR cycles between baseLr and maxLr, stepSize steps each way, "
+              "torch.optim.lr_scheduler.CyclicLR (which also cycles momentum, as PyTorch does).")
+
+scheduler("lr_scheduler_exponential",
+          P("gamma", FLOAT, 0.95, aliases=("decay",), check=positive,
+            check_msg="Invalid gamma parameter (must be positive)"),
+          errors={"missing": "Required parameter missing: {option}"},
+          build=lambda opt, gamma: L.ExponentialLR(opt, gamma),
+          doc="LR multiplied by gamma every step, torch.optim.lr_scheduler.ExponentialLR.")
+
+scheduler("lr_scheduler_exponential_decay",
+          P("gamma", FLOAT, 0.95, check=lambda v: 0 < v <= 1,
+            check_msg=INVALID + " (gamma must be between 0 and 1)"),
+          errors={"missing": INVALID + " (optimizer handle required)"},
+          optimizer=OPT("Invalid optimizer handle"),
+          build=lambda opt, gamma: L.ExponentialLR(opt, gamma),
+          doc="LR multiplied by gamma (0 < gamma <= 1) every step, "
+              "torch.optim.lr_scheduler.ExponentialLR.")
+
+scheduler("lr_scheduler_inverse_sqrt",
+          P("warmup_steps", INT, check=positive,
+            check_msg=INVALID + " (warmup_steps must be positive...)"),
+          P("decay_factor", FLOAT, 1.0, check=positive,
+            check_msg=INVALID + " (decay_factor must be positive...)"),
+          errors={"missing": INVALID + " (optimizer handle and warmup_steps required...)",
+                  "missing_positional": "Usage: {usage}"},
+          build=lambda opt, warmup_steps, decay_factor: InverseSqrtLR(opt, warmup_steps,
+                                                                      decay_factor),
+          doc="Linear warmup to the optimizer's LR over warmupSteps, then decay as "
+              "sqrt(warmupSteps / step), all scaled by decayFactor.")
+
+
+def _lambda(f_or_m, as_power):
+    """A constant factor m means m ** epoch (LambdaLR) or m each step (MultiplicativeLR)."""
+    if callable(f_or_m):
+        return f_or_m
+    return (lambda e: f_or_m ** e) if as_power else (lambda e: f_or_m)
+
+
+scheduler("lr_scheduler_lambda",
+          P("multiplier", LambdaOrNumber(), 1.0, aliases=("lambda", "lr_lambda")),
+          build=lambda opt, multiplier: L.LambdaLR(opt, _lambda(multiplier, True)),
+          doc="LR = initial LR x f(epoch), torch.optim.lr_scheduler.LambdaLR. A number m means "
+              "f(epoch) = m^epoch; a Tcl lambda {epoch {expr ...}} is f itself.")
+
+scheduler("lr_scheduler_multiplicative",
+          P("lr_lambda", LambdaOrNumber(), aliases=("multiplier",)),
+          build=lambda opt, lr_lambda: L.MultiplicativeLR(opt, _lambda(lr_lambda, False)),
+          doc="LR multiplied by f(epoch) every step, torch.optim.lr_scheduler.MultiplicativeLR. "
+              "A number m means f = m; a Tcl lambda {epoch {expr ...}} is f itself.")
+
+scheduler("lr_scheduler_multi_step", P("milestones", INTS), P("gamma", FLOAT, 0.1, check=positive),
+          errors={"missing": "Required parameters missing: -optimizer and -milestones are required"},
+          build=lambda opt, milestones, gamma: L.MultiStepLR(opt, sorted(milestones), gamma),
+          doc="LR multiplied by gamma at each milestone step, "
+              "torch.optim.lr_scheduler.MultiStepLR.")
+
+scheduler("lr_scheduler_noam",
+          P("model_size", INT, check=positive, check_msg="modelSize must be positive"),
+          P("warmup_steps", INT, 4000, check=positive, check_msg="warmupSteps must be positive"),
+          errors={"missing": "Required parameter '{camel}' is missing"},
+          build=lambda opt, model_size, warmup_steps: NoamLR(opt, model_size, warmup_steps),
+          doc="The Transformer schedule: modelSize^-0.5 x min(step^-0.5, step x warmupSteps^-1.5).")
+
+
+def _one_cycle(opt, max_lr, total_steps, pct_start, anneal_strategy, div_factor,
+               final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum):
+    return L.OneCycleLR(opt, max_lr, total_steps=total_steps, pct_start=pct_start,
+                        anneal_strategy=anneal_strategy, div_factor=div_factor,
+                        final_div_factor=final_div_factor, three_phase=three_phase,
+                        cycle_momentum=cycle_momentum, base_momentum=base_momentum,
+                        max_momentum=max_momentum)
+
+
+ONE_CYCLE = (P("max_lr", FLOAT, check=positive), P("total_steps", INT, check=positive),
+             P("pct_start", FLOAT, 0.3, check=lambda v: 0 < v < 1),
+             P("anneal_strategy", Choice("cos", "linear"), "cos"),
+             P("div_factor", FLOAT, 25.0, check=positive))
+ONE_CYCLE_EXTRA = (P("three_phase", BOOL, False), P("cycle_momentum", BOOL, True),
+                   P("base_momentum", FLOAT, 0.85), P("max_momentum", FLOAT, 0.95))
+ONE_CYCLE_ERRORS = {"missing_positional": 'wrong # args: should be "{usage}"',
+                    "usage": 'wrong # args: should be "{usage}"'}
+
+scheduler("lr_scheduler_one_cycle", *ONE_CYCLE, P("final_div_factor", FLOAT, 1e4, check=positive),
+          *ONE_CYCLE_EXTRA, optimizer=OPT("Invalid optimizer handle"), errors=ONE_CYCLE_ERRORS,
+          forms=["optimizer max_lr total_steps ?pct_start? ?anneal_strategy? ?div_factor?"],
+          build=_one_cycle,
+          doc="The one-cycle policy, torch.optim.lr_scheduler.OneCycleLR: up from maxLr/divFactor "
+              "to maxLr over pctStart of the steps, then annealed (cos or linear) far below.")
+
+scheduler("lr_scheduler_onecycle_advanced", *ONE_CYCLE,
+          P("final_div_factor", FLOAT, 1e4, check=positive), *ONE_CYCLE_EXTRA,
+          optimizer=OPT("Invalid optimizer handle"), errors=ONE_CYCLE_ERRORS,
+          forms=["optimizer max_lr total_steps ?pct_start? ?anneal_strategy? ?div_factor? "
+                 "?final_div_factor?"],
+          build=_one_cycle,
+          doc="OneCycleLR with every option, finalDivFactor included.")
+
+PLATEAU = (P("mode", Choice("min", "max"), "min"),
+           P("factor", FLOAT, 0.1, check=lambda v: 0 < v < 1),
+           P("patience", INT, 10, check=positive))
+PLATEAU_EXTRA = (P("threshold", FLOAT, 1e-4, check=non_negative),
+                 P("threshold_mode", Choice("rel", "abs"), "rel"),
+                 P("min_lr", FLOAT, 0.0, check=non_negative),
+                 P("cooldown", INT, 0, check=non_negative), P("eps", FLOAT, 1e-8))
+
+
+def _plateau(opt, **kw):
+    return L.ReduceLROnPlateau(opt, **kw)
+
+
+scheduler("lr_scheduler_plateau", *PLATEAU, *PLATEAU_EXTRA,
+          forms=["optimizer ?mode? ?factor? ?patience?"], build=_plateau,
+          doc="LR multiplied by factor when the metric (given to lr_scheduler_step_advanced) has "
+              "not improved for patience steps, torch.optim.lr_scheduler.ReduceLROnPlateau.")
+
+scheduler("lr_scheduler_reduce_on_plateau", *PLATEAU, *PLATEAU_EXTRA,
+          forms=["optimizer ?mode? ?factor? ?patience? ?threshold? ?threshold_mode? ?min_lr?"],
+          build=_plateau,
+          doc="ReduceLROnPlateau with every option: threshold, thresholdMode, minLr, cooldown.")
+
+scheduler("lr_scheduler_polynomial", P("total_iters", INT, check=positive),
+          P("power", FLOAT, 1.0, check=non_negative), LAST_EPOCH,
+          build=lambda opt, total_iters, power, last_epoch: L.PolynomialLR(
+              opt, total_iters, power, last_epoch),
+          doc="LR x (1 - step/totalIters)^power, torch.optim.lr_scheduler.PolynomialLR.")
+
+
+# --- stepping and reading ------------------------------------------------------------------------
+def _new_step_lr(opt, step_size, gamma):
+    return Scheduler("step", L.StepLR(opt, step_size, gamma), opt)
+
+
+@schedulers.command("lr_scheduler_step",
+                    P("scheduler", SCHEDULER, None),
+                    P("optimizer", OPTIMIZER, None, aliases=("opt",),
+                      invalid="Invalid optimizer name"),
+                    P("step_size", INT, None, check=positive), P("gamma", FLOAT, 0.1,
+                                                                 check=positive),
+                    forms=["scheduler", "optimizer step_size ?gamma?"],
+                    returns="scheduler handle (step_scheduler<N>), or OK when advancing")
+def lr_scheduler_step(scheduler, optimizer, step_size, gamma):
+    """Two uses told apart by their words: `lr_scheduler_step $scheduler` advances that scheduler
+    one step (returns OK); `lr_scheduler_step $optimizer stepSize ?gamma?` creates a StepLR that
+    multiplies the LR by gamma every stepSize steps."""
+    if scheduler is not None and optimizer is None:
+        scheduler.step()
+        return "OK"
+    if optimizer is None or step_size is None or scheduler is not None:
+        raise CommandError(INVALID + " (a scheduler handle alone, or an optimizer and stepSize)",
+                           "MISSING")
+    return _new_step_lr(optimizer, step_size, gamma)
+
+
+@schedulers.command("lr_scheduler_step_update",
+                    P("scheduler", SCHEDULER, invalid="Invalid scheduler name"),
+                    errors={"missing": "scheduler parameter is required"}, returns="OK")
+def lr_scheduler_step_update(scheduler):
+    """Advance the scheduler one step (the plateau schedulers need lr_scheduler_step_advanced)."""
+    scheduler.step()
+    return "OK"
+
+
+@schedulers.command("lr_scheduler_step_advanced",
+                    P("scheduler", SCHEDULER, invalid="Invalid scheduler handle"),
+                    P("metric", FLOAT, None), returns="OK")
+def lr_scheduler_step_advanced(scheduler, metric):
+    """Advance the scheduler one step; plateau schedulers judge the metric given here."""
+    scheduler.step(metric)
+    return "OK"
+
+
+VALID = {"unknown": "Unknown parameter: {option}. Valid parameters are: {valid}",
+         "no_value": "Missing value for parameter {option}"}
+
+
+@schedulers.command("get_lr", P("optimizer", OPTIMIZER,
+                                invalid="Invalid optimizer name or could not get learning rate"),
+                    errors=VALID, returns="double")
+def get_lr(optimizer):
+    """The optimizer's current learning rate (its first parameter group's)."""
+    return float(optimizer.param_groups[0]["lr"])
+
+
+@schedulers.command("get_lr_advanced", P("scheduler", SCHEDULER, invalid="Invalid scheduler handle"),
+                    errors=VALID, returns="double")
+def get_lr_advanced(scheduler):
+    """The learning rate the scheduler last set (its optimizer's first parameter group's)."""
+    return float(scheduler.lrs()[0])

@@ -3,6 +3,8 @@
     torchtcl run FILE.tcl ?arg ...?   run a script (argv0/argv/argc and `info script` set)
     torchtcl FILE.tcl ?arg ...?       the same
     torchtcl                          read a script from stdin (an interactive prompt on a terminal)
+    torchtcl install ?--user | --sys-prefix | --prefix P?
+                                      install the Jupyter kernelspec "Tcl (torch)"
 """
 
 import sys
@@ -84,6 +86,21 @@ def repl(interp):
             print(result)
 
 
+def install(args):
+    from .kernelspec import install as install_spec
+    if args in ([], ["--user"]):
+        where = install_spec(user=True)
+    elif args == ["--sys-prefix"]:
+        where = install_spec(prefix=sys.prefix)
+    elif len(args) == 2 and args[0] == "--prefix":
+        where = install_spec(prefix=args[1])
+    else:
+        sys.stderr.write("usage: torchtcl install ?--user | --sys-prefix | --prefix PREFIX?\n")
+        return 2
+    print(f"Installed kernelspec torchtcl in {where}")
+    return 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -91,6 +108,8 @@ def main(argv=None):
     if argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0
+    if argv[0] == "install":
+        return install(argv[1:])
     if argv[0] == "run":
         if len(argv) < 2:
             sys.stderr.write("usage: torchtcl run FILE.tcl ?arg ...?\n")

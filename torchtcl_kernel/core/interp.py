@@ -8,6 +8,7 @@ import torch
 
 from .errors import CommandError, TorchTclError
 from .handles import HandleStore, kind_for
+from .cancel import Canceller
 from .modes import Modes
 from .registry import REGISTRY
 
@@ -41,6 +42,8 @@ class TorchTcl:
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit
         self.modes = Modes()
+        self.canceller = Canceller(self.tk)
+        self.depth = 0                      # evaluations in progress (nested ones count too)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         for cmd in REGISTRY.values():
             for name in cmd.names:
@@ -54,17 +57,29 @@ class TorchTcl:
 
         PyTorch's thread-local modes (grad, autocast) are the interpreter's own for the duration.
         """
+        self.canceller.settle()
         outer = self.modes.enter()
+        self.depth += 1
         try:
             return self.tk.eval(script)
         except (tkinter.TclError, _Abort) as e:
             self._drain()
+            if self.canceller.requested:
+                self.canceller.settle()
+                raise TorchTclError("interrupted", "TORCHTCL INTERRUPT", "interrupted") from None
             info = self.tk.eval("set ::errorInfo")
             code = self.tk.eval("set ::errorCode")
             message = str(e) if isinstance(e, tkinter.TclError) else info.split("\n")[0]
             raise TorchTclError(message, code, info) from None
         finally:
+            self.depth -= 1
             self.modes.leave(outer)
+
+    def interrupt(self):
+        """Stop the running evaluation (from any thread); it fails with "interrupted". The
+        interpreter, its variables and handles stay as they are. Does nothing when idle."""
+        if self.depth:
+            self.canceller.cancel()
 
     def tensor(self, handle):
         """The torch.Tensor behind a tensor handle (the same object, not a copy)."""
@@ -130,11 +145,12 @@ class TorchTcl:
     def _drain(self):
         try:
             self.tk.mainloop(1 << 30)   # runs no events: only collects a parked exception
-        except _Abort:
+        except Exception:
             pass
 
-    def _tcl_command(self, name, func):
-        """Register a plain Tcl command whose Python errors become Tcl errors."""
+    def add_command(self, name, func):
+        """Register a plain Tcl command (not a torch:: one): its Python errors become Tcl errors.
+        Frontends add their own commands this way."""
         def callback(*args):
             try:
                 return func(*args)
@@ -144,15 +160,17 @@ class TorchTcl:
                 self._fail(str(e), ("TCL", "ERROR"))
             except CommandError as e:
                 self._fail(e.message, ("TORCHTCL", e.code))
+            except Exception as e:
+                self._fail(_torch_message(e), ("TORCHTCL", "ERROR"))
         self.tk.createcommand(name, callback)
 
     def _install_builtins(self):
         """puts to stdout/stderr goes through Python (a kernel can see it); exit is catchable."""
         # (tkinter already deleted Tcl's own exit, which would end the process mid-buffer.)
         self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load")
-        self._tcl_command("::puts", self._puts)
-        self._tcl_command("::exit", self._exit)
-        self._tcl_command("::load", self._load)
+        self.add_command("::puts", self._puts)
+        self.add_command("::exit", self._exit)
+        self.add_command("::load", self._load)
 
     def _puts(self, *args):
         words = list(args)

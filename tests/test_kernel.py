@@ -1,0 +1,197 @@
+"""The Jupyter kernel as a real process: the official protocol suite, then streaming, errors,
+completion, inspection, interrupt and restart through jupyter_client."""
+
+import base64
+import time
+import unittest
+
+import jupyter_kernel_test as jkt
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+from conftest import ROOT
+
+PNG = ROOT / "kernelspec" / "logo-32x32.png"
+
+
+class TorchTclKernelTests(jkt.KernelTests):
+    kernel_name = "torchtcl"
+    language_name = "tcl"
+    file_extension = ".tcl"
+
+    code_hello_world = 'puts "hello, world"'
+    code_stderr = 'puts stderr "some error"'
+    completion_samples = [
+        {"text": "torch::grad_scaler_new -in", "matches": {"-initScale", "-init_scale"}},
+        {"text": "::torch::tensor_ad", "matches": {"::torch::tensor_add"}},
+        {"text": "torch::lrSchedulerInv", "matches": {"torch::lrSchedulerInverseSqrt"}},
+    ]
+    complete_code_samples = ["puts hi", "set x [torch::ones {2 2}]", "proc f {} { return 1 }"]
+    incomplete_code_samples = ["proc f {} {", 'puts "abc', "set x [torch::ones"]
+    invalid_code_samples = ['puts "a"x', "list {a}b"]
+    code_generate_error = "error boom"
+    code_execute_result = [{"code": "expr {6 * 7}", "result": "42"},
+                           {"code": "torch::tensor_shape [torch::zeros {2 3}]", "result": "2 3"}]
+    code_display_data = [{"code": "jupyter::html {<b>bold</b>}", "mime": "text/html"},
+                         {"code": f"jupyter::image {PNG}", "mime": "image/png"}]
+    code_inspect_sample = "torch::zeros"
+    code_clear_output = "jupyter::clear_output"
+    supported_history_operations = ("tail",)
+
+
+def _collect(kc, msg_id, timeout=30):
+    """iopub messages for one request, until its idle status, with arrival times."""
+    out = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=deadline - time.time())
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        out.append((time.time(), msg["msg_type"], msg["content"]))
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return out
+    raise TimeoutError(msg_id)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def shell_reply(kc, msg_id, timeout=30):
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+def run(kc, code, **kw):
+    msg_id = kc.execute(code, **kw)
+    msgs = _collect(kc, msg_id)
+    return shell_reply(kc, msg_id)["content"], msgs
+
+
+def test_puts_streams_while_the_cell_runs_in_order(kernel):
+    _, kc = kernel
+    start = time.time()
+    reply, msgs = run(kc, "puts -nonewline a; puts b; puts stderr c; puts d; after 1500; "
+                          "puts stderr e; set f [open /dev/null w]; puts $f x; close $f")
+    streams = [(t - start, c["name"], c["text"]) for t, kind, c in msgs if kind == "stream"]
+    text = [(name, txt) for _, name, txt in streams]
+    assert text == [("stdout", "ab\n"), ("stderr", "c\n"), ("stdout", "d\n"), ("stderr", "e\n")]
+    assert streams[0][0] < 1.0, "output before the pause must not wait for the cell's end"
+    assert streams[-1][0] > 1.4
+    assert reply["status"] == "ok"
+
+
+def test_errors_are_error_replies_with_errorinfo(kernel):
+    _, kc = kernel
+    reply, msgs = run(kc, "proc f {} { torch::tensor_shape nosuch }\nf")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "TORCH NOT_FOUND"
+    assert reply["evalue"] == "Invalid tensor name: nosuch"
+    assert reply["traceback"][0] == "Invalid tensor name: nosuch"
+    assert '    (procedure "f" line 1)' in reply["traceback"]
+    assert any(kind == "error" for _, kind, _ in msgs)
+    reply, _ = run(kc, "error {plain Tcl error} {} {MY CODE}")
+    assert (reply["ename"], reply["evalue"]) == ("MY CODE", "plain Tcl error")
+
+
+def test_execution_count_silent_and_store_history(kernel):
+    _, kc = kernel
+    first, _ = run(kc, "set n 1")
+    second, _ = run(kc, "set n 2")
+    assert second["execution_count"] == first["execution_count"] + 1
+    quiet, msgs = run(kc, "puts hidden; set n 3", silent=True)
+    assert not any(kind in ("stream", "execute_result", "execute_input") for _, kind, _ in msgs)
+    run(kc, "set n 4", store_history=False)
+    after, _ = run(kc, "set n 5")
+    assert after["execution_count"] == second["execution_count"] + 1
+    assert run(kc, "set n")[0]["status"] == "ok"
+
+
+def test_exit_ends_the_cell_not_the_kernel(kernel):
+    _, kc = kernel
+    reply, msgs = run(kc, "set before 1; exit 3; set after 1")
+    assert reply["status"] == "ok"
+    reply, msgs = run(kc, "info exists after")
+    assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["0"]
+
+
+def test_completion_of_variables_handles_and_builtins(kernel):
+    _, kc = kernel
+    run(kc, "set myscaler [torch::grad_scaler_new]; set myvar 1")
+    for code, expected in [("puts $myv", "$myvar"), ("torch::grad_scaler_get_scale ", "scaler"),
+                           ("lapp", "lappend"), ("torch::zeros {2} -dtype bf", "bfloat16")]:
+        reply = shell_reply(kc, kc.complete(code, len(code)))
+        assert any(m.startswith(expected) for m in reply["content"]["matches"]), (code, reply)
+
+
+def test_inspect_commands_variables_and_handles(kernel):
+    _, kc = kernel
+    run(kc, "set sc [torch::grad_scaler_new 1024.0]; set lr 0.5")
+    for code, expected in [("torch::grad_scaler_new", "-initScale"), ("puts $lr", "lr = 0.5"),
+                           ("scaler", None)]:
+        if expected is None:
+            code = run(kc, "set sc")[1][-2][2]["data"]["text/plain"]   # the handle's name
+            expected = "scale: 1024.0"
+        reply = shell_reply(kc, kc.inspect(code, len(code)))["content"]
+        assert reply["found"] and expected in reply["data"]["text/plain"], (code, reply)
+
+
+def _interrupt_after(km, kc, code, delay=1.0):
+    msg_id = kc.execute(code)
+    time.sleep(delay)
+    t0 = time.time()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=10)
+    _collect(kc, msg_id)
+    return reply["content"], time.time() - t0
+
+
+@pytest.mark.parametrize("loop", ["while 1 {}",
+                                  "while 1 {catch {set t [torch::ones {3}]; torch::free $t}}"])
+def test_interrupt_stops_a_loop_and_keeps_the_state(kernel, loop):
+    km, kc = kernel
+    run(kc, "set keep 42; set h [torch::ones {2 2}]")
+    reply, took = _interrupt_after(km, kc, loop)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert took < 2.0
+    reply, msgs = run(kc, "list $keep [torch::tensor_shape $h]")
+    assert reply["status"] == "ok"
+    assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["42 {2 2}"]
+
+
+def test_restart_is_clean():
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    try:
+        run(kc, "set x 1")
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=60)
+        reply, msgs = run(kc, "info exists x")
+        assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["0"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert not km.is_alive()
+
+
+def test_time_to_first_execute_reply(capsys):
+    t0 = time.time()
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    try:
+        reply, _ = run(kc, "puts ready")
+        took = time.time() - t0
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert reply["status"] == "ok"
+    with capsys.disabled():
+        print(f"\nkernel start to first execute_reply: {took:.2f} s")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -5,3 +5,9 @@ from .core import TorchTcl, TorchTclError
 
 __version__ = "0.1.0"
 __all__ = ["TorchTcl", "TorchTclError", "__version__"]
+
+
+def load_ipython_extension(ipython):
+    """`%load_ext torchtcl_kernel`: the %tcl and %%tcl magics."""
+    from .magics import load_ipython_extension as load
+    load(ipython)

@@ -30,8 +30,13 @@ def _set_args(interp, argv0, args):
     interp.tk.call("set", "::argc", len(args))
 
 
+def _interpreter():
+    from .widgets.plot import attach_headless
+    return attach_headless(TorchTcl())
+
+
 def run_file(path, args):
-    interp = TorchTcl()
+    interp = _interpreter()
     _set_args(interp, path, args)
     interp.tk.call("set", "::tcl_interactive", 0)
     try:
@@ -43,7 +48,7 @@ def run_file(path, args):
 
 
 def run_stdin():
-    interp = TorchTcl()
+    interp = _interpreter()
     _set_args(interp, sys.argv[0], [])
     if not sys.stdin.isatty():
         interp.tk.call("set", "::tcl_interactive", 0)

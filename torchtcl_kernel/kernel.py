@@ -15,6 +15,8 @@ from ipykernel.ipkernel import IPythonKernel
 from . import __version__
 from .core import CommandError, TorchTcl, TorchTclError
 from .introspect import Introspector
+from .widgets.dashboard import LiveDashboard
+from .widgets.explorer import LiveExplorer
 
 
 
@@ -50,6 +52,8 @@ class TorchTclKernel(IPythonKernel):
         self.tcl = TorchTcl(stdout=self._puts_stdout, stderr=self._puts_stderr)
         self.tcl.exit_handler = self._exit
         self.introspector = Introspector(self.tcl)
+        self.tcl.dashboard = LiveDashboard(self.tcl)
+        self.tcl.explorer = LiveExplorer()
         self.language_info = {**self.language_info, "version": self.tcl.tk.eval("info patchlevel")}
         self.tcl.tk.eval("namespace eval ::jupyter {}")
         self.tcl.add_command("::jupyter::html", lambda html: self._display(HTML(html)))
@@ -99,6 +103,7 @@ class TorchTclKernel(IPythonKernel):
             return self._error(count, TorchTclError("interrupted", "TORCHTCL INTERRUPT",
                                                     "interrupted"), silent)
         finally:
+            self.tcl.dashboard.cell_finished()
             self._flush()
             self._silent = False
         if result and not silent:

@@ -1,3 +1,4 @@
 """The command families. Importing this package registers every command."""
 
-from . import amp, autograd, devices, handles, losses, nn, optim, random, schedulers, tensors  # noqa: F401
+from . import (amp, autograd, devices, handles, losses, nn, optim, random,  # noqa: F401
+               schedulers, telemetry, tensors)

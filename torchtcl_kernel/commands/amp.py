@@ -16,6 +16,7 @@ import torch
 from ..core.errors import CommandError
 from ..core.registry import Family, P
 from ..core.types import BOOL, FLOAT, INT, OPTIMIZER, TENSOR, Choice, Handle, Type, tcl_list
+from .optim import record_optimizer_lr
 
 amp = Family("amp", no_value="Named parameters must come in pairs")
 
@@ -43,6 +44,8 @@ class AmpScaler:
             self.torch.set_growth_factor(growth_factor)
             self.torch.set_backoff_factor(backoff_factor)
         self.checked = False      # an inf/NaN check was recorded since the last update
+        self.found_inf = False    # ... and found inf/NaN: this iteration's step was skipped
+        self.updates = 0
 
     def _ready(self, device):
         # GradScaler creates its scale tensor on the first scale(); a step may come first.
@@ -65,14 +68,21 @@ class AmpScaler:
             self._ready(_first_param_device(optimizer))
             self.torch.step(optimizer)
             self.checked = True
+            # GradScaler keeps what its inf check found per optimizer (a private method, stable
+            # since torch 1.6); telemetry marks the iteration as skipped from it.
+            found = self.torch._found_inf_per_device(optimizer)
+            self.found_inf |= any(v.item() for v in found.values())
 
     def update(self, new_scale=None):
+        """Returns whether this iteration found inf/NaN (its steps were skipped)."""
         if new_scale is not None:
             self._ready(torch.device(self.device))
             self.torch.update(new_scale)
         elif self.checked:
             self.torch.update()
-        self.checked = False
+        found, self.checked, self.found_inf = self.found_inf, False, False
+        self.updates += 1
+        return found
 
     def summary(self):
         return {"type": "GradScaler", "device": self.device, "scale": self.torch.get_scale(),
@@ -118,17 +128,20 @@ def grad_scaler_scale(scaler, tensor):
 
 @amp.command("grad_scaler_step", SCALER_P, OPTIMIZER_P,
              errors={"missing": BOTH.format(what="optimizer")}, returns="scaler step completed")
-def grad_scaler_step(scaler, optimizer):
+def grad_scaler_step(ctx, scaler, optimizer):
     """Unscale the optimizer's gradients and step it, unless they hold inf/NaN (then skip)."""
     scaler.step(optimizer)
+    record_optimizer_lr(ctx, optimizer)
     return "scaler step completed"
 
 
 @amp.command("grad_scaler_update", SCALER_P, P("new_scale", FLOAT, None, **POSITIVE),
              forms=["scaler"], returns="scaler update completed")
-def grad_scaler_update(scaler, new_scale):
+def grad_scaler_update(ctx, scaler, new_scale):
     """Back off the scale if this iteration found inf/NaN, grow it after growthInterval clean ones."""
-    scaler.update(new_scale)
+    skipped = scaler.update(new_scale)
+    ctx.telemetry.record("scale", ctx.store.name_of(scaler), scaler.updates, "scale",
+                         scaler.torch.get_scale(), skipped)
     return "scaler update completed"
 
 

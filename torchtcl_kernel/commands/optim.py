@@ -227,6 +227,13 @@ optimizer("optimizer_novograd", LR(0.001), *BETAS(0.95, 0.98), EPS(1e-8), WD(),
 OPTIMIZER_P = P("optimizer", OPTIMIZER, aliases=("opt",))
 
 
+def record_optimizer_lr(ctx, optimizer):
+    """Telemetry: the learning rate of each parameter group at this optimizer step."""
+    source = ctx.store.name_of(optimizer)
+    ctx.telemetry.lrs(source, ctx.telemetry.next_step(source),
+                      [g["lr"] for g in optimizer.param_groups])
+
+
 @optim.command("optimizer_step", OPTIMIZER_P, P("closure", STRING, None), forms=["optimizer"],
                returns="OK")
 def optimizer_step(ctx, optimizer, closure):
@@ -240,6 +247,7 @@ def optimizer_step(ctx, optimizer, closure):
     elif any(p.grad is not None for g in optimizer.param_groups for p in g["params"]):
         raise CommandError("L-BFGS needs -closure: a script that recomputes the loss, calls "
                            "torch::tensor_backward on it and returns its handle")
+    record_optimizer_lr(ctx, optimizer)
     return "OK"
 
 

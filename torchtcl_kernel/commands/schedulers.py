@@ -9,10 +9,11 @@ advances with `lr_scheduler_step_update $s`, `lr_scheduler_step $s` or
 import re
 import warnings
 
+import torch
 from torch.optim import lr_scheduler as L
 
 from ..core.errors import CommandError
-from ..core.registry import Family, P
+from ..core.registry import REGISTRY, Family, P
 from ..core.types import BOOL, FLOAT, INT, INTS, OPTIMIZER, Choice, Handle, Type, tcl_list
 from .extra_schedulers import InverseSqrtLR, NoamLR
 
@@ -48,14 +49,17 @@ class Scheduler:
                                    "torch::lr_scheduler_step_advanced $scheduler METRIC")
             self.torch.step(metric)
         else:
-            self.torch.step()
+            self.torch.step()          # a metric means nothing to the other schedules
 
     def lrs(self):
         return [g["lr"] for g in self.optimizer.param_groups]
 
+    def steps(self):
+        return self.torch.last_epoch
+
     def summary(self):
-        return {"type": type(self.torch).__name__, "lr": self.lrs()[0],
-                "steps": getattr(self.torch, "last_epoch", 0), "bytes": 0}
+        return {"type": type(self.torch).__name__, "lr": self.lrs()[0], "steps": self.steps(),
+                "bytes": 0}
 
 
 class LambdaOrNumber(Type):
@@ -307,6 +311,12 @@ scheduler("lr_scheduler_polynomial", P("total_iters", INT, check=positive),
 
 
 # --- stepping and reading ------------------------------------------------------------------------
+def advance(ctx, scheduler, metric=None):
+    """One scheduler step, recorded in telemetry (step = the scheduler's step count)."""
+    scheduler.step(metric)
+    ctx.telemetry.lrs(ctx.store.name_of(scheduler), scheduler.steps(), scheduler.lrs())
+
+
 def _new_step_lr(opt, step_size, gamma):
     return Scheduler("step", L.StepLR(opt, step_size, gamma), opt)
 
@@ -319,12 +329,12 @@ def _new_step_lr(opt, step_size, gamma):
                                                                  check=positive),
                     forms=["scheduler", "optimizer step_size ?gamma?"],
                     returns="scheduler handle (step_scheduler<N>), or OK when advancing")
-def lr_scheduler_step(scheduler, optimizer, step_size, gamma):
+def lr_scheduler_step(ctx, scheduler, optimizer, step_size, gamma):
     """Two uses told apart by their words: `lr_scheduler_step $scheduler` advances that scheduler
     one step (returns OK); `lr_scheduler_step $optimizer stepSize ?gamma?` creates a StepLR that
     multiplies the LR by gamma every stepSize steps."""
     if scheduler is not None and optimizer is None:
-        scheduler.step()
+        advance(ctx, scheduler)
         return "OK"
     if optimizer is None or step_size is None or scheduler is not None:
         raise CommandError(INVALID + " (a scheduler handle alone, or an optimizer and stepSize)",
@@ -335,18 +345,18 @@ def lr_scheduler_step(scheduler, optimizer, step_size, gamma):
 @schedulers.command("lr_scheduler_step_update",
                     P("scheduler", SCHEDULER, invalid="Invalid scheduler name"),
                     errors={"missing": "scheduler parameter is required"}, returns="OK")
-def lr_scheduler_step_update(scheduler):
+def lr_scheduler_step_update(ctx, scheduler):
     """Advance the scheduler one step (the plateau schedulers need lr_scheduler_step_advanced)."""
-    scheduler.step()
+    advance(ctx, scheduler)
     return "OK"
 
 
 @schedulers.command("lr_scheduler_step_advanced",
                     P("scheduler", SCHEDULER, invalid="Invalid scheduler handle"),
                     P("metric", FLOAT, None), returns="OK")
-def lr_scheduler_step_advanced(scheduler, metric):
+def lr_scheduler_step_advanced(ctx, scheduler, metric):
     """Advance the scheduler one step; plateau schedulers judge the metric given here."""
-    scheduler.step(metric)
+    advance(ctx, scheduler, metric)
     return "OK"
 
 
@@ -367,3 +377,35 @@ def get_lr(optimizer):
 def get_lr_advanced(scheduler):
     """The learning rate the scheduler last set (its optimizer's first parameter group's)."""
     return float(scheduler.lrs()[0])
+
+
+# --- dry runs (the LR explorer) -----------------------------------------------------------------
+EXPLORABLE = ("constant_with_warmup", "cosine", "cosine_annealing", "cosine_annealing_warm_restarts",
+              "cyclic", "exponential", "exponential_decay", "inverse_sqrt", "lambda",
+              "linear_with_warmup", "multi_step", "multiplicative", "noam", "one_cycle",
+              "onecycle_advanced", "plateau", "polynomial", "reduce_on_plateau", "step")
+
+
+def schedule_command(kind):
+    if kind not in EXPLORABLE:
+        raise CommandError(f'bad schedule "{kind}": must be one of {", ".join(EXPLORABLE)}')
+    return REGISTRY["lr_scheduler_" + kind]
+
+
+def schedule_curve(ctx, kind, words, steps, base_lr, metric=1.0):
+    """The LR of each of `steps` training steps (step 0 first) under schedule `kind` built with
+    the option words, on a throwaway optimizer: exactly what get_lr reports when the same
+    scheduler, stepped once per training step, drives real training."""
+    cmd = schedule_command(kind)
+    param = torch.zeros(1, requires_grad=True)
+    handle = ctx.store.put(torch.optim.SGD([param], lr=base_lr))
+    try:
+        values = cmd.parse(ctx, ["-optimizer", handle, *words], cmd.name)
+        scheduler = cmd.call(ctx, values)
+    finally:
+        ctx.store.free(handle)
+    curve = [scheduler.lrs()[0]]
+    for _ in range(steps - 1):
+        scheduler.step(metric)
+        curve.append(scheduler.lrs()[0])
+    return curve

@@ -83,6 +83,7 @@ class HandleStore:
     def __init__(self):
         self._entries = {}                 # name -> (Kind, object)
         self._counters = defaultdict(int)  # prefix -> last number handed out
+        self._names = {}                   # id(object) -> name, for everything but tensors
 
     def put(self, obj, kind=None, prefix=None):
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
@@ -90,7 +91,13 @@ class HandleStore:
         self._counters[prefix] += 1
         name = f"{prefix}{self._counters[prefix]}"
         self._entries[name] = (kind, obj)
+        if kind.name != "tensor":
+            self._names[id(obj)] = name
         return name
+
+    def name_of(self, obj):
+        """The handle of a module, optimizer, scheduler or scaler (telemetry labels its records)."""
+        return self._names.get(id(obj), type(obj).__name__)
 
     def get(self, name, kind):
         entry = self._entries.get(name)
@@ -114,7 +121,9 @@ class HandleStore:
 
     def free(self, name):
         self.kind_of(name)
-        del self._entries[name]
+        kind, obj = self._entries.pop(name)
+        if self._names.get(id(obj)) == name:
+            del self._names[id(obj)]
 
     def names(self, kind=None):
         return [n for n, (k, _) in self._entries.items() if kind is None or k.name == kind]

@@ -10,6 +10,7 @@ from .errors import CommandError, TorchTclError
 from .handles import HandleStore, kind_for
 from .cancel import Canceller
 from .modes import Modes
+from .telemetry import Telemetry
 from .registry import REGISTRY
 
 PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
@@ -42,6 +43,11 @@ class TorchTcl:
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit
         self.modes = Modes()
+        self.telemetry = Telemetry()
+        # Views a frontend may install (the kernel's live dashboard, the LR explorer widget);
+        # the commands that use them work without (a CLI run saves PNG/CSV instead).
+        self.dashboard = None
+        self.explorer = None
         self.canceller = Canceller(self.tk)
         self.depth = 0                      # evaluations in progress (nested ones count too)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")

@@ -121,6 +121,9 @@ class Command:
     doc: str = ""
     returns: str = ""
     passes_ctx: bool = False
+    # Unknown -option value pairs are collected (as a flat word list, parameter "options") instead
+    # of rejected: for a command that hands them on to another command's parser (lr_explore).
+    open_options: bool = False
 
     def __post_init__(self):
         self.by_name = {p.name: p for p in self.params}
@@ -197,11 +200,15 @@ class Command:
         for j in range(i, n, 2):
             key = words[j]
             p = options.get(key)
-            if p is None:
+            if p is None and not self.open_options:
                 raise self.error("unknown", "UNKNOWN_OPTION", invoked, option=key)
             if j + 1 == n:
-                raise self.error("no_value", "NO_VALUE", invoked, option=key, name=p.name)
-            values[p.name] = self._convert(ctx, p, words[j + 1], key)
+                raise self.error("no_value", "NO_VALUE", invoked, option=key,
+                                 name=p.name if p else key)
+            if p is None:
+                values.setdefault("options", []).extend(words[j:j + 2])
+            else:
+                values[p.name] = self._convert(ctx, p, words[j + 1], key)
         for p in self._required:
             if p.name not in values:
                 # Some pages word a missing argument differently in the positional syntax.
@@ -213,7 +220,13 @@ class Command:
             for p in self.params:
                 if p.name not in values:
                     values[p.name] = p.default
+        if self.open_options:
+            values.setdefault("options", [])
         return values
+
+    def call(self, ctx, values):
+        """Run the command's function on parsed values (for commands that drive other commands)."""
+        return self.func(ctx, **values) if self.passes_ctx else self.func(**values)
 
     def _positional(self, ctx, words, values, invoked):
         n = len(words)
@@ -276,7 +289,8 @@ class Family:
         self.name = name
         self.errors = errors
 
-    def command(self, name, *params, forms=None, aliases=(), errors=None, returns="", doc=None):
+    def command(self, name, *params, forms=None, aliases=(), errors=None, returns="", doc=None,
+                open_options=False):
         def register(func):
             if name in REGISTRY:
                 raise ValueError(f"command {name} registered twice")
@@ -285,7 +299,8 @@ class Family:
                 name=name, func=func, params=list(params), family=self.name,
                 forms=list(forms or []), aliases=tuple(aliases),
                 errors={**self.errors, **(errors or {})}, returns=returns,
-                doc=inspect.cleandoc(doc or func.__doc__ or ""), passes_ctx=first == "ctx")
+                doc=inspect.cleandoc(doc or func.__doc__ or ""), passes_ctx=first == "ctx",
+                open_options=open_options)
             return func
         return register
 

@@ -1,0 +1,175 @@
+"""Telemetry, the live dashboard, the LR explorer and the magics, through real kernels."""
+
+import re
+
+import pytest
+import torch
+from jupyter_client.manager import start_new_kernel
+from PIL import Image
+
+from test_kernel import run
+from torchtcl_kernel import TorchTcl
+
+N = 30
+OVERFLOW = 10
+
+AMP_CELL = f"""
+set w [torch::tensor_create {{1.0 -2.0 3.0}} -requiresGrad true]
+set opt [torch::optimizer_sgd [list $w] 0.1 0.9]
+set sched [torch::lr_scheduler_step $opt 7 0.5]
+set scaler [torch::grad_scaler_new 256.0 2.0 0.5 4]
+set scales {{}}; set lrs {{}}
+for {{set i 0}} {{$i < {N}}} {{incr i}} {{
+    torch::optimizer_zero_grad $opt
+    set loss [torch::tensor_sum [torch::tensor_mul $w $w]]
+    if {{$i == {OVERFLOW}}} {{ set loss [torch::tensor_mul $loss inf] }}
+    torch::tensor_backward [torch::grad_scaler_scale $scaler $loss]
+    lappend lrs [torch::get_lr $opt]
+    torch::grad_scaler_step $scaler $opt
+    torch::grad_scaler_update $scaler
+    lappend scales [torch::grad_scaler_get_scale $scaler]
+    torch::lr_scheduler_step_update $sched
+    torch::log_scalar loss [torch::tensor_item [torch::tensor_sum [torch::tensor_mul $w $w]]]
+}}
+list $scales $lrs
+"""
+
+
+def _dashboard_series(msgs):
+    """The last `series` state the dashboard widget sent over its comm."""
+    last = None
+    for _, kind, content in msgs:
+        if kind in ("comm_open", "comm_msg"):
+            state = content.get("data", {}).get("state", {})
+            if "series" in state:
+                last = state["series"]
+    return last
+
+
+def _check_amp_series(series, scales, lrs):
+    by = {(s["kind"], s["label"]): s for s in series}
+    scale = by[("scale", "scaler1")]
+    assert scale["step"] == list(range(1, N + 1))
+    assert scale["value"] == scales
+    assert [i for i, f in enumerate(scale["skipped"]) if f] == [OVERFLOW]
+    lr = by[("lr", "optimizer1")]
+    assert lr["value"] == lrs and len(lr["step"]) == N
+    assert len(by[("lr", "step_scheduler1")]["value"]) == N
+    assert len(by[("scalar", "loss")]["value"]) == N
+
+
+@pytest.fixture(scope="module")
+def tcl_kernel():
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    yield kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_dashboard_comm_traffic_carries_every_step(tcl_kernel, tmp_path):
+    reply, msgs = run(tcl_kernel, AMP_CELL)
+    assert reply["status"] == "ok"
+    result = [c for _, k, c in msgs if k == "execute_result"][0]["data"]["text/plain"]
+    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
+    scales, lrs = [float(v) for v in scales_txt.split()], [float(v) for v in lrs_txt.split()]
+    assert len(scales) == N and scales[OVERFLOW] == scales[OVERFLOW - 1] / 2
+    views = [c for _, k, c in msgs if k == "display_data"
+             and "application/vnd.jupyter.widget-view+json" in c["data"]]
+    assert len(views) == 1, "one dashboard in the cell's output"
+    _check_amp_series(_dashboard_series(msgs), scales, lrs)
+
+    png = tmp_path / "dashboard.png"
+    reply, _ = run(tcl_kernel, f"torch::dashboard save {png}")
+    assert reply["status"] == "ok"
+    image = Image.open(png)
+    assert image.format == "PNG" and image.size[0] > 400
+    assert len(image.convert("RGB").getcolors(1 << 20)) > 50, "the picture has curves in it"
+
+
+def test_dashboard_off_draws_nothing_and_reset_forgets(tcl_kernel):
+    run(tcl_kernel, "torch::dashboard off")
+    _, msgs = run(tcl_kernel, "torch::grad_scaler_update $scaler")
+    assert _dashboard_series(msgs) is None
+    run(tcl_kernel, "torch::dashboard on; torch::dashboard reset")
+    _, msgs = run(tcl_kernel, "torch::grad_scaler_update $scaler")
+    series = _dashboard_series(msgs)
+    assert [s["kind"] for s in series] == ["scale"] and len(series[0]["step"]) == 1
+
+
+def test_explorer_curve_is_what_training_gets():
+    tcl = TorchTcl()
+    opts = "-t0 40 -tMult 2 -etaMin 0.001"
+    curve = [float(v) for v in tcl.eval(f"torch::lr_explore cosine_annealing_warm_restarts "
+                                        f"{opts} -steps 300 -lr 0.05").split()]
+    tcl.tk.call("set", "w", tcl.put(torch.zeros(4, requires_grad=True)))
+    tcl.tk.call("set", "x", tcl.put(torch.randn(4)))
+    trained = tcl.eval(f"""
+        set opt [torch::optimizer_adam [list $w] 0.05]
+        set s [torch::lr_scheduler_cosine_annealing_warm_restarts -optimizer $opt {opts}]
+        set lrs {{}}
+        for {{set i 0}} {{$i < 300}} {{incr i}} {{
+            lappend lrs [torch::get_lr $opt]
+            torch::optimizer_zero_grad $opt
+            torch::tensor_backward [torch::tensor_sum [torch::tensor_mul $w $x]]
+            torch::optimizer_step $opt
+            torch::lr_scheduler_step_update $s
+        }}
+        set lrs""")
+    assert curve == [float(v) for v in trained.split()]
+    assert len(tcl.store.names("optimizer")) == 1, "the dry run left no optimizer behind"
+
+
+def test_explorer_in_the_kernel_shows_a_widget(tcl_kernel, tmp_path):
+    csv_file = tmp_path / "curves.csv"
+    reply, msgs = run(tcl_kernel, f"llength [torch::lr_explore inverse_sqrt -warmupSteps 400 "
+                                  f"-steps 2000 -compare {{{{noam -modelSize 512 -warmupSteps 400}}}} "
+                                  f"-save {csv_file}]")
+    assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["2000"]
+    assert any(k == "display_data" for _, k, _ in msgs)
+    lines = csv_file.read_text().splitlines()
+    assert lines[0].startswith("step,inverse_sqrt") and len(lines) == 2001
+
+
+@pytest.fixture(scope="module")
+def python_kernel():
+    km, kc = start_new_kernel(kernel_name="python3")
+    yield kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def _stdout(msgs):
+    return "".join(c["text"] for _, k, c in msgs if k == "stream" and c["name"] == "stdout")
+
+
+def test_magics_exchange_tensors_without_copying(python_kernel):
+    kc = python_kernel
+    assert run(kc, "%load_ext torchtcl_kernel")[0]["status"] == "ok"
+    run(kc, "import torch\nx = torch.arange(6.0)\nsteps = 3\nnames = ['a', 'b']")
+    reply, _ = run(kc, "%%tcl -i x,steps,names -o y -o n -o words\n"
+                       "set y [torch::tensor_reshape $x {2 3}]\nset n [expr {$steps * 2}]\n"
+                       "set words [linsert $names end c]")
+    assert reply["status"] == "ok"
+    _, msgs = run(kc, "print(y.data_ptr() == x.data_ptr(), type(y).__name__, tuple(y.shape), "
+                      "n, words)")
+    assert _stdout(msgs).strip() == "True Tensor (2, 3) 6 ['a', 'b', 'c']"
+    _, msgs = run(kc, "%tcl torch::tensor_shape $y")
+    assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["2 3"]
+
+
+def test_magics_errors_are_one_line(python_kernel):
+    reply, msgs = run(python_kernel, "%%tcl\ntorch::tensor_shape nosuch")
+    assert reply["status"] == "error"
+    errors = [c for _, k, c in msgs if k == "error"]
+    assert errors and errors[0]["traceback"] == ["TclError: Invalid tensor name: nosuch"]
+
+
+def test_magics_have_the_same_dashboard(python_kernel):
+    kc = python_kernel
+    run(kc, "%load_ext torchtcl_kernel")
+    reply, msgs = run(kc, "%%tcl\n" + AMP_CELL)
+    assert reply["status"] == "ok"
+    result = [c for _, k, c in msgs if k == "execute_result"][0]["data"]["text/plain"]
+    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
+    _check_amp_series(_dashboard_series(msgs), [float(v) for v in scales_txt.split()],
+                      [float(v) for v in lrs_txt.split()])

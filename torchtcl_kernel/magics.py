@@ -1,0 +1,111 @@
+"""`%tcl` and `%%tcl` for Python notebooks: `%load_ext torchtcl_kernel`.
+
+    %%tcl -i x -o y
+    set y [torch::tensor_mul $x 2]
+
+`-i NAME` hands a Python value to Tcl: a torch.Tensor becomes a handle to the same tensor (no copy),
+numbers and strings stay themselves, lists/tuples become Tcl lists. `-o NAME` brings a Tcl variable
+back: a tensor handle becomes the torch.Tensor itself, a number an int or float, a list a list.
+All cells share one interpreter, with the same live dashboards as the kernel.
+"""
+
+import torch
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from .core import TorchTcl, TorchTclError
+from .widgets.dashboard import LiveDashboard
+from .widgets.explorer import LiveExplorer
+
+
+class TclResult(str):
+    """A cell's Tcl result, shown as Tcl shows it (no Python quotes)."""
+
+    def __repr__(self):
+        return str(self)
+
+
+class TclCellError(Exception):
+    """A Tcl error in a %%tcl cell; IPython shows it as one line (see _one_line)."""
+
+
+def _one_line(shell, etype, value, tb, tb_offset=None):
+    # IPython leaves showing a custom exception to its handler: the kernel's shell publishes an
+    # error message, a terminal prints the line.
+    stb = [f"TclError: {value}"]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+@magics_class
+class TclMagics(Magics):
+    def __init__(self, shell):
+        super().__init__(shell)
+        self.interp = TorchTcl()
+        self.interp.dashboard = LiveDashboard(self.interp)
+        self.interp.explorer = LiveExplorer()
+        shell.events.register("post_run_cell", lambda *_: self.interp.dashboard.cell_finished())
+        shell.set_custom_exc((TclCellError,), _one_line)
+
+    @magic_arguments()
+    @argument("-i", "--input", action="append", default=[],
+              help="a Python variable to set in Tcl (repeatable; comma-separated names work too)")
+    @argument("-o", "--output", action="append", default=[],
+              help="a Tcl variable to set in Python afterwards (repeatable)")
+    @argument("script", nargs="*", help="Tcl code (line magic)")
+    @no_var_expand                 # $x in a %tcl line is a Tcl variable, not IPython's expansion
+    @line_cell_magic
+    def tcl(self, line, cell=None):
+        """Run Tcl with the torch:: commands; the cell's result is shown like a Python value."""
+        args = parse_argstring(self.tcl, line)
+        for name in _names(args.input):
+            if name not in self.shell.user_ns:
+                raise TclCellError(f"-i {name}: no such Python variable")
+            self.interp.tk.call("set", name, self.to_tcl(self.shell.user_ns[name]))
+        code = cell if cell is not None else " ".join(args.script)
+        try:
+            result = self.interp.eval(code)
+            for name in _names(args.output):
+                self.shell.user_ns[name] = self.from_tcl(self.interp.tk.call("set", name))
+        except TorchTclError as e:
+            raise TclCellError(e.message) from None
+        finally:
+            self.interp.dashboard.cell_finished()
+        return TclResult(result) if result else None
+
+    # --- the exchange -------------------------------------------------------------------------
+    def to_tcl(self, value):
+        if isinstance(value, torch.Tensor):
+            return self.interp.put(value)
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, (list, tuple)):
+            return tuple(self.to_tcl(v) for v in value)
+        if isinstance(value, (int, float, str)):
+            return value
+        return str(value)
+
+    def from_tcl(self, value):
+        if isinstance(value, tuple):
+            return [self.from_tcl(v) for v in value]
+        if not isinstance(value, str):
+            return value                     # Tcl handed back a number object
+        if self.interp.store.__contains__(value) and self.interp.store.kind_of(value) == "tensor":
+            return self.interp.tensor(value)
+        for number in (int, float):
+            try:
+                return number(value)
+            except ValueError:
+                pass
+        words = self.interp.tk.splitlist(value)
+        if len(words) > 1:
+            return [self.from_tcl(w) for w in words]
+        return value
+
+
+def _names(options):
+    return [n.strip() for option in options for n in option.split(",") if n.strip()]
+
+
+def load_ipython_extension(ipython):
+    ipython.register_magics(TclMagics(ipython))

@@ -1,0 +1,1 @@
+"""Views over telemetry and schedules: matplotlib drawings, and live ipywidgets in notebooks."""

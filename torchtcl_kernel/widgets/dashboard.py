@@ -1,0 +1,82 @@
+"""The live AMP/LR dashboard: appears in the output of the first cell that trains and redraws
+while the loop runs, throttled so that drawing costs a few percent of the loop at most."""
+
+import time
+
+import ipywidgets as widgets
+from IPython.display import display
+from traitlets import List
+
+from .plot import HeadlessDashboard, dashboard_figure, png, series
+
+MIN_INTERVAL = 0.25      # seconds between redraws, at the least
+MAX_SHARE = 0.03         # drawing may take this share of the loop's time
+
+
+class DashboardBox(widgets.VBox):
+    """The dashboard's widget; its `series` trait carries the plotted points to the frontend."""
+
+    series = List().tag(sync=True)
+
+
+class LiveDashboard(HeadlessDashboard):
+    def __init__(self, interp):
+        super().__init__(interp)
+        interp.telemetry.subscribe(self._on_record)
+        self.box = None
+        self._shown = False
+        self._dirty = False
+        self._last = 0.0
+        self._interval = MIN_INTERVAL
+
+    def _on_record(self, record):
+        if not self.enabled:
+            return
+        if not self._shown:
+            if record.kind == "scalar":
+                return                  # a dashboard starts with training, not with a log line
+            self._show()
+        self._dirty = True
+        if time.perf_counter() - self._last >= self._interval:
+            self._draw()
+
+    def _show(self):
+        self.image = widgets.Image(format="png")
+        self.status = widgets.HTML()
+        self.box = DashboardBox([self.image, self.status])
+        display(self.box)
+        self._shown = True
+
+    def _draw(self):
+        start = time.perf_counter()
+        records = self.interp.telemetry.records
+        self.image.value = png(dashboard_figure(records))
+        self.box.series = [{"kind": kind, "label": label, **points}
+                           for (kind, label), points in series(records).items()]
+        self.status.value = _status(records)
+        took = time.perf_counter() - start
+        self._interval = max(MIN_INTERVAL, took / MAX_SHARE)
+        self._last = time.perf_counter()
+        self._dirty = False
+
+    def cell_finished(self):
+        """The cell ended: a last redraw; the next cell that trains gets a dashboard of its own."""
+        if self._shown and self._dirty:
+            self._draw()
+        self._shown = False
+
+    def reset(self):
+        if self._shown:
+            self._dirty = True
+
+
+def _status(records):
+    scale = [r for r in records if r.kind == "scale"]
+    lr = [r for r in records if r.kind == "lr"]
+    parts = []
+    if scale:
+        parts.append(f"scale {scale[-1].value:g} after {scale[-1].step} updates, "
+                     f"{sum(r.skipped for r in scale)} skipped")
+    if lr:
+        parts.append(f"lr {lr[-1].value:.4g} ({lr[-1].source}, step {lr[-1].step})")
+    return "<code>" + " &middot; ".join(parts) + "</code>"

@@ -197,11 +197,16 @@ def binary(name, op, alpha=False, doc=""):
     params = BINARY + ((P("alpha", NUMBER, 1),) if alpha else ())
     forms = ["tensor1 tensor2 ?alpha?"] if alpha else ["tensor1 tensor2"]
 
+    tensor = torch.Tensor
     if alpha:
         def body(input, other, alpha):
+            if isinstance(input, tensor) and isinstance(other, tensor) and alpha == 1:
+                return op(input, other)
             return op(_tensor(input, other), _tensor(other, input), alpha=alpha)
     else:
         def body(input, other):
+            if isinstance(input, tensor) and isinstance(other, tensor):
+                return op(input, other)
             return op(_tensor(input, other), _tensor(other, input))
     body.__doc__ = doc
     tensors.command(name, *params, forms=forms, errors=BINARY_ERRORS,

@@ -69,6 +69,9 @@ KINDS = {k.name: k for k in [
 ]}
 
 
+TENSOR = KINDS["tensor"]
+
+
 def kind_for(obj):
     declared = getattr(obj, "handle_kind", None)   # a wrapper (a scaler, a scheduler) says its kind
     if declared:
@@ -81,26 +84,55 @@ def kind_for(obj):
 
 class HandleStore:
     def __init__(self):
-        self._entries = {}                 # name -> (Kind, object)
+        self.entries = {}                  # name -> (Kind, object)
         self._counters = defaultdict(int)  # prefix -> last number handed out
         self._names = {}                   # id(object) -> name, for everything but tensors
+        # Reclamation (see reclaim.py): handles that commands created, in creation order, with
+        # their sequence numbers. Handles put from Python are pinned: never reclaimed.
+        self.young = {}
+        self.seq = 0
+        self.since = 0                     # created since the last collection
+        self.threshold = 1000              # collect when `since` reaches this
+        self.on_due = None                 # called once `since` reaches the threshold
 
-    def put(self, obj, kind=None, prefix=None):
+    def put_tensor(self, tensor):
+        """A command's tensor result (the commonest case), without the general lookups."""
+        n = self._counters["tensor"] + 1
+        self._counters["tensor"] = n
+        name = f"tensor{n}"
+        self.entries[name] = (TENSOR, tensor)
+        self.seq = seq = self.seq + 1           # _young(name), inlined on the hot path
+        self.young[name] = seq
+        self.since += 1
+        if self.since == self.threshold and self.on_due is not None:
+            self.on_due()
+        return name
+
+    def put(self, obj, kind=None, prefix=None, pinned=False):
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
         prefix = prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj)
         self._counters[prefix] += 1
         name = f"{prefix}{self._counters[prefix]}"
-        self._entries[name] = (kind, obj)
+        self.entries[name] = (kind, obj)
         if kind.name != "tensor":
             self._names[id(obj)] = name
+        if not pinned:
+            self._young(name)
         return name
+
+    def _young(self, name):
+        self.seq += 1
+        self.young[name] = self.seq
+        self.since += 1
+        if self.since == self.threshold and self.on_due is not None:
+            self.on_due()
 
     def name_of(self, obj):
         """The handle of a module, optimizer, scheduler or scaler (telemetry labels its records)."""
         return self._names.get(id(obj), type(obj).__name__)
 
     def get(self, name, kind):
-        entry = self._entries.get(name)
+        entry = self.entries.get(name)
         if entry is not None and entry[0].name == kind:
             return entry[1]
         wanted = KINDS[kind]
@@ -110,30 +142,40 @@ class HandleStore:
         raise CommandError(f"{wanted.not_found}: {detail}", "WRONG_KIND", detail)
 
     def kind_of(self, name):
-        entry = self._entries.get(name)
+        entry = self.entries.get(name)
         if entry is None:
             raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
         return entry[0].name
 
     def object(self, name):
         self.kind_of(name)
-        return self._entries[name][1]
+        return self.entries[name][1]
 
     def free(self, name):
         self.kind_of(name)
-        kind, obj = self._entries.pop(name)
+        kind, obj = self.entries.pop(name)
+        self.young.pop(name, None)
         if self._names.get(id(obj)) == name:
             del self._names[id(obj)]
 
+    def discard(self, names):
+        """Drop handles known to exist (the reclaimer's bulk free)."""
+        entries, young, by_id = self.entries, self.young, self._names
+        for name in names:
+            kind, obj = entries.pop(name)
+            del young[name]
+            if kind is not TENSOR and by_id.get(id(obj)) == name:
+                del by_id[id(obj)]
+
     def names(self, kind=None):
-        return [n for n, (k, _) in self._entries.items() if kind is None or k.name == kind]
+        return [n for n, (k, _) in self.entries.items() if kind is None or k.name == kind]
 
     def describe(self, name):
-        kind, obj = self._entries[name]
+        kind, obj = self.entries[name]
         return {"handle": name, "kind": kind.name, **kind.summarise(obj)}
 
     def __len__(self):
-        return len(self._entries)
+        return len(self.entries)
 
     def __contains__(self, name):
-        return name in self._entries
+        return name in self.entries

@@ -10,6 +10,7 @@ from .errors import CommandError, TorchTclError
 from .handles import HandleStore, kind_for
 from .cancel import Canceller
 from .modes import Modes
+from .reclaim import Reclaimer
 from .telemetry import Telemetry
 from .registry import REGISTRY
 
@@ -56,6 +57,7 @@ class TorchTcl:
                 self.tk.createcommand(f"::torch::{name}", self._callback(cmd, name))
         self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
         self._install_builtins()
+        self.reclaimer = Reclaimer(self)
 
     # --- Python side ------------------------------------------------------------------------
     def eval(self, script):
@@ -64,6 +66,8 @@ class TorchTcl:
         PyTorch's thread-local modes (grad, autocast) are the interpreter's own for the duration.
         """
         self.canceller.settle()
+        if not self.depth:
+            self.reclaimer.loops.clear()     # loops of an earlier evaluation have all ended
         outer = self.modes.enter()
         self.depth += 1
         try:
@@ -95,15 +99,18 @@ class TorchTcl:
             raise TorchTclError(e.message, f"TORCH {e.code}") from None
 
     def put(self, obj, prefix=None):
-        """Store a tensor (or module, optimizer, ...) and return its new handle."""
-        return self.store.put(obj, prefix=prefix)
+        """Store a tensor (or module, optimizer, ...) and return its new handle. Handles put from
+        Python are never reclaimed automatically (Python code may hold the name)."""
+        return self.store.put(obj, prefix=prefix, pinned=True)
 
     # --- Tcl side ---------------------------------------------------------------------------
     def to_tcl(self, value):
+        if type(value) is torch.Tensor:
+            return self.store.put_tensor(value)
         if isinstance(value, str):
             return value
         if isinstance(value, torch.Tensor):
-            return self.store.put(value, "tensor")
+            return self.store.put_tensor(value)
         if value is None:
             return ""
         if isinstance(value, bool):
@@ -120,24 +127,81 @@ class TorchTcl:
         parse, func, to_tcl, fail = cmd.parse, cmd.func, self.to_tcl, self._fail
         ctx = self
 
-        if cmd.passes_ctx:
-            def call(kwargs):
-                return func(ctx, **kwargs)
-        else:
-            def call(kwargs):
-                return func(**kwargs)
+        def failed(e):
+            if isinstance(e, CommandError):
+                fail(cmd.prefix + e.message, ("TORCH", e.code, cmd.name))
+            if isinstance(e, KeyboardInterrupt):
+                fail("interrupted", ("TORCHTCL", "INTERRUPT"))
+            fail(cmd.prefix + _torch_message(e), ("TORCH", "RUNTIME", cmd.name))
+
+        # The hot path: positional words only, converted in order, the function called
+        # positionally (see Command.fast); anything else, errors included, by the general parser.
+        # Only the conversion may fall back: the function itself runs once, whatever it raises.
+        fast, tails = cmd.fast, getattr(cmd, "fast_tails", {})
+        pre = (ctx,) if cmd.passes_ctx else ()
+        tensor_type, put_tensor = torch.Tensor, self.store.put_tensor
+
+        def convert_fast(words):
+            args = list(pre)
+            try:
+                for (convert, empty_is_missing, check), w in zip(fast, words):
+                    if w[:1] == "-" or (empty_is_missing and not w):
+                        return None
+                    v = convert(ctx, w)
+                    if check is not None and not check(v):
+                        return None
+                    args.append(v)
+            except CommandError:
+                return None
+            args.extend(tails[len(words)])
+            return args
+
+        if fast is not None and len(fast) >= 2 and 2 in tails and not pre \
+                and not (fast[0][2] or fast[1][2]):
+            # Two words, no checks (binary tensor operations): the commonest call, unrolled.
+            (c0, _, _), (c1, _, _) = fast[:2]
+            tail2 = tails[2]
+
+            def convert_fast(words, general=convert_fast):  # noqa: F811
+                if len(words) == 2:
+                    w0, w1 = words
+                    if w0[:1] != "-" and w1[:1] != "-" and w0 and w1:
+                        try:
+                            return (c0(ctx, w0), c1(ctx, w1), *tail2)
+                        except CommandError:
+                            return None
+                return general(words)
+        elif fast is not None and 1 in tails and not fast[0][2]:
+            # One word (getters such as get_lr, grad_scaler_get_scale, tensor_shape), unrolled.
+            c0 = fast[0][0]
+            tail1 = pre + tails[1] if not pre else None
+
+            def convert_fast(words, general=convert_fast):  # noqa: F811
+                if len(words) == 1 and tail1 is not None:
+                    w0 = words[0]
+                    if w0[:1] != "-" and w0:
+                        try:
+                            return (c0(ctx, w0), *tail1)
+                        except CommandError:
+                            return None
+                return general(words)
 
         def callback(*words):
             try:
-                return to_tcl(call(parse(ctx, words, invoked)))
+                args = convert_fast(words) if fast is not None and len(words) in tails else None
+                if args is not None:
+                    result = func(*args)
+                elif pre:
+                    result = func(ctx, **parse(ctx, words, invoked))
+                else:
+                    result = func(**parse(ctx, words, invoked))
+                if type(result) is tensor_type:
+                    return put_tensor(result)
+                return to_tcl(result)
             except _Abort:
                 raise
-            except CommandError as e:
-                fail(cmd.prefix + e.message, ("TORCH", e.code, cmd.name))
-            except KeyboardInterrupt:
-                fail("interrupted", ("TORCHTCL", "INTERRUPT"))
-            except Exception as e:  # a PyTorch error: its message, never a traceback
-                fail(cmd.prefix + _torch_message(e), ("TORCH", "RUNTIME", cmd.name))
+            except (Exception, KeyboardInterrupt) as e:  # never a traceback: a Tcl error
+                failed(e)
         return callback
 
     def _fail(self, message, code):

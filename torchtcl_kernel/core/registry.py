@@ -140,6 +140,7 @@ class Command:
         self._required = [p for p in self.params if p.required]
         # Every error this command raises starts with this (the spec's "Error in manual_seed: ").
         self.prefix = self.errors["prefix"].format(cmd=self.qualified)
+        self._compile_fast_path()
 
     def _default_form(self):
         return " ".join(f"?{p.label} ...?" if p.variadic else
@@ -185,6 +186,28 @@ class Command:
         return CommandError(text, code)
 
     # --- the parser -------------------------------------------------------------------------
+    def _compile_fast_path(self):
+        """The common call, only positional words for the command's single syntax form, skips
+        the general parser: `fast` converts the words in order and the function is called
+        positionally with the remaining defaults (`fast_tails[n]` after n words). Anything else
+        (options, negative numbers, any error) goes through `parse`, which words the errors."""
+        self._defaults = {p.name: p.default for p in self.params}
+        self.fast = None
+        if len(self.forms) != 1 or self.forms[0].variadic or self.open_options:
+            return
+        form = self.forms[0]
+        if form.params != self.params[:len(form.params)]:
+            return
+        if any(p.required for p in self.params[len(form.params):]):
+            return
+        signature = [n for n in inspect.signature(self.func).parameters if n != "ctx"]
+        if signature != [p.name for p in self.params]:
+            return                      # a function taking **options: the general path only
+        self.fast = tuple((p.type.convert, p.type.empty_is_missing, p.check) for p in form.params)
+        self.fast_min = sum(p.required for p in form.params)
+        self.fast_tails = {n: tuple(p.default for p in self.params[n:])
+                           for n in range(self.fast_min, len(form.params) + 1)}
+
     def parse(self, ctx, words, invoked=None):
         options = self.options
         n = len(words)

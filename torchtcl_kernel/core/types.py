@@ -232,7 +232,10 @@ class Handle(Type):
         self.name = f"{kind} handle"
 
     def convert(self, ctx, word):
-        return ctx.store.get(word, self.handle_kind)
+        entry = ctx.store.entries.get(word)          # the hot path of every command
+        if entry is not None and entry[0].name == self.handle_kind:
+            return entry[1]
+        return ctx.store.get(word, self.handle_kind)  # raises the right error
 
 
 class TensorOrNumber(Type):
@@ -243,6 +246,9 @@ class TensorOrNumber(Type):
     empty_is_missing = True
 
     def convert(self, ctx, word):
+        entry = ctx.store.entries.get(word)
+        if entry is not None and entry[0].name == "tensor":
+            return entry[1]
         try:
             return ctx.store.get(word, "tensor")
         except CommandError:

@@ -3,11 +3,15 @@
 Frontend-neutral: the kernel and the magics both use it.
 """
 
+import pathlib
 import re
 
 from .core.registry import REGISTRY, REQUIRED, camel, lookup
 
 _WORD_END = re.compile(r"[^\s\[\]{};\"]*")
+# Each command's runnable example, hand-written in the repository's docs/ (absent when the package
+# is installed without the repository: inspection then shows no example).
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "docs" / "examples"
 
 
 def command_words(code, cursor):
@@ -50,7 +54,18 @@ def command_help(cmd):
             lines.append(f"      {p.type.name}, {default}" + (f". {p.doc}" if p.doc else ""))
     if cmd.returns:
         lines += ["", f"Returns: {cmd.returns}"]
+    example = command_example(cmd)
+    if example:
+        lines += ["", "Example:"] + ["  " + line if line else "" for line in example.split("\n")]
     return "\n".join(lines)
+
+
+def command_example(cmd, examples=EXAMPLES):
+    """The command's example script from docs/examples/NAME.tcl, or None where there is none."""
+    try:
+        return (pathlib.Path(examples) / f"{cmd.name}.tcl").read_text().strip("\n")
+    except OSError:
+        return None
 
 
 def _show(value):

@@ -173,3 +173,9 @@ def test_magics_have_the_same_dashboard(python_kernel):
     scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
     _check_amp_series(_dashboard_series(msgs), [float(v) for v in scales_txt.split()],
                       [float(v) for v in lrs_txt.split()])
+
+
+def test_explorer_hands_unknown_options_to_the_schedule():
+    tcl = TorchTcl()
+    curve = tcl.eval("torch::lr_explore step -steps 8 -lr 0.1 -compare {} -stepSize 3")
+    assert [float(v) for v in curve.split()] == pytest.approx([0.1] * 3 + [0.01] * 3 + [0.001] * 2)

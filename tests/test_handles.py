@@ -60,3 +60,9 @@ def test_layer_parameters_are_the_live_parameters(tcl):
         tcl("torch::layer_parameters $l"))]
     module = tcl.interp.store.get("linear1", "module")
     assert all(p is q for p, q in zip(params, module.parameters()))
+
+
+def test_free_by_name_takes_a_list(tcl):
+    tcl("set a [torch::ones {1}]; set b [torch::ones {1}]")
+    assert tcl("torch::free -handle [list $a $b]") == "2"
+    assert tcl.error("torch::tensor_numel $a").message.startswith("Invalid tensor name")

@@ -176,3 +176,13 @@ def test_models_losses_and_sgd_step_like_pytorch(tcl):
     assert tcl("torch::optimizer_zero_grad $opt false") == "OK"
     assert tcl("torch::optimizerZeroGrad -optimizer $opt -setToNone true") == "OK"
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_activations_match_pytorch(tcl):
+    x = torch.linspace(-3, 3, 7)
+    h = tcl.interp.put(x)
+    for script, want in [(f"torch::tensor_relu {h}", torch.relu(x)),
+                         (f"torch::tensorSigmoid -input {h}", torch.sigmoid(x)),
+                         (f"torch::tensor_tanh -tensor {h}", torch.tanh(x))]:
+        assert torch.equal(T(tcl, script), want), script
+    assert tcl.error("torch::tensor_relu invalid_tensor").message == "Invalid tensor name"

@@ -1,4 +1,4 @@
 """The command families. Importing this package registers every command."""
 
-from . import (amp, autograd, devices, handles, losses, nn, optim, random,  # noqa: F401
-               schedulers, telemetry, tensors)
+from . import (activations, amp, autograd, devices, handles, losses, nn, optim,  # noqa: F401
+               random, schedulers, telemetry, tensors)

@@ -16,11 +16,16 @@ def _autocast_state():
     return {d: (torch.is_autocast_enabled(d), torch.get_autocast_dtype(d)) for d in DEVICE_TYPES}
 
 
-def _apply(grad, autocast):
-    torch.set_grad_enabled(grad)
+def _switch(grad, autocast, from_grad, from_autocast):
+    """Install a state, touching only what differs (each setter costs as much as all reads)."""
+    if grad != from_grad:
+        torch.set_grad_enabled(grad)
     for device, (enabled, dtype) in autocast.items():
-        torch.set_autocast_dtype(device, dtype)
-        torch.set_autocast_enabled(device, enabled)
+        was_enabled, was_dtype = from_autocast[device]
+        if dtype != was_dtype:
+            torch.set_autocast_dtype(device, dtype)
+        if enabled != was_enabled:
+            torch.set_autocast_enabled(device, enabled)
 
 
 class Modes:
@@ -30,10 +35,10 @@ class Modes:
 
     def enter(self):
         outer = (torch.is_grad_enabled(), _autocast_state())
-        _apply(self.grad, self.autocast)
+        _switch(self.grad, self.autocast, *outer)
         return outer
 
     def leave(self, outer):
         self.grad = torch.is_grad_enabled()
         self.autocast = _autocast_state()
-        _apply(*outer)
+        _switch(*outer, self.grad, self.autocast)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import CommandError
-from .types import STRING, Type
+from .types import STRING, Type, tcl_list
 
 REQUIRED = object()
 _OPTION_LIKE = re.compile(r"-[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -230,6 +230,9 @@ class Command:
                                  name=p.name if p else key)
             if p is None:
                 values.setdefault("options", []).extend(words[j:j + 2])
+            elif p.variadic:           # by name, the words come as one Tcl list
+                values[p.name] = [self._convert(ctx, p, w, key)
+                                  for w in tcl_list(ctx, words[j + 1])]
             else:
                 values[p.name] = self._convert(ctx, p, words[j + 1], key)
         for p in self._required:
@@ -239,10 +242,9 @@ class Command:
                     else "missing"
                 raise self.error(key, "MISSING", invoked, option=p.option, name=p.name,
                                  label=p.label, camel=camel(p.name))
-        if len(values) < len(self.params):
-            for p in self.params:
-                if p.name not in values:
-                    values[p.name] = p.default
+        for p in self.params:
+            if p.name not in values:
+                values[p.name] = p.default
         if self.open_options:
             values.setdefault("options", [])
         return values

@@ -1,22 +1,28 @@
 """The live AMP/LR dashboard: appears in the output of the first cell that trains and redraws
 while the loop runs, throttled so that drawing costs a few percent of the loop at most."""
 
+import functools
 import time
 
-import ipywidgets as widgets
 from IPython.display import display
-from traitlets import List
 
-from .plot import HeadlessDashboard, dashboard_figure, png, series
+from .plot import HeadlessDashboard, LivePlot, series
 
-MIN_INTERVAL = 0.25      # seconds between redraws, at the least
-MAX_SHARE = 0.03         # drawing may take this share of the loop's time
+MIN_INTERVAL = 0.5       # seconds between redraws, at the least
+MAX_SHARE = 0.02         # drawing may take this share of the loop's time
 
 
-class DashboardBox(widgets.VBox):
-    """The dashboard's widget; its `series` trait carries the plotted points to the frontend."""
+@functools.cache
+def widget_classes():
+    """ipywidgets, imported when a dashboard first shows (kernel start stays lean)."""
+    import ipywidgets as widgets
+    from traitlets import List
 
-    series = List().tag(sync=True)
+    class DashboardBox(widgets.VBox):
+        """The dashboard's widget; its `series` trait carries the plotted points to the frontend."""
+
+        series = List().tag(sync=True)
+    return widgets, DashboardBox
 
 
 class LiveDashboard(HeadlessDashboard):
@@ -41,16 +47,19 @@ class LiveDashboard(HeadlessDashboard):
             self._draw()
 
     def _show(self):
+        widgets, DashboardBox = widget_classes()
         self.image = widgets.Image(format="png")
-        self.status = widgets.HTML()
+        self.status = widgets.HTML("<code>training: the dashboard draws shortly</code>")
         self.box = DashboardBox([self.image, self.status])
+        self.plot = LivePlot()
         display(self.box)
         self._shown = True
+        self._last = time.perf_counter()    # the first drawing waits one interval
 
     def _draw(self):
         start = time.perf_counter()
         records = self.interp.telemetry.records
-        self.image.value = png(dashboard_figure(records))
+        self.image.value = self.plot.render(records)
         self.box.series = [{"kind": kind, "label": label, **points}
                            for (kind, label), points in series(records).items()]
         self.status.value = _status(records)

@@ -1,6 +1,5 @@
 """The live LR explorer: a schedule's curve with sliders for its numeric options."""
 
-import ipywidgets as widgets
 from IPython.display import display
 
 from .plot import HeadlessExplorer, curves_figure, png
@@ -8,6 +7,7 @@ from .plot import HeadlessExplorer, curves_figure, png
 
 class LiveExplorer(HeadlessExplorer):
     def show(self, kind, options, curves, recompute):
+        import ipywidgets as widgets
         main_label = next(iter(curves))
         others = dict(list(curves.items())[1:])
         pairs = dict(zip(options[::2], options[1::2]))
@@ -38,6 +38,7 @@ def _split(label):
 
 
 def _slider(name, word):
+    import ipywidgets as widgets
     try:
         value = int(word)
         return widgets.IntSlider(description=name, value=value, min=max(1, value // 4) if value > 0

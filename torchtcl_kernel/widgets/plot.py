@@ -4,8 +4,13 @@ CLI attaches: they save PNG files and draw nothing live."""
 import io
 from collections import defaultdict
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+
+def _mpl():
+    """matplotlib, imported on first drawing: a kernel that never trains starts faster."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib import ticker
+    return Figure, FigureCanvasAgg, ticker
 
 
 def series(records):
@@ -28,6 +33,7 @@ PANELS = [("scale", "loss scale (log2)"), ("lr", "learning rate"), ("scalar", "l
 
 
 def dashboard_figure(records, width=7.0, dpi=80):
+    Figure, FigureCanvasAgg, _ = _mpl()
     groups = series(records)
     panels = [(kind, title) for kind, title in PANELS if any(k == kind for k, _ in groups)]
     fig = Figure(figsize=(width, 1.2 + 2.0 * max(len(panels), 1)), dpi=dpi)
@@ -58,6 +64,7 @@ def dashboard_figure(records, width=7.0, dpi=80):
 
 
 def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
+    Figure, FigureCanvasAgg, _ = _mpl()
     fig = Figure(figsize=(width, 3.2), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
@@ -73,9 +80,83 @@ def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
 
 
 def png(fig):
+    """The figure as PNG bytes: one rasterisation (savefig would draw twice) and zlib's fastest
+    level, since a live dashboard redraws often and its picture is small anyway."""
+    from PIL import Image
+    fig.canvas.draw()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(),
+                     "raw", "RGBA", 0, 1).save(buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+def _thin(xs, limit=600):
+    """Every k-th point, so drawing costs the same however long training ran (the last kept)."""
+    if len(xs) <= limit:
+        return xs
+    k = -(-len(xs) // limit)
+    return xs[::k] + ([xs[-1]] if (len(xs) - 1) % k else [])
+
+
+class LivePlot:
+    """The dashboard's figure, kept between redraws: new points only update the lines' data, so
+    a redraw is a rasterisation, not a rebuild (which is ten times dearer)."""
+
+    def __init__(self, width=6.5, dpi=72):
+        self.width, self.dpi = width, dpi
+        self.fig = None
+        self.layout = None
+
+    def render(self, records):
+        groups = series(records)
+        layout = (tuple(kind for kind, _ in PANELS if any(k == kind for k, _ in groups)),
+                  tuple(sorted(groups)))
+        if layout != self.layout:
+            self._build(layout, groups)
+        for key, s in groups.items():
+            line, marks = self.lines[key]
+            line.set_data(_thin(s["step"]), _thin(s["value"]))
+            if marks is not None:
+                bad = [(x, y) for x, y, f in zip(s["step"], s["value"], s["skipped"]) if f]
+                marks.set_data([x for x, _ in bad], [y for _, y in bad])
+        for ax in self.axes.values():
+            ax.relim()
+            ax.autoscale_view()
+        return png(self.fig)
+
+    def _build(self, layout, groups):
+        Figure, FigureCanvasAgg, ticker = _mpl()
+        kinds, _ = layout
+        self.layout = layout
+        self.fig = Figure(figsize=(self.width, 1.0 + 1.7 * max(len(kinds), 1)), dpi=self.dpi)
+        FigureCanvasAgg(self.fig)
+        self.axes, self.lines = {}, {}
+        if not kinds:
+            return
+        axes = self.fig.subplots(len(kinds), 1, sharex=True, squeeze=False)[:, 0]
+        titles = dict(PANELS)
+        for ax, kind in zip(axes, kinds):
+            self.axes[kind] = ax
+            if kind == "scale":
+                ax.set_yscale("log", base=2)
+            ax.set_ylabel(titles[kind])
+            ax.grid(True, alpha=0.3)
+            ax.yaxis.set_major_locator(ticker.MaxNLocator(4) if kind != "scale" else
+                                       ticker.LogLocator(base=2, numticks=5))
+            ax.yaxis.set_minor_locator(ticker.NullLocator())   # tick text: most of a redraw
+            ax.xaxis.set_major_locator(ticker.MaxNLocator(6, integer=True))
+        for (kind, label) in sorted(groups):
+            ax = self.axes[kind]
+            line, = ax.plot([], [], label=label, linewidth=1.2)
+            marks = None
+            if kind == "scale":
+                marks, = ax.plot([], [], "x", color="crimson", label=f"{label}: overflow, skipped")
+            self.lines[(kind, label)] = (line, marks)
+        for ax in axes:
+            ax.legend(loc="upper right", fontsize="x-small")
+        axes[-1].set_xlabel("step")
+        # fixed margins: tight_layout would cost more than all the later redraws together
+        self.fig.subplots_adjust(left=0.13, right=0.98, top=0.97, bottom=0.1, hspace=0.12)
 
 
 class HeadlessDashboard:

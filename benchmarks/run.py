@@ -1,0 +1,257 @@
+"""`make bench`: the cost of the Tcl layer, as ratios against plain PyTorch measured in the same run.
+
+Prints a table and writes it to out/bench.json. Not a test: it measures, it does not judge, but
+every row shows its target next to the figure.
+"""
+
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+
+import torch
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OUT = ROOT / "out"
+ROWS = []
+
+
+def row(name, ours, reference, unit, figure, target, ok):
+    ROWS.append({"measure": name, "torchtcl": ours, "pytorch": reference, "unit": unit,
+                 "figure": figure, "target": target, "meets_target": bool(ok)})
+    print(f"{name:<44} {ours:>10.3f} {reference:>10.3f} {unit:<6} {figure:<22} {target:<12} "
+          f"{'ok' if ok else 'MISSED'}", flush=True)
+
+
+# --- 1. command overhead ---------------------------------------------------------------------
+def command_overhead():
+    from torchtcl_kernel import TorchTcl
+    tcl = TorchTcl()
+    a, b = torch.randn(3), torch.randn(3)
+    tcl.tk.call("set", "a", tcl.put(a))
+    tcl.tk.call("set", "b", tcl.put(b))
+    tcl.eval("set w [torch::tensor_create {1.0 2.0} -requiresGrad 1]; "
+             "set opt [torch::optimizer_sgd [list $w] 0.1]; set s [torch::grad_scaler_new]")
+    scaler = tcl.store.get(tcl.eval("set s"), "scaler").torch
+    opt = tcl.store.get(tcl.eval("set opt"), "optimizer")
+    n = 100_000
+
+    def tcl_us(script, count):
+        return float(tcl.eval(f"time {{{script}}} {count}").split()[0])
+
+    def py_us(fn, count):
+        start = time.perf_counter()
+        for _ in range(count):
+            fn()
+        return (time.perf_counter() - start) / count * 1e6
+
+    for label, script, fn in [
+            ("tensor_add on 3-element float32", "torch::tensor_add $a $b", lambda: torch.add(a, b)),
+            ("grad_scaler_get_scale", "torch::grad_scaler_get_scale $s", scaler.get_scale),
+            ("get_lr", "torch::get_lr $opt", lambda: opt.param_groups[0]["lr"])]:
+        tcl_us(script, 2000), py_us(fn, 2000)                     # warm up
+        # 100000 calls, in ten alternating slices of 10000 (load hits both alike); best slice
+        ours = ref = float("inf")
+        for _ in range(10):
+            ours = min(ours, tcl_us(script, n // 10))
+            ref = min(ref, py_us(fn, n // 10))
+        row(f"command: {label}", ours, ref, "us", f"+{ours - ref:.2f} us/call", "<= +2 us",
+            ours - ref <= 2.0)
+
+
+# --- 2. training step ------------------------------------------------------------------------
+WARMUP, STEPS = 30, 300
+
+TCL_STEP = """
+torch::optimizer_zero_grad $opt
+torch::autocast_enable cpu bfloat16
+set logits [torch::layer_forward $l2 [torch::tensor_relu [torch::layer_forward $l1 $x]]]
+set loss [torch::cross_entropy_loss $logits $y]
+torch::autocast_disable cpu
+torch::tensor_backward [torch::grad_scaler_scale $scaler $loss]
+torch::grad_scaler_step $scaler $opt
+torch::grad_scaler_update $scaler
+"""
+
+
+def training_step():
+    from torchtcl_kernel import TorchTcl
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 784), torch.randint(0, 10, (64,))
+    l1, l2 = torch.nn.Linear(784, 256), torch.nn.Linear(256, 10)
+    ref_l1, ref_l2 = torch.nn.Linear(784, 256), torch.nn.Linear(256, 10)
+    ref_l1.load_state_dict(l1.state_dict())
+    ref_l2.load_state_dict(l2.state_dict())
+
+    tcl = TorchTcl()
+    for name, obj in {"x": x, "y": y, "l1": l1, "l2": l2}.items():
+        tcl.tk.call("set", name, tcl.put(obj))
+    tcl.eval("set opt [torch::optimizer_sgd [concat [torch::layer_parameters $l1] "
+             "[torch::layer_parameters $l2]] 0.01 0.9]; set scaler [torch::grad_scaler_new "
+             "-device cpu]")
+    tcl.eval(f"proc step {{}} {{ global opt l1 l2 x y scaler; {TCL_STEP} }}")
+
+    opt = torch.optim.SGD(list(ref_l1.parameters()) + list(ref_l2.parameters()), lr=0.01,
+                          momentum=0.9)
+    scaler = torch.amp.GradScaler("cpu")
+
+    def py_step():
+        opt.zero_grad()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = torch.nn.functional.cross_entropy(ref_l2(torch.relu(ref_l1(x))), y)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+
+    tcl_times, py_times = [], []
+    for i in range(WARMUP + STEPS):            # alternating steps: drift and load hit both alike
+        start = time.perf_counter()
+        tcl.eval("step")
+        middle = time.perf_counter()
+        py_step()
+        end = time.perf_counter()
+        if i >= WARMUP:
+            tcl_times.append(middle - start)
+            py_times.append(end - middle)
+    ours, ref = statistics.median(tcl_times) * 1e3, statistics.median(py_times) * 1e3
+    row("training step (MLP 784-256-10, AMP, SGD)", ours, ref, "ms", f"x{ours / ref:.3f}",
+        "<= x1.05", ours / ref <= 1.05)
+
+
+# --- 3. memory -------------------------------------------------------------------------------
+MEMORY_LOOP = {
+    "as the docs recommend (torch::free)": """
+        for {set i 0} {$i < 100000} {incr i} {
+            set t [torch::tensor_add [torch::randn {256}] $a]
+            set s [torch::tensor_sum [torch::tensor_mul $t $t]]
+            torch::free $t $s
+        }""",
+    "naive (no torch::free)": """
+        for {set i 0} {$i < 100000} {incr i} {
+            set t [torch::tensor_add [torch::randn {256}] $a]
+            set s [torch::tensor_sum [torch::tensor_mul $t $t]]
+        }""",
+}
+
+
+def _rss_growth(script):
+    code = textwrap.dedent(f"""
+        import resource, sys
+        from torchtcl_kernel import TorchTcl
+        def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20
+        tcl = TorchTcl()
+        tcl.eval('set a [torch::randn {{256}}]')
+        tcl.eval({script!r}.replace('100000', '2000'))          # warm up allocators
+        before = rss()
+        tcl.eval({script!r})
+        print(rss() - before, len(tcl.store))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def _python_rss_growth():
+    code = textwrap.dedent("""
+        import torch
+        def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20
+        a = torch.randn(256)
+        before = rss()
+        for i in range(100000):
+            t = torch.randn(256) + a
+            s = (t * t).sum()
+        print(rss() - before)
+    """)
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout)
+
+
+def memory():
+    reference = _python_rss_growth()
+    for label, script in MEMORY_LOOP.items():
+        grown, live = _rss_growth(script)
+        row(f"memory: 100000 iterations, {label}", grown, reference, "MB",
+            f"{live} handles left", "<= 20 MB", grown <= 20)
+
+
+# --- 4. kernel start -------------------------------------------------------------------------
+def _first_reply(kernel, code):
+    from jupyter_client.manager import start_new_kernel
+    start = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name=kernel)
+    try:
+        kc.execute_interactive(code, timeout=120)
+        return time.perf_counter() - start
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def kernel_start():
+    ours = statistics.median(_first_reply("torchtcl", "puts ready") for _ in range(3))
+    ref = statistics.median(_first_reply("python3", "import torch") for _ in range(3))
+    row("kernel start to first execute_reply", ours, ref, "s", f"x{ours / ref:.3f}", "<= x1.2",
+        ours / ref <= 1.2)
+
+
+# --- 5. dashboard ----------------------------------------------------------------------------
+DASHBOARD_LOOP = """
+set w [torch::tensor_create {1.0 -2.0 3.0 0.5} -requiresGrad true]
+set opt [torch::optimizer_sgd [list $w] 0.01 0.9]
+set sched [torch::lr_scheduler_cosine $opt 2000]
+set scaler [torch::grad_scaler_new -initScale 1024.0 -growthInterval 50 -device cpu]
+set start [clock microseconds]
+for {set i 0} {$i < 2000} {incr i} {
+    torch::optimizer_zero_grad $opt
+    set loss [torch::tensor_sum [torch::tensor_mul $w $w]]
+    torch::tensor_backward [torch::grad_scaler_scale $scaler $loss]
+    torch::grad_scaler_step $scaler $opt
+    torch::grad_scaler_update $scaler
+    torch::lr_scheduler_step_update $sched
+}
+expr {[clock microseconds] - $start}
+"""
+
+
+def dashboard():
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    try:
+        def loop_seconds(mode):
+            start = time.perf_counter()
+            kc.execute_interactive(f"torch::dashboard {mode}; torch::dashboard reset", timeout=60)
+            reply = kc.execute_interactive(DASHBOARD_LOOP, timeout=300)
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return time.perf_counter() - start
+        off, on = [], []
+        for _ in range(3):                     # alternate, to spread drift over both
+            off.append(loop_seconds("off"))
+            on.append(loop_seconds("on"))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    ours, ref = statistics.median(on), statistics.median(off)
+    row("dashboard: 2000-step AMP loop, on vs off", ours, ref, "s", f"x{ours / ref:.3f}",
+        "<= x1.05", ours / ref <= 1.05)
+
+
+def main():
+    started = time.perf_counter()
+    print(f"torch {torch.__version__}, {os.cpu_count()} cores\n")
+    print(f"{'measure':<44} {'torchtcl':>10} {'pytorch':>10} {'unit':<6} {'figure':<22} "
+          f"{'target':<12} result")
+    for part in (command_overhead, training_step, memory, kernel_start, dashboard):
+        part()
+    OUT.mkdir(exist_ok=True)
+    (OUT / "bench.json").write_text(json.dumps(
+        {"torch": torch.__version__, "seconds": time.perf_counter() - started, "rows": ROWS},
+        indent=2) + "\n")
+    print(f"\n{time.perf_counter() - started:.0f} s; written to {OUT / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml constraints.txt
 test: install
 	$(PY) -m pytest -q
 
+# Runs notebooks/amp_workflow.ipynb headlessly on the torchtcl kernel; results in out/.
 demo: install
-	$(VENV)/bin/torchtcl run examples/amp_training.tcl 200 50
+	$(PY) -m torchtcl_kernel.demo
 
 bench: install
 	$(PY) -m benchmarks.run

@@ -1,0 +1,119 @@
+"""The example notebooks, executed through their real kernels (nbclient), as a reader would run them.
+
+Each notebook runs in a fresh kernel named by its own metadata, with a temporary working directory
+(the notebooks write their files to out/ under it). Any error output fails the test.
+"""
+
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from PIL import Image
+
+from conftest import ROOT
+from torchtcl_kernel.demo import summary as demo_summary
+
+NOTEBOOKS = ROOT / "notebooks"
+NAMES = ["getting_started", "amp_workflow", "lr_schedules", "python_magics"]
+WIDGET = "application/vnd.jupyter.widget-view+json"
+LIMIT = 120          # seconds: each notebook must run on a CPU in under two minutes
+
+
+def execute(name, workdir):
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    client = NotebookClient(nb, kernel_name=nb.metadata.kernelspec.name, timeout=LIMIT,
+                            allow_errors=True, resources={"metadata": {"path": str(workdir)}})
+    start = time.perf_counter()
+    client.execute()
+    return nb, time.perf_counter() - start
+
+
+def outputs(nb):
+    return [(i, o) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for o in cell.outputs]
+
+
+def stdout(nb):
+    return "".join(o.get("text", "") for _, o in outputs(nb)
+                   if o.output_type == "stream" and o.name == "stdout")
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Each notebook executed once per test session: {name: (notebook, seconds, workdir)}."""
+    done = {}
+
+    def get(name):
+        if name not in done:
+            workdir = tmp_path_factory.mktemp(name)
+            nb, seconds = execute(name, workdir)
+            done[name] = (nb, seconds, workdir)
+        return done[name]
+    return get
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_without_errors(executed, name):
+    nb, seconds, _ = executed(name)
+    errors = [f"cell {i}: {o.ename}: {o.evalue}" for i, o in outputs(nb) if o.output_type == "error"]
+    assert not errors, "\n".join(errors)
+    assert all(c.execution_count for c in nb.cells if c.cell_type == "code"), "every cell ran"
+    assert seconds < LIMIT, f"{name} took {seconds:.0f} s"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_stored_without_outputs(name):
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    expected = "python3" if name == "python_magics" else "torchtcl"
+    assert nb.metadata.kernelspec.name == expected
+
+
+def test_amp_workflow_shows_the_dashboard_and_saves_pngs(executed):
+    nb, _, workdir = executed("amp_workflow")
+    views = [o for _, o in outputs(nb) if o.output_type == "display_data" and WIDGET in o.data]
+    assert len(views) >= 2, "a live dashboard under each training cell"
+    # The widget's state (the PNG it shows) is stored with the notebook, as Jupyter saves it.
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = state.get("state", {})
+    assert any(m["model_name"] == "ImageModel" for m in models.values())
+    for png in ("amp_growth.png", "amp_dashboard.png"):
+        image = Image.open(workdir / "out" / png)
+        assert image.format == "PNG" and image.size[0] > 400
+        assert len(image.convert("RGB").getcolors(1 << 20)) > 50, f"{png} has curves in it"
+    assert (workdir / "out" / "amp_telemetry.csv").read_text().startswith("kind,source,step")
+
+    text = stdout(nb)
+    assert "scale grew 1024 -> 2048" in text and "scale grew 8192 -> 16384" in text
+    assert "step 140" in text and "overflow: step skipped, scale 32768 -> 16384" in text
+    assert "parameters unchanged by the skipped step: yes" in text
+    assert "step 165" in text and "scale grew 16384 -> 32768" in text
+    summary = dict(line.split(":", 1) for line in text.splitlines()[-5:])
+    assert summary["steps"].strip() == "180"
+    assert summary["final scale"].strip() == "32768.0"
+    assert summary["skipped steps"].strip() == "140"
+    assert float(summary["final loss"]) < 1.0
+    # `make demo` reads the same lines from the executed notebook.
+    assert demo_summary(nb) == {k: v.strip() for k, v in summary.items()
+                                if k in ("steps", "final loss", "final scale", "skipped steps")}
+
+
+def test_lr_schedules_compares_and_saves(executed):
+    nb, _, workdir = executed("lr_schedules")
+    results = [o.data["text/plain"] for _, o in outputs(nb) if o.output_type == "execute_result"]
+    assert "identical: 300 of 300 steps" in results
+    diff = [r for r in results if r.startswith("largest difference from inverse_sqrt")]
+    assert diff and float(diff[0].rsplit(":", 1)[1]) < 1e-15, "noam is inverse_sqrt, rescaled"
+    views = [o for _, o in outputs(nb) if o.output_type == "display_data" and WIDGET in o.data]
+    assert len(views) >= 6, "an explorer widget per lr_explore call"
+    assert Image.open(workdir / "out" / "lr_compare.png").format == "PNG"
+
+
+def test_python_magics_share_tensors(executed):
+    nb, _, _ = executed("python_magics")
+    text = stdout(nb)
+    assert "same memory: True" in text
+    assert "w is still the same tensor: True" in text

@@ -92,8 +92,11 @@ class HandleStore:
         self.young = {}
         self.seq = 0
         self.since = 0                     # created since the last collection
-        self.threshold = 1000              # collect when `since` reaches this
-        self.on_due = None                 # called once `since` reaches the threshold
+        self.threshold = 1000              # collect when `since` reaches this,
+        self.young_bytes = 0               # or when the tensors created since then
+        self.byte_threshold = 1 << 18      # hold this much: kept-but-dead activations
+        self.due = False                   # slow a training loop down (allocator, caches)
+        self.on_due = None                 # called when a collection becomes due
 
     def put_tensor(self, tensor):
         """A command's tensor result (the commonest case), without the general lookups."""
@@ -104,8 +107,10 @@ class HandleStore:
         self.seq = seq = self.seq + 1           # _young(name), inlined on the hot path
         self.young[name] = seq
         self.since += 1
-        if self.since == self.threshold and self.on_due is not None:
-            self.on_due()
+        self.young_bytes += tensor.nbytes
+        if (self.since >= self.threshold or self.young_bytes >= self.byte_threshold) \
+                and not self.due:
+            self._signal_due()
         return name
 
     def put(self, obj, kind=None, prefix=None, pinned=False):
@@ -124,8 +129,19 @@ class HandleStore:
         self.seq += 1
         self.young[name] = self.seq
         self.since += 1
-        if self.since == self.threshold and self.on_due is not None:
+        if self.since >= self.threshold and not self.due:
+            self._signal_due()
+
+    def _signal_due(self):
+        self.due = True
+        if self.on_due is not None:
             self.on_due()
+
+    def collected(self):
+        """A collection ran: count afresh (the reclaimer sets the next count threshold)."""
+        self.since = 0
+        self.young_bytes = 0
+        self.due = False
 
     def name_of(self, obj):
         """The handle of a module, optimizer, scheduler or scaler (telemetry labels its records)."""

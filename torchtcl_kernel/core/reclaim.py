@@ -20,8 +20,9 @@ points are chosen where it cannot hold anything reclaimable:
 
 Handles created outside loops (typed interactively, a cell's result) and handles put from Python
 are never reclaimed; `torch::free` still releases any handle. Collections run once enough handles
-were created since the last one (1000, or twice the number that survived), so their cost is spread
-thin.
+were created since the last one (1000, or twice the number that survived) or once the tensors
+created since then hold 256 kB, so their cost is spread thin while dead activations do not pile up
+(kept, they slow a training loop down: the allocator cannot reuse their memory).
 """
 
 import re
@@ -148,6 +149,6 @@ class Reclaimer:
             self.store.discard(dead)
             self.freed += len(dead)
         self.collections += 1
-        self.store.since = 0
+        self.store.collected()
         self.store.threshold = max(self.min_threshold, 2 * len(young))
         return ""

@@ -1,6 +1,8 @@
 """Telemetry, the live dashboard, the LR explorer and the magics, through real kernels."""
 
+import queue
 import re
+import time
 
 import pytest
 import torch
@@ -36,14 +38,30 @@ list $scales $lrs
 
 
 def _dashboard_series(msgs):
-    """The last `series` state the dashboard widget sent over its comm."""
+    """The last (non-empty) `series` state the dashboard widget sent over its comm."""
     last = None
     for _, kind, content in msgs:
         if kind in ("comm_open", "comm_msg"):
             state = content.get("data", {}).get("state", {})
-            if "series" in state:
+            if state.get("series"):
                 last = state["series"]
     return last
+
+
+def _final_series(kc, msgs, timeout=20):
+    """The dashboard's last redraw comes right after the cell (off its time): read on until the
+    widget has sent every step."""
+    series = _dashboard_series(msgs)
+    deadline = time.time() + timeout
+    while not _complete(series) and time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=deadline - time.time())
+        series = _dashboard_series([(0, msg["msg_type"], msg["content"])]) or series
+    return series
+
+
+def _complete(series):
+    return series is not None and any(s["kind"] == "scale" and len(s["step"]) == N
+                                      for s in series)
 
 
 def _check_amp_series(series, scales, lrs):
@@ -76,7 +94,7 @@ def test_dashboard_comm_traffic_carries_every_step(tcl_kernel, tmp_path):
     views = [c for _, k, c in msgs if k == "display_data"
              and "application/vnd.jupyter.widget-view+json" in c["data"]]
     assert len(views) == 1, "one dashboard in the cell's output"
-    _check_amp_series(_dashboard_series(msgs), scales, lrs)
+    _check_amp_series(_final_series(tcl_kernel, msgs), scales, lrs)
 
     png = tmp_path / "dashboard.png"
     reply, _ = run(tcl_kernel, f"torch::dashboard save {png}")
@@ -86,13 +104,27 @@ def test_dashboard_comm_traffic_carries_every_step(tcl_kernel, tmp_path):
     assert len(image.convert("RGB").getcolors(1 << 20)) > 50, "the picture has curves in it"
 
 
+def _settle(kc, quiet=1.5):
+    """Let a previous cell's final redraw arrive before listening for a new one."""
+    while True:
+        try:
+            kc.get_iopub_msg(timeout=quiet)
+        except queue.Empty:
+            return
+
+
 def test_dashboard_off_draws_nothing_and_reset_forgets(tcl_kernel):
+    _settle(tcl_kernel)
     run(tcl_kernel, "torch::dashboard off")
     _, msgs = run(tcl_kernel, "torch::grad_scaler_update $scaler")
     assert _dashboard_series(msgs) is None
     run(tcl_kernel, "torch::dashboard on; torch::dashboard reset")
     _, msgs = run(tcl_kernel, "torch::grad_scaler_update $scaler")
     series = _dashboard_series(msgs)
+    deadline = time.time() + 20
+    while series is None and time.time() < deadline:
+        msg = tcl_kernel.get_iopub_msg(timeout=deadline - time.time())
+        series = _dashboard_series([(0, msg["msg_type"], msg["content"])])
     assert [s["kind"] for s in series] == ["scale"] and len(series[0]["step"]) == 1
 
 
@@ -171,7 +203,7 @@ def test_magics_have_the_same_dashboard(python_kernel):
     assert reply["status"] == "ok"
     result = [c for _, k, c in msgs if k == "execute_result"][0]["data"]["text/plain"]
     scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
-    _check_amp_series(_dashboard_series(msgs), [float(v) for v in scales_txt.split()],
+    _check_amp_series(_final_series(kc, msgs), [float(v) for v in scales_txt.split()],
                       [float(v) for v in lrs_txt.split()])
 
 

@@ -2,6 +2,7 @@
 while the loop runs, throttled so that drawing costs a few percent of the loop at most."""
 
 import functools
+import threading
 import time
 
 from IPython.display import display
@@ -34,6 +35,7 @@ class LiveDashboard(HeadlessDashboard):
         self._dirty = False
         self._last = 0.0
         self._interval = MIN_INTERVAL
+        self._lock = threading.Lock()
 
     def _on_record(self, record):
         if not self.enabled:
@@ -58,20 +60,31 @@ class LiveDashboard(HeadlessDashboard):
 
     def _draw(self):
         start = time.perf_counter()
-        records = self.interp.telemetry.records
-        self.image.value = self.plot.render(records)
-        self.box.series = [{"kind": kind, "label": label, **points}
-                           for (kind, label), points in series(records).items()]
-        self.status.value = _status(records)
+        self._render(self.interp.telemetry.records, self._widgets())
         took = time.perf_counter() - start
         self._interval = max(MIN_INTERVAL, took / MAX_SHARE)
         self._last = time.perf_counter()
         self._dirty = False
 
+    def _widgets(self):
+        return self.image, self.box, self.status, self.plot
+
+    def _render(self, records, widgets):
+        image, box, status, plot = widgets   # this cell's, even if the next cell has begun
+        with self._lock:
+            image.value = plot.render(records)
+            box.series = [{"kind": kind, "label": label, **points}
+                          for (kind, label), points in series(records).items()]
+            status.value = _status(records)
+
     def cell_finished(self):
-        """The cell ended: a last redraw; the next cell that trains gets a dashboard of its own."""
+        """The cell ended: a last redraw, off the cell's time (a background thread; widget
+        updates are thread-safe in ipykernel); the next cell that trains gets its own dashboard."""
         if self._shown and self._dirty:
-            self._draw()
+            records = list(self.interp.telemetry.records)
+            self._dirty = False
+            threading.Thread(target=self._render, args=(records, self._widgets()),
+                             daemon=True).start()
         self._shown = False
 
     def reset(self):

@@ -9,8 +9,10 @@ from IPython.display import display
 
 from .plot import HeadlessDashboard, LivePlot, series
 
+FIRST_DRAW = 2.0         # seconds of training before the first drawing (a shorter loop only
+                         # gets the final one, after the cell: drawing would cost it too much)
 MIN_INTERVAL = 0.5       # seconds between redraws, at the least
-MAX_SHARE = 0.02         # drawing may take this share of the loop's time
+MAX_SHARE = 0.03         # drawing may take this share of the loop's time
 
 
 @functools.cache
@@ -51,12 +53,14 @@ class LiveDashboard(HeadlessDashboard):
     def _show(self):
         widgets, DashboardBox = widget_classes()
         self.image = widgets.Image(format="png")
-        self.status = widgets.HTML("<code>training: the dashboard draws shortly</code>")
+        self.status = widgets.HTML("<code>training: the dashboard draws after a few seconds, "
+                                   "or when the cell ends</code>")
         self.box = DashboardBox([self.image, self.status])
         self.plot = LivePlot()
         display(self.box)
         self._shown = True
-        self._last = time.perf_counter()    # the first drawing waits one interval
+        self._last = time.perf_counter()
+        self._interval = FIRST_DRAW
 
     def _draw(self):
         start = time.perf_counter()

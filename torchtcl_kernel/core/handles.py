@@ -92,7 +92,7 @@ class HandleStore:
         self.young = {}
         self.seq = 0
         self.since = 0                     # created since the last collection
-        self.threshold = 1000              # collect when `since` reaches this,
+        self.threshold = 4000              # collect when `since` reaches this,
         self.young_bytes = 0               # or when the tensors created since then
         self.byte_threshold = 1 << 18      # hold this much: kept-but-dead activations
         self.due = False                   # slow a training loop down (allocator, caches)

@@ -20,7 +20,7 @@ points are chosen where it cannot hold anything reclaimable:
 
 Handles created outside loops (typed interactively, a cell's result) and handles put from Python
 are never reclaimed; `torch::free` still releases any handle. Collections run once enough handles
-were created since the last one (1000, or twice the number that survived) or once the tensors
+were created since the last one (4000, or twice the number that survived) or once the tensors
 created since then hold 256 kB, so their cost is spread thin while dead activations do not pile up
 (kept, they slow a training loop down: the allocator cannot reuse their memory).
 """
@@ -109,7 +109,7 @@ class Reclaimer:
         self.loops = []          # (frame depth, handle sequence at the loop's start), innermost last
         self.collections = 0
         self.freed = 0
-        self.min_threshold = 1000    # tests lower it to collect at every safe point
+        self.min_threshold = 4000    # tests lower it to collect at every safe point
         self.tk.eval(LOOPS_TCL)
         interp.add_command("::torchtcl::loop_start", self.loop_start)
         interp.add_command("::torchtcl::collect", self.collect)

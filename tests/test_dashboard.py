@@ -76,12 +76,16 @@ def _check_amp_series(series, scales, lrs):
     assert len(by[("scalar", "loss")]["value"]) == N
 
 
-@pytest.fixture(scope="module")
-def tcl_kernel():
-    km, kc = start_new_kernel(kernel_name="torchtcl")
+def _kernel(name):
+    km, kc = start_new_kernel(kernel_name=name)
     yield kc
     kc.stop_channels()
     km.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def tcl_kernel():
+    yield from _kernel("torchtcl")
 
 
 def test_dashboard_comm_traffic_carries_every_step(tcl_kernel, tmp_path):
@@ -164,10 +168,7 @@ def test_explorer_in_the_kernel_shows_a_widget(tcl_kernel, tmp_path):
 
 @pytest.fixture(scope="module")
 def python_kernel():
-    km, kc = start_new_kernel(kernel_name="python3")
-    yield kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    yield from _kernel("python3")
 
 
 def _stdout(msgs):

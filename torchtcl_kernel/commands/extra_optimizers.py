@@ -6,11 +6,10 @@ Everything else the optimizer commands offer is torch.optim itself.
 import torch
 
 
-class Lamb(torch.optim.Optimizer):
-    """LAMB (You et al., 2019): Adam's bias-corrected direction plus decoupled weight decay, scaled
-    per parameter tensor by the trust ratio ||w|| / ||update|| (1 where either norm is zero)."""
+class _PerTensor(torch.optim.Optimizer):
+    """The loop every optimizer here shares: per parameter tensor with a gradient, `update` it."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.01):
+    def __init__(self, params, lr, betas, eps, weight_decay):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
 
     @torch.no_grad()
@@ -20,31 +19,39 @@ class Lamb(torch.optim.Optimizer):
             with torch.enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                state["step"] += 1
-                t = state["step"]
-                m, v = state["exp_avg"], state["exp_avg_sq"]
-                m.mul_(beta1).add_(p.grad, alpha=1 - beta1)
-                v.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                m_hat = m / (1 - beta1 ** t)
-                v_hat = v / (1 - beta2 ** t)
-                update = m_hat / (v_hat.sqrt() + group["eps"]) + group["weight_decay"] * p
-                w_norm, u_norm = p.norm(), update.norm()
-                trust = torch.where((w_norm > 0) & (u_norm > 0), w_norm / u_norm,
-                                    torch.ones_like(w_norm))
-                p.add_(update * trust, alpha=-group["lr"])
+                if p.grad is not None:
+                    self.update(p, p.grad, self.state[p], group)
         return loss
 
 
-class NovoGrad(torch.optim.Optimizer):
+class Lamb(_PerTensor):
+    """LAMB (You et al., 2019): Adam's bias-corrected direction plus decoupled weight decay, scaled
+    per parameter tensor by the trust ratio ||w|| / ||update|| (1 where either norm is zero)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.01):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def update(self, p, grad, state, group):
+        beta1, beta2 = group["betas"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = torch.zeros_like(p)
+            state["exp_avg_sq"] = torch.zeros_like(p)
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m.mul_(beta1).add_(grad, alpha=1 - beta1)
+        v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        m_hat = m / (1 - beta1 ** t)
+        v_hat = v / (1 - beta2 ** t)
+        update = m_hat / (v_hat.sqrt() + group["eps"]) + group["weight_decay"] * p
+        w_norm, u_norm = p.norm(), update.norm()
+        trust = torch.where((w_norm > 0) & (u_norm > 0), w_norm / u_norm, torch.ones_like(w_norm))
+        p.add_(update * trust, alpha=-group["lr"])
+
+
+class NovoGrad(_PerTensor):
     """NovoGrad (Ginsburg et al., 2019): a second moment per parameter tensor (the running mean of
     ||g||^2), gradients normalised by it, weight decay added, then heavy-ball momentum.
 
@@ -54,29 +61,17 @@ class NovoGrad(torch.optim.Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.95, 0.98), eps=1e-8, weight_decay=0.0):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+        super().__init__(params, lr, betas, eps, weight_decay)
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad
-                state = self.state[p]
-                g_sq = g.pow(2).sum()
-                if not state:
-                    state["exp_avg_sq"] = g_sq.clone()
-                    direction = g / (g_sq.sqrt() + group["eps"]) + group["weight_decay"] * p
-                    state["exp_avg"] = direction.clone()
-                else:
-                    v = state["exp_avg_sq"].mul_(beta2).add_(g_sq, alpha=1 - beta2)
-                    direction = g / (v.sqrt() + group["eps"]) + group["weight_decay"] * p
-                    state["exp_avg"].mul_(beta1).add_(direction)
-                p.add_(state["exp_avg"], alpha=-group["lr"])
-        return loss
+    def update(self, p, grad, state, group):
+        beta1, beta2 = group["betas"]
+        g_sq = grad.pow(2).sum()
+        if not state:
+            state["exp_avg_sq"] = g_sq.clone()
+            direction = grad / (g_sq.sqrt() + group["eps"]) + group["weight_decay"] * p
+            state["exp_avg"] = direction.clone()
+        else:
+            v = state["exp_avg_sq"].mul_(beta2).add_(g_sq, alpha=1 - beta2)
+            direction = grad / (v.sqrt() + group["eps"]) + group["weight_decay"] * p
+            state["exp_avg"].mul_(beta1).add_(direction)
+        p.add_(state["exp_avg"], alpha=-group["lr"])

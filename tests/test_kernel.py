@@ -195,3 +195,27 @@ def test_time_to_first_execute_reply(capsys):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def test_jupyter_console_session():
+    import sys
+
+    import pexpect
+    child = pexpect.spawn(sys.executable, ["-m", "jupyter_console", "--kernel", "torchtcl",
+                                           "--simple-prompt"], encoding="utf-8", timeout=120)
+    try:
+        child.expect(r"In \[1\]: ")
+        child.sendline("set t [torch::ones {2 3}]")
+        child.expect(r"Out\[1\]: tensor\d+")
+        child.sendline("torch::tensor_shape $t")
+        child.expect(r"Out\[2\]: 2 3")
+        child.sendline("torch::tensor_shape nosuch")
+        child.expect("Invalid tensor name: nosuch")
+        child.sendline("puts [torch::tensor_numel $t]")
+        child.expect("6")
+        child.sendcontrol("d")
+        child.expect(r"exit \(\[y\]/n\)\? ")
+        child.sendline("y")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)

@@ -152,8 +152,10 @@ class LivePlot:
             if kind == "scale":
                 marks, = ax.plot([], [], "x", color="crimson", label=f"{label}: overflow, skipped")
             self.lines[(kind, label)] = (line, marks)
-        for ax in axes:
-            ax.legend(loc="upper right", fontsize="x-small")
+        for kind, ax in self.axes.items():
+            # the scale climbs to the upper right: its legend goes below, out of the way
+            ax.legend(loc="lower right" if kind == "scale" else "upper right", fontsize="x-small")
+            ax.margins(y=0.08)
         axes[-1].set_xlabel("step")
         # fixed margins: tight_layout would cost more than all the later redraws together
         self.fig.subplots_adjust(left=0.13, right=0.98, top=0.97, bottom=0.1, hspace=0.12)

@@ -31,7 +31,7 @@ class TorchTclKernel(IPythonKernel):
         "pygments_lexer": "tcl",
         "codemirror_mode": "tcl",
     }
-    help_links = [{"text": "torchtcl documentation", "url": "https://pypi.org/project/torchtcl-kernel/"}]
+    help_links = []      # the docs live in the repository (docs/); no hosted copy to link to
 
     @property
     def banner(self):

@@ -380,10 +380,10 @@ def get_lr_advanced(scheduler):
 
 
 # --- dry runs (the LR explorer) -----------------------------------------------------------------
-EXPLORABLE = ("constant_with_warmup", "cosine", "cosine_annealing", "cosine_annealing_warm_restarts",
-              "cyclic", "exponential", "exponential_decay", "inverse_sqrt", "lambda",
-              "linear_with_warmup", "multi_step", "multiplicative", "noam", "one_cycle",
-              "onecycle_advanced", "plateau", "polynomial", "reduce_on_plateau", "step")
+# Every schedule a scheduler command creates (stepping commands aside), derived from the registry.
+EXPLORABLE = tuple(sorted(name[len("lr_scheduler_"):] for name in REGISTRY
+                          if name.startswith("lr_scheduler_")
+                          and name not in ("lr_scheduler_step_update", "lr_scheduler_step_advanced")))
 
 
 def schedule_command(kind):

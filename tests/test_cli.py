@@ -1,7 +1,11 @@
 """`torchtcl` as a process: tclsh-like file runs, exit codes, errors, stdin and the prompt."""
 
+import os
 import re
+import select
+import subprocess
 import sys
+import time
 
 import pexpect
 
@@ -91,3 +95,52 @@ def test_amp_demo_script_reports_the_overflow_it_induces():
     assert re.search(r"^\s+30 .* overflow: step skipped", r.stdout, re.M)
     # growthInterval 25: 1024 -> 2048 at 25, backoff to 1024 at 30, 2048 at 55, 4096 at 80
     assert "final scale:   4096.0" in r.stdout
+
+
+def test_ctrl_c_stops_a_pure_tcl_loop_at_the_prompt():
+    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli"], cwd=str(ROOT),
+                          encoding="utf-8", timeout=60)
+    try:
+        child.expect_exact("% ")
+        child.sendline("set keep [torch::ones {2}]; while 1 {}")
+        time.sleep(1.0)
+        child.sendintr()
+        child.expect_exact("interrupted")
+        child.expect_exact("% ")
+        child.sendline("torch::tensor_shape $keep")
+        child.expect_exact("2")
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_ctrl_c_ends_a_running_script(tmp_path):
+    script = tmp_path / "spin.tcl"
+    script.write_text("puts started; flush stdout; while 1 {}\n")
+    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli", "run", str(script)],
+                          cwd=str(ROOT), encoding="utf-8", timeout=60)
+    child.expect_exact("started")
+    time.sleep(0.5)
+    child.sendintr()
+    child.expect_exact("interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+
+
+def test_flush_stdout_reaches_a_pipe_before_the_script_ends(tmp_path):
+    script = tmp_path / "flush.tcl"
+    script.write_text("puts -nonewline early; flush stdout; gets stdin; puts late\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # a buffered pipe
+    proc = subprocess.Popen([sys.executable, "-m", "torchtcl_kernel.cli", "run", str(script)],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    try:
+        # the script now waits on stdin: "early" can only arrive if flush pushed it out
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready and os.read(proc.stdout.fileno(), 5) == b"early"
+        out, _ = proc.communicate(b"go\n", timeout=60)
+        assert out == b"late\n"
+    finally:
+        proc.kill()
+        proc.wait()

@@ -7,7 +7,10 @@
                                       install the Jupyter kernelspec "Tcl (torch)"
 """
 
+import os
+import signal
 import sys
+import threading
 
 from .core import TorchTcl, TorchTclError
 
@@ -32,7 +35,34 @@ def _set_args(interp, argv0, args):
 
 def _interpreter():
     from .widgets.plot import attach_headless
-    return attach_headless(TorchTcl())
+    interp = attach_headless(TorchTcl())
+    _ctrl_c_stops_tcl(interp)
+    return interp
+
+
+def _ctrl_c_stops_tcl(interp):
+    """Ctrl-C stops a running script, even a pure-Tcl loop, as in tclsh.
+
+    While Tcl loops no Python runs, so a Python handler alone would wait for the loop to end. The
+    signal also lands on a wakeup pipe; a thread reading it asks Tcl to unwind the evaluation,
+    which then fails with "interrupted". At the prompt, Ctrl-C still clears the line.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end)
+
+    def handler(signum, frame):
+        if not interp.depth:
+            raise KeyboardInterrupt
+
+    def watch():
+        while True:
+            if signal.SIGINT in os.read(read_end, 64):
+                interp.interrupt()
+    signal.signal(signal.SIGINT, handler)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def run_file(path, args):

@@ -43,6 +43,7 @@ class TorchTcl:
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit
+        self.flush_output = lambda channel: getattr(sys, channel).flush()
         self.modes = Modes()
         self.telemetry = Telemetry()
         # Views a frontend may install (the kernel's live dashboard, the LR explorer widget);
@@ -237,8 +238,10 @@ class TorchTcl:
     def _install_builtins(self):
         """puts to stdout/stderr goes through Python (a kernel can see it); exit is catchable."""
         # (tkinter already deleted Tcl's own exit, which would end the process mid-buffer.)
-        self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load")
+        self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load;"
+                     "rename ::flush ::torchtcl::_flush")
         self.add_command("::puts", self._puts)
+        self.add_command("::flush", self._flush)
         self.add_command("::exit", self._exit)
         self.add_command("::load", self._load)
 
@@ -261,6 +264,12 @@ class TorchTcl:
         else:
             return self.tk.call("::torchtcl::_puts", *args)
         return ""
+
+    def _flush(self, *args):
+        # stdout/stderr output went to Python's streams, so that is what must be flushed
+        if len(args) == 1 and args[0] in ("stdout", "stderr"):
+            self.flush_output(args[0])
+        return self.tk.call("::torchtcl::_flush", *args)
 
     def _exit(self, *args):
         if len(args) > 1:

@@ -70,6 +70,7 @@ KINDS = {k.name: k for k in [
 
 
 TENSOR = KINDS["tensor"]
+COLLECT_EVERY = 4000     # handles created between two reclaimer collections, at the least
 
 
 def kind_for(obj):
@@ -92,7 +93,7 @@ class HandleStore:
         self.young = {}
         self.seq = 0
         self.since = 0                     # created since the last collection
-        self.threshold = 4000              # collect when `since` reaches this,
+        self.threshold = COLLECT_EVERY     # collect when `since` reaches this,
         self.young_bytes = 0               # or when the tensors created since then
         self.byte_threshold = 1 << 18      # hold this much: kept-but-dead activations
         self.due = False                   # slow a training loop down (allocator, caches)
@@ -162,10 +163,6 @@ class HandleStore:
         if entry is None:
             raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
         return entry[0].name
-
-    def object(self, name):
-        self.kind_of(name)
-        return self.entries[name][1]
 
     def free(self, name):
         self.kind_of(name)

@@ -106,8 +106,6 @@ class TorchTcl:
 
     # --- Tcl side ---------------------------------------------------------------------------
     def to_tcl(self, value):
-        if type(value) is torch.Tensor:
-            return self.store.put_tensor(value)
         if isinstance(value, str):
             return value
         if isinstance(value, torch.Tensor):
@@ -172,13 +170,13 @@ class TorchTcl:
                         except CommandError:
                             return None
                 return general(words)
-        elif fast is not None and 1 in tails and not fast[0][2]:
+        elif fast is not None and 1 in tails and not pre and not fast[0][2]:
             # One word (getters such as get_lr, grad_scaler_get_scale, tensor_shape), unrolled.
             c0 = fast[0][0]
-            tail1 = pre + tails[1] if not pre else None
+            tail1 = tails[1]
 
             def convert_fast(words, general=convert_fast):  # noqa: F811
-                if len(words) == 1 and tail1 is not None:
+                if len(words) == 1:
                     w0 = words[0]
                     if w0[:1] != "-" and w0:
                         try:

@@ -27,6 +27,8 @@ created since then hold 256 kB, so their cost is spread thin while dead activati
 
 import re
 
+from .handles import COLLECT_EVERY
+
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 LOOPS_TCL = r"""
@@ -109,7 +111,7 @@ class Reclaimer:
         self.loops = []          # (frame depth, handle sequence at the loop's start), innermost last
         self.collections = 0
         self.freed = 0
-        self.min_threshold = 4000    # tests lower it to collect at every safe point
+        self.min_threshold = COLLECT_EVERY   # tests lower it to collect at every safe point
         self.tk.eval(LOOPS_TCL)
         interp.add_command("::torchtcl::loop_start", self.loop_start)
         interp.add_command("::torchtcl::collect", self.collect)

@@ -32,37 +32,6 @@ def series(records):
 PANELS = [("scale", "loss scale (log2)"), ("lr", "learning rate"), ("scalar", "logged")]
 
 
-def dashboard_figure(records, width=7.0, dpi=80):
-    Figure, FigureCanvasAgg, _ = _mpl()
-    groups = series(records)
-    panels = [(kind, title) for kind, title in PANELS if any(k == kind for k, _ in groups)]
-    fig = Figure(figsize=(width, 1.2 + 2.0 * max(len(panels), 1)), dpi=dpi)
-    FigureCanvasAgg(fig)
-    if not panels:
-        fig.text(0.5, 0.5, "no training steps recorded yet", ha="center", va="center")
-        return fig
-    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
-    for ax, (kind, title) in zip(axes, panels):
-        for (k, label), s in groups.items():
-            if k != kind:
-                continue
-            ax.plot(s["step"], s["value"], label=label, linewidth=1.2)
-            if kind == "scale":
-                bad = [(x, y) for x, y, f in zip(s["step"], s["value"], s["skipped"]) if f]
-                if bad:
-                    xs, ys = zip(*bad)
-                    ax.scatter(xs, ys, marker="x", color="crimson", zorder=3,
-                               label=f"{label}: overflow, step skipped ({len(bad)})")
-        if kind == "scale":
-            ax.set_yscale("log", base=2)
-        ax.set_ylabel(title)
-        ax.grid(True, alpha=0.3)
-        ax.legend(loc="best", fontsize="small")
-    axes[-1].set_xlabel("step")
-    fig.tight_layout()
-    return fig
-
-
 def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
     Figure, FigureCanvasAgg, _ = _mpl()
     fig = Figure(figsize=(width, 3.2), dpi=dpi)
@@ -108,6 +77,13 @@ class LivePlot:
         self.layout = None
 
     def render(self, records):
+        """The dashboard as PNG bytes (the live widget's picture)."""
+        self.update(records)
+        return png(self.fig)
+
+    def update(self, records, count_overflows=False):
+        """Bring the figure up to date with the records; a saved picture also counts the
+        overflows in its legend (a live one leaves the legend alone: rebuilding it is dear)."""
         groups = series(records)
         layout = (tuple(kind for kind, _ in PANELS if any(k == kind for k, _ in groups)),
                   tuple(sorted(groups)))
@@ -119,10 +95,14 @@ class LivePlot:
             if marks is not None:
                 bad = [(x, y) for x, y, f in zip(s["step"], s["value"], s["skipped"]) if f]
                 marks.set_data([x for x, _ in bad], [y for _, y in bad])
+                if count_overflows:
+                    marks.set_label(f"{key[1]}: overflow, step skipped ({len(bad)})")
         for ax in self.axes.values():
             ax.relim()
             ax.autoscale_view()
-        return png(self.fig)
+        if count_overflows:
+            self._legends()
+        return self.fig
 
     def _build(self, layout, groups):
         Figure, FigureCanvasAgg, ticker = _mpl()
@@ -132,6 +112,7 @@ class LivePlot:
         FigureCanvasAgg(self.fig)
         self.axes, self.lines = {}, {}
         if not kinds:
+            self.fig.text(0.5, 0.5, "no training steps recorded yet", ha="center", va="center")
             return
         axes = self.fig.subplots(len(kinds), 1, sharex=True, squeeze=False)[:, 0]
         titles = dict(PANELS)
@@ -152,13 +133,18 @@ class LivePlot:
             if kind == "scale":
                 marks, = ax.plot([], [], "x", color="crimson", label=f"{label}: overflow, skipped")
             self.lines[(kind, label)] = (line, marks)
-        for kind, ax in self.axes.items():
-            # the scale climbs to the upper right: its legend goes below, out of the way
-            ax.legend(loc="lower right" if kind == "scale" else "upper right", fontsize="x-small")
+        self._legends()
+        for ax in axes:
             ax.margins(y=0.08)
         axes[-1].set_xlabel("step")
         # fixed margins: tight_layout would cost more than all the later redraws together
         self.fig.subplots_adjust(left=0.13, right=0.98, top=0.97, bottom=0.1, hspace=0.12)
+
+
+    def _legends(self):
+        for kind, ax in self.axes.items():
+            # the scale climbs to the upper right: its legend goes below, out of the way
+            ax.legend(loc="lower right" if kind == "scale" else "upper right", fontsize="x-small")
 
 
 class HeadlessDashboard:
@@ -178,7 +164,8 @@ class HeadlessDashboard:
         pass
 
     def save(self, path):
-        dashboard_figure(self.interp.telemetry.records, dpi=100).savefig(path)
+        LivePlot(width=7.0, dpi=100).update(self.interp.telemetry.records,
+                                            count_overflows=True).savefig(path)
 
     def cell_finished(self):
         pass

@@ -12,8 +12,8 @@ from torchtcl_kernel import TorchTcl, TorchTclError
 def eager():
     """An interpreter that collects at every safe point (the strictest test of liveness)."""
     tcl = TorchTcl(stdout=lambda s: None)
-    tcl.reclaimer.min_threshold = 1
-    tcl.store.threshold = 1
+    tcl.store.eager = True
+    tcl.store.collected()
     return tcl
 
 
@@ -82,6 +82,28 @@ def test_handles_outside_loops_and_from_python_are_never_reclaimed():
     tcl.eval("for {set i 0} {$i < 100} {incr i} { torch::ones {1} }")
     assert tcl.eval(f"torch::tensor_shape {typed}") == "2"
     assert tcl.eval(f"torch::tensor_shape {pinned}") == "3"
+
+
+def test_many_short_loops_do_not_pile_up():
+    """Each loop's last iterations (after its last collection) are reclaimed later, at an
+    enclosing safe point or when an evaluation ends: nothing accumulates across cells."""
+    tcl = TorchTcl()
+    tcl.eval("proc burst {} { for {set i 0} {$i < 700} {incr i} { torch::ones {3} } }")
+    for _ in range(40):
+        tcl.eval("burst; foreach k {1 2 3} { torch::zeros {2} }")
+    assert len(tcl.store) < 5000
+
+
+def test_an_evaluation_keeps_what_it_returns_and_reclaims_the_rest():
+    tcl = eager()
+    returned = tcl.eval("torch::ones {1}; set kept [torch::ones {2}]; torch::ones {3}")
+    listed = tcl.eval("list [torch::ones {4}] [torch::ones {5}]")
+    for _ in range(3):
+        tcl.eval("for {set i 0} {$i < 10} {incr i} { torch::zeros {1} }; unset -nocomplain kept")
+    tcl.eval("torch::zeros {1}; list")
+    assert tcl.eval(f"torch::tensor_shape {returned}") == "3"
+    assert [tcl.eval(f"torch::tensor_shape {h}") for h in tcl.tk.splitlist(listed)] == ["4", "5"]
+    assert len(tcl.store) == 3, "the unreturned, unheld tensors of shape 1, 2 and the zeros went"
 
 
 def test_loops_keep_their_tcl_semantics():

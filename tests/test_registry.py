@@ -32,6 +32,19 @@ def test_syntaxes_agree(tcl, script):
     assert t.shape == (2, 3) and t.dtype == torch.float64 and t.requires_grad
 
 
+@pytest.mark.parametrize("word, value", [("12", 12), ("012", 10), ("0x1f", 31), (" 7 ", 7),
+                                         ("-3", -3), ("+4", 4), ("1e2", 100.0), ("0.5", 0.5)])
+def test_numbers_read_as_tcl_reads_them(tcl, word, value):
+    """Integers as Tcl 8.6 reads them (012 is octal), through the fast path and by name alike."""
+    for script in (f"torch::full {{1}} {{{word}}}", f"torch::full -shape {{1}} -value {{{word}}}"):
+        assert tcl.interp.tensor(tcl(script)).item() == value
+
+
+@pytest.mark.parametrize("word", ["1_000", "\u0663", "08", "0x", "1e", "--1"])
+def test_words_tcl_does_not_read_as_numbers_are_errors(tcl, word):
+    assert "expected floating-point number" in tcl.error(f"torch::full {{1}} {word}").message
+
+
 def test_negative_number_in_a_positional_slot_is_a_value(tcl):
     assert tcl.error("torch::manual_seed -1").message == \
         "Error in manual_seed: Seed must be non-negative"

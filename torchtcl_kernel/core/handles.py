@@ -70,7 +70,16 @@ KINDS = {k.name: k for k in [
 
 
 TENSOR = KINDS["tensor"]
-COLLECT_EVERY = 4000     # handles created between two reclaimer collections, at the least
+INF = float("inf")
+
+# When a collection becomes due (see reclaim.py): after at least this many handles were created
+# since the last one, or as many as survived it, whichever is more (so its cost, which grows with
+# what survives, stays a small share per handle) ...
+COLLECT_EVERY = 4000
+# ... or once the tensors created since hold this much: dead activations kept until the next
+# collection slow a training loop down (the allocator cannot reuse their memory). A collection
+# triggered by bytes still waits for an eighth of the survivors' number of new handles.
+COLLECT_BYTES = 1 << 18
 
 
 def kind_for(obj):
@@ -84,111 +93,151 @@ def kind_for(obj):
 
 
 class HandleStore:
+    """Handles by kind: `tables[kind]` maps each handle name to its object, so a command's handle
+    argument is one dict lookup in its kind's table (the fast path uses `table.__getitem__`)."""
+
     def __init__(self):
-        self.entries = {}                  # name -> (Kind, object)
+        self.tables = {name: {} for name in KINDS}
+        self.tensors = self.tables["tensor"]
         self._counters = defaultdict(int)  # prefix -> last number handed out
+        self._tensor_serial = 0            # the "tensor" counter, kept apart for put_tensor
         self._names = {}                   # id(object) -> name, for everything but tensors
-        # Reclamation (see reclaim.py): handles that commands created, in creation order, with
-        # their sequence numbers. Handles put from Python are pinned: never reclaimed.
+        # Reclamation (see reclaim.py): the handles commands created that may still be reclaimed,
+        # in creation order, each with its sequence number. Handles put from Python, and handles
+        # an evaluation returned to Python, are not here: those are never reclaimed.
         self.young = {}
         self.seq = 0
-        self.since = 0                     # created since the last collection
-        self.threshold = COLLECT_EVERY     # collect when `since` reaches this,
-        self.young_bytes = 0               # or when the tensors created since then
-        self.byte_threshold = 1 << 18      # hold this much: kept-but-dead activations
-        self.due = False                   # slow a training loop down (allocator, caches)
-        self.on_due = None                 # called when a collection becomes due
+        self.young_bytes = 0
+        self.due = False                   # a collection is due at the next safe point
+        self.on_due = None                 # called when it becomes due
+        self.eager = False                 # due after every new handle (tests of liveness)
+        self.collected(everything=True)
 
     def put_tensor(self, tensor):
-        """A command's tensor result (the commonest case), without the general lookups."""
-        n = self._counters["tensor"] + 1
-        self._counters["tensor"] = n
+        """A command's tensor result (the commonest case): the hot path, kept lean."""
+        self._tensor_serial = n = self._tensor_serial + 1
         name = f"tensor{n}"
-        self.entries[name] = (TENSOR, tensor)
-        self.seq = seq = self.seq + 1           # _young(name), inlined on the hot path
+        self.tensors[name] = tensor
+        self.seq = seq = self.seq + 1
         self.young[name] = seq
-        self.since += 1
-        self.young_bytes += tensor.nbytes
-        if (self.since >= self.threshold or self.young_bytes >= self.byte_threshold) \
-                and not self.due:
-            self._signal_due()
+        self.young_bytes = held = self.young_bytes + tensor.nbytes
+        if seq >= self.collect_at or held >= self.byte_threshold:
+            self._pressure()
         return name
 
     def put(self, obj, kind=None, prefix=None, pinned=False):
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
+        if kind is TENSOR and prefix is None and not pinned:
+            return self.put_tensor(obj)
         prefix = prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj)
-        self._counters[prefix] += 1
-        name = f"{prefix}{self._counters[prefix]}"
-        self.entries[name] = (kind, obj)
-        if kind.name != "tensor":
+        if prefix == "tensor":
+            self._tensor_serial = n = self._tensor_serial + 1
+        else:
+            self._counters[prefix] = n = self._counters[prefix] + 1
+        name = f"{prefix}{n}"
+        self.tables[kind.name][name] = obj
+        if kind is not TENSOR:
             self._names[id(obj)] = name
         if not pinned:
-            self._young(name)
+            self.seq += 1
+            self.young[name] = self.seq
+            if self.seq >= self.collect_at:
+                self._pressure()
         return name
 
-    def _young(self, name):
-        self.seq += 1
-        self.young[name] = self.seq
-        self.since += 1
-        if self.since >= self.threshold and not self.due:
-            self._signal_due()
+    # --- when collections are due ---------------------------------------------------------
+    def collected(self, everything=False):
+        """A collection ran (or none yet): arm the thresholds for the next one. A collection in a
+        loop only looks at what the loop created; once the young handles outside such ranges
+        have grown as much, `everything_due` asks for one over them all where that is safe."""
+        survivors = len(self.young)
+        self.young_bytes = 0
+        self.due = False
+        self._full = self.seq + (1 if self.eager else max(COLLECT_EVERY, survivors))
+        self._floor = self.seq + (1 if self.eager else survivors // 8)
+        self.collect_at = self._full
+        self.byte_threshold = COLLECT_BYTES
+        if everything:
+            self._everything_at = survivors + (1 if self.eager else max(COLLECT_EVERY, survivors))
 
-    def _signal_due(self):
+    @property
+    def everything_due(self):
+        return self.due or len(self.young) >= self._everything_at
+
+    def _pressure(self):
+        """A threshold was crossed: the collection is due, unless the bytes came with too few
+        new handles to pay for reading every variable; then it waits for that many."""
+        if self.seq < self._full and self.seq < self._floor:
+            self.collect_at, self.byte_threshold = self._floor, INF
+            return
         self.due = True
+        self.collect_at = self.byte_threshold = INF
         if self.on_due is not None:
             self.on_due()
 
-    def collected(self):
-        """A collection ran: count afresh (the reclaimer sets the next count threshold)."""
-        self.since = 0
-        self.young_bytes = 0
-        self.due = False
+    def pin(self, names):
+        """These handles left Tcl's sight (an evaluation returned them): never reclaim them."""
+        young = self.young
+        for name in names:
+            young.pop(name, None)
 
+    # --- lookups --------------------------------------------------------------------------
     def name_of(self, obj):
         """The handle of a module, optimizer, scheduler or scaler (telemetry labels its records)."""
         return self._names.get(id(obj), type(obj).__name__)
 
     def get(self, name, kind):
-        entry = self.entries.get(name)
-        if entry is not None and entry[0].name == kind:
-            return entry[1]
+        obj = self.tables[kind].get(name)
+        if obj is not None:
+            return obj
         wanted = KINDS[kind]
-        if entry is None:
+        other = self._kind(name)
+        if other is None:
             raise CommandError(wanted.not_found, "NOT_FOUND")
-        detail = f"{name} is {entry[0].title}, not {wanted.title}"
+        detail = f"{name} is {other.title}, not {wanted.title}"
         raise CommandError(f"{wanted.not_found}: {detail}", "WRONG_KIND", detail)
 
-    def kind_of(self, name):
-        entry = self.entries.get(name)
-        if entry is None:
-            raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
-        return entry[0].name
+    def _kind(self, name):
+        for kind_name, table in self.tables.items():
+            if name in table:
+                return KINDS[kind_name]
+        return None
 
+    def kind_of(self, name):
+        kind = self._kind(name)
+        if kind is None:
+            raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
+        return kind.name
+
+    # --- freeing --------------------------------------------------------------------------
     def free(self, name):
-        self.kind_of(name)
-        kind, obj = self.entries.pop(name)
-        self.young.pop(name, None)
-        if self._names.get(id(obj)) == name:
-            del self._names[id(obj)]
+        self.kind_of(name)                 # an unknown handle is an error
+        self.discard((name,))
 
     def discard(self, names):
-        """Drop handles known to exist (the reclaimer's bulk free)."""
-        entries, young, by_id = self.entries, self.young, self._names
+        """Drop handles (the reclaimer's bulk free); names already gone are skipped."""
+        tensors, young, by_id = self.tensors, self.young, self._names
         for name in names:
-            kind, obj = entries.pop(name)
-            del young[name]
-            if kind is not TENSOR and by_id.get(id(obj)) == name:
-                del by_id[id(obj)]
+            young.pop(name, None)
+            if tensors.pop(name, None) is None:
+                kind = self._kind(name)
+                if kind is not None:
+                    obj = self.tables[kind.name].pop(name)
+                    if by_id.get(id(obj)) == name:
+                        del by_id[id(obj)]
 
+    # --- listing --------------------------------------------------------------------------
     def names(self, kind=None):
-        return [n for n, (k, _) in self.entries.items() if kind is None or k.name == kind]
+        """Handles of one kind, or of every kind (kind by kind), oldest first."""
+        kinds = [kind] if kind is not None else list(self.tables)
+        return [name for k in kinds for name in self.tables[k]]
 
     def describe(self, name):
-        kind, obj = self.entries[name]
-        return {"handle": name, "kind": kind.name, **kind.summarise(obj)}
+        kind = KINDS[self.kind_of(name)]
+        return {"handle": name, "kind": kind.name, **kind.summarise(self.tables[kind.name][name])}
 
     def __len__(self):
-        return len(self.entries)
+        return sum(len(table) for table in self.tables.values())
 
     def __contains__(self, name):
-        return name in self.entries
+        return self._kind(name) is not None

@@ -9,28 +9,13 @@ import torch
 from .errors import CommandError, TorchTclError
 from .handles import HandleStore, kind_for
 from .cancel import Canceller
+from .dispatch import Abort, make_callback, torch_message
 from .modes import Modes
 from .reclaim import Reclaimer
 from .telemetry import Telemetry
 from .registry import REGISTRY
 
 PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
-
-
-class _Abort(Exception):
-    """Raised out of a Tcl command callback after the Tcl error result has been set.
-
-    tkinter turns any exception leaving a callback into TCL_ERROR but leaves the interpreter's
-    result alone, so the message must already be there: `_fail` sets it by letting Tcl's own
-    `error` command fail first. tkinter also parks the exception in a C global until `mainloop`
-    collects it; `_drain` does that so no exception (or its frames) is kept alive.
-    """
-
-
-def _torch_message(exc):
-    text = str(exc).strip() or type(exc).__name__
-    # PyTorch appends C++ provenance to some messages; a Tcl user needs the first part only.
-    return text.split("\n\nException raised from")[0].strip()
 
 
 class TorchTcl:
@@ -55,7 +40,7 @@ class TorchTcl:
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         for cmd in REGISTRY.values():
             for name in cmd.names:
-                self.tk.createcommand(f"::torch::{name}", self._callback(cmd, name))
+                self.tk.createcommand(f"::torch::{name}", make_callback(self, cmd, name))
         self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
         self._install_builtins()
         self.reclaimer = Reclaimer(self)
@@ -65,15 +50,19 @@ class TorchTcl:
         """Evaluate a Tcl script; a Tcl error comes out as TorchTclError.
 
         PyTorch's thread-local modes (grad, autocast) are the interpreter's own for the duration.
+        Handles named in the result are kept for good: the caller may hold on to their names.
         """
         self.canceller.settle()
-        if not self.depth:
+        outermost = not self.depth
+        if outermost:
             self.reclaimer.loops.clear()     # loops of an earlier evaluation have all ended
         outer = self.modes.enter()
         self.depth += 1
+        result = None
         try:
-            return self.tk.eval(script)
-        except (tkinter.TclError, _Abort) as e:
+            result = self.tk.eval(script)
+            return result
+        except (tkinter.TclError, Abort) as e:
             self._drain()
             if self.canceller.requested:
                 self.canceller.settle()
@@ -85,6 +74,7 @@ class TorchTcl:
         finally:
             self.depth -= 1
             self.modes.leave(outer)
+            self.reclaimer.evaluation_ended(result, outermost)
 
     def interrupt(self):
         """Stop the running evaluation (from any thread); it fails with "interrupted". The
@@ -106,6 +96,12 @@ class TorchTcl:
 
     # --- Tcl side ---------------------------------------------------------------------------
     def to_tcl(self, value):
+        """A command's result as Tcl sees it: objects become handles, the rest words or lists."""
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind is float or kind is int:      # the cheap queries (get_lr, get_scale) first
+            return str(value)
         if isinstance(value, str):
             return value
         if isinstance(value, torch.Tensor):
@@ -122,94 +118,13 @@ class TorchTcl:
             return tuple(w for k, v in value.items() for w in (str(k), self.to_tcl(v)))
         return self.store.put(value, kind_for(value))
 
-    def _callback(self, cmd, invoked):
-        parse, func, to_tcl, fail = cmd.parse, cmd.func, self.to_tcl, self._fail
-        ctx = self
-
-        def failed(e):
-            if isinstance(e, CommandError):
-                fail(cmd.prefix + e.message, ("TORCH", e.code, cmd.name))
-            if isinstance(e, KeyboardInterrupt):
-                fail("interrupted", ("TORCHTCL", "INTERRUPT"))
-            fail(cmd.prefix + _torch_message(e), ("TORCH", "RUNTIME", cmd.name))
-
-        # The hot path: positional words only, converted in order, the function called
-        # positionally (see Command.fast); anything else, errors included, by the general parser.
-        # Only the conversion may fall back: the function itself runs once, whatever it raises.
-        fast, tails = cmd.fast, getattr(cmd, "fast_tails", {})
-        pre = (ctx,) if cmd.passes_ctx else ()
-        tensor_type, put_tensor = torch.Tensor, self.store.put_tensor
-
-        def convert_fast(words):
-            args = list(pre)
-            try:
-                for (convert, empty_is_missing, check), w in zip(fast, words):
-                    if w[:1] == "-" or (empty_is_missing and not w):
-                        return None
-                    v = convert(ctx, w)
-                    if check is not None and not check(v):
-                        return None
-                    args.append(v)
-            except CommandError:
-                return None
-            args.extend(tails[len(words)])
-            return args
-
-        if fast is not None and len(fast) >= 2 and 2 in tails and not pre \
-                and not (fast[0][2] or fast[1][2]):
-            # Two words, no checks (binary tensor operations): the commonest call, unrolled.
-            (c0, _, _), (c1, _, _) = fast[:2]
-            tail2 = tails[2]
-
-            def convert_fast(words, general=convert_fast):  # noqa: F811
-                if len(words) == 2:
-                    w0, w1 = words
-                    if w0[:1] != "-" and w1[:1] != "-" and w0 and w1:
-                        try:
-                            return (c0(ctx, w0), c1(ctx, w1), *tail2)
-                        except CommandError:
-                            return None
-                return general(words)
-        elif fast is not None and 1 in tails and not pre and not fast[0][2]:
-            # One word (getters such as get_lr, grad_scaler_get_scale, tensor_shape), unrolled.
-            c0 = fast[0][0]
-            tail1 = tails[1]
-
-            def convert_fast(words, general=convert_fast):  # noqa: F811
-                if len(words) == 1:
-                    w0 = words[0]
-                    if w0[:1] != "-" and w0:
-                        try:
-                            return (c0(ctx, w0), *tail1)
-                        except CommandError:
-                            return None
-                return general(words)
-
-        def callback(*words):
-            try:
-                args = convert_fast(words) if fast is not None and len(words) in tails else None
-                if args is not None:
-                    result = func(*args)
-                elif pre:
-                    result = func(ctx, **parse(ctx, words, invoked))
-                else:
-                    result = func(**parse(ctx, words, invoked))
-                if type(result) is tensor_type:
-                    return put_tensor(result)
-                return to_tcl(result)
-            except _Abort:
-                raise
-            except (Exception, KeyboardInterrupt) as e:  # never a traceback: a Tcl error
-                failed(e)
-        return callback
-
     def _fail(self, message, code):
         self._drain()
         try:
             self.tk.call("error", message, message, code)
         except tkinter.TclError:
             pass
-        raise _Abort()
+        raise Abort()
 
     def _drain(self):
         try:
@@ -223,14 +138,14 @@ class TorchTcl:
         def callback(*args):
             try:
                 return func(*args)
-            except _Abort:
+            except Abort:
                 raise
             except tkinter.TclError as e:
                 self._fail(str(e), ("TCL", "ERROR"))
             except CommandError as e:
                 self._fail(e.message, ("TORCHTCL", e.code))
             except Exception as e:
-                self._fail(_torch_message(e), ("TORCHTCL", "ERROR"))
+                self._fail(torch_message(e), ("TORCHTCL", "ERROR"))
         self.tk.createcommand(name, callback)
 
     def _install_builtins(self):

@@ -27,8 +27,6 @@ created since then hold 256 kB, so their cost is spread thin while dead activati
 
 import re
 
-from .handles import COLLECT_EVERY
-
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 LOOPS_TCL = r"""
@@ -111,7 +109,6 @@ class Reclaimer:
         self.loops = []          # (frame depth, handle sequence at the loop's start), innermost last
         self.collections = 0
         self.freed = 0
-        self.min_threshold = COLLECT_EVERY   # tests lower it to collect at every safe point
         self.tk.eval(LOOPS_TCL)
         interp.add_command("::torchtcl::loop_start", self.loop_start)
         interp.add_command("::torchtcl::collect", self.collect)
@@ -135,14 +132,28 @@ class Reclaimer:
         depth = self._depth()
         while self.loops and self.loops[-1][0] > depth:
             self.loops.pop()
-        if not self.loops or self.loops[-1][0] != depth:
-            return ""                    # not a body we know the start of: no collection
-        start = self.loops[-1][1]
-        self.tk.call("set", "::torchtcl::due", 0)
+        if self.loops and self.loops[-1][0] == depth:
+            self._collect(self.loops[-1][1])
+        return ""                        # else not a body we know the start of: no collection
+
+    def evaluation_ended(self, result, outermost):
+        """An evaluation returned `result` to Python. The handles it names are pinned (the caller
+        may keep their names); after the outermost one nothing is pending any more, so every
+        handle still young is checked if a collection is due."""
         young = self.store.young
+        if young and result:
+            self.store.pin([name for name in _TOKEN.findall(result) if name in young])
+        if outermost:
+            self.loops.clear()
+            if self.store.everything_due:
+                self._collect(0)
+
+    def _collect(self, start):
+        """Free the handles created after sequence number `start` that no variable mentions."""
+        self.tk.call("set", "::torchtcl::due", 0)
         candidates = []
-        for name in reversed(young):
-            if young[name] <= start:
+        for name, seq in reversed(self.store.young.items()):
+            if seq <= start:
                 break
             candidates.append(name)
         if candidates:
@@ -151,6 +162,4 @@ class Reclaimer:
             self.store.discard(dead)
             self.freed += len(dead)
         self.collections += 1
-        self.store.collected()
-        self.store.threshold = max(self.min_threshold, 2 * len(young))
-        return ""
+        self.store.collected(everything=not start)

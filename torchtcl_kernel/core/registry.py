@@ -187,12 +187,11 @@ class Command:
 
     # --- the parser -------------------------------------------------------------------------
     def _compile_fast_path(self):
-        """The common call, only positional words read the same way by every syntax form, skips
-        the general parser: `fast` converts the words in order and the function is called
-        positionally with the remaining defaults (`fast_tails[n]` after n words). Anything else
-        (options, negative numbers, any error) goes through `parse`, which words the errors."""
-        self._defaults = {p.name: p.default for p in self.params}
-        self.fast = None
+        """The common call, only positional words read the same way by every syntax form, may
+        skip the general parser: `fast` lists the parameters those words fill, in order (at
+        least `fast_min` of them), and the function takes the rest at their defaults. dispatch.py
+        builds that path; anything else (options, any error) goes through `parse`."""
+        self.fast, self.fast_min = None, 0
         if any(f.variadic for f in self.forms) or self.open_options:
             return
         # With several forms, only the words every form reads alike (a common first stretch,
@@ -203,17 +202,15 @@ class Command:
             while n < min(len(shared), len(f.params)) and shared[n] is f.params[n]:
                 n += 1
             shared = shared[:n]
-        if not shared or shared != self.params[:len(shared)]:
+        if shared != self.params[:len(shared)]:
             return
         if any(p.required for p in self.params[len(shared):]):
             return
         signature = [n for n in inspect.signature(self.func).parameters if n != "ctx"]
         if signature != [p.name for p in self.params]:
             return                      # a function taking **options: the general path only
-        self.fast = tuple((p.type.convert, p.type.empty_is_missing, p.check) for p in shared)
+        self.fast = list(shared)
         self.fast_min = sum(p.required for p in shared)
-        self.fast_tails = {n: tuple(p.default for p in self.params[n:])
-                           for n in range(self.fast_min, len(shared) + 1)}
 
     def parse(self, ctx, words, invoked=None):
         options = self.options

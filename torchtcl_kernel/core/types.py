@@ -10,7 +10,7 @@ import torch
 
 from .errors import CommandError
 
-_TCL_INT = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|\d+)\s*$")
+_TCL_INT = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|\d+)\s*$", re.ASCII)
 
 
 class Type:
@@ -23,6 +23,19 @@ class Type:
     def convert(self, ctx, word):
         return word
 
+    def fast(self, ctx):
+        """The positional fast path's converter (see dispatch.py): one word in, the value out, or
+        an exception of any kind to send the call through the general parser, which words the
+        error. It must raise where that parser would not read the word as this value: an
+        option-like word, or an empty word that means "not given"."""
+        convert, empty_is_missing = self.convert, self.empty_is_missing
+
+        def fast(word):
+            if word[:1] == "-" or (empty_is_missing and not word):
+                raise ValueError(word)    # an option, a negative number, "": the general path
+            return convert(ctx, word)
+        return fast
+
     def __repr__(self):
         return self.name
 
@@ -31,25 +44,48 @@ class Str(Type):
     pass
 
 
-def tcl_int(ctx, word):
-    try:
+def _plain_int(word):
+    """A word like "42": read by Python; everything else (signs, spaces, 0x/0o/0b, and Tcl 8.6's
+    octal 012) goes to Tcl itself."""
+    return word.isdecimal() and word.isascii() and (word[0] != "0" or word == "0")
+
+
+def _read_int(ctx, word):
+    """The integer Tcl reads in the word, or None."""
+    if _plain_int(word):
         return int(word)
-    except ValueError:
-        pass
     if "_" not in word and _TCL_INT.match(word):
         try:
             return ctx.tk.getint(word)
         except Exception:
             pass
-    raise CommandError(f'expected integer but got "{word}"')
+    return None
+
+
+def tcl_int(ctx, word):
+    value = _read_int(ctx, word)
+    if value is None:
+        raise CommandError(f'expected integer but got "{word}"')
+    return value
+
+
+def tcl_number(ctx, word):
+    """An integer where Tcl reads one (exact for int64), else a double."""
+    value = _read_int(ctx, word)
+    return tcl_float(ctx, word) if value is None else value
 
 
 def tcl_float(ctx, word):
-    if "_" not in word:
-        try:
-            return float(word)
-        except ValueError:
-            pass
+    if "_" not in word and word.isascii():
+        if _TCL_INT.match(word):          # an integer in one of Tcl's forms (0x10, octal 012)
+            value = _read_int(ctx, word)
+            if value is not None:
+                return float(value)
+        else:
+            try:
+                return float(word)
+            except ValueError:
+                pass
     raise CommandError(f'expected floating-point number but got "{word}"')
 
 
@@ -73,12 +109,18 @@ class Int(Type):
     def convert(self, ctx, word):
         return tcl_int(ctx, word)
 
+    def fast(self, ctx):
+        return lambda word: tcl_int(ctx, word)
+
 
 class Float(Type):
     name = "double"
 
     def convert(self, ctx, word):
         return tcl_float(ctx, word)
+
+    def fast(self, ctx):
+        return lambda word: tcl_float(ctx, word)
 
 
 class Number(Type):
@@ -87,10 +129,10 @@ class Number(Type):
     name = "number"
 
     def convert(self, ctx, word):
-        try:
-            return int(word)
-        except ValueError:
-            return tcl_float(ctx, word)
+        return tcl_number(ctx, word)
+
+    def fast(self, ctx):
+        return lambda word: tcl_number(ctx, word)
 
 
 class Bool(Type):
@@ -141,12 +183,10 @@ class Numbers(Type):
     def _walk(self, ctx, word, depth):
         if depth > 32:
             raise CommandError("Malformed data list: nested too deeply")
-        if "_" not in word:
-            for number in (int, float):
-                try:
-                    return number(word)
-                except ValueError:
-                    pass
+        try:
+            return tcl_number(ctx, word)
+        except CommandError:
+            pass
         items = tcl_list(ctx, word)
         if len(items) == 1 and items[0] == word.strip():
             try:
@@ -232,10 +272,10 @@ class Handle(Type):
         self.name = f"{kind} handle"
 
     def convert(self, ctx, word):
-        entry = ctx.store.entries.get(word)          # the hot path of every command
-        if entry is not None and entry[0].name == self.handle_kind:
-            return entry[1]
-        return ctx.store.get(word, self.handle_kind)  # raises the right error
+        return ctx.store.get(word, self.handle_kind)
+
+    def fast(self, ctx):
+        return ctx.store.tables[self.handle_kind].__getitem__    # the hot path of every command
 
 
 class TensorOrNumber(Type):
@@ -246,9 +286,6 @@ class TensorOrNumber(Type):
     empty_is_missing = True
 
     def convert(self, ctx, word):
-        entry = ctx.store.entries.get(word)
-        if entry is not None and entry[0].name == "tensor":
-            return entry[1]
         try:
             return ctx.store.get(word, "tensor")
         except CommandError:
@@ -257,6 +294,14 @@ class TensorOrNumber(Type):
             except CommandError:
                 pass
             raise
+
+    def fast(self, ctx):
+        tensors, number = ctx.store.tensors.get, NUMBER.fast(ctx)
+
+        def fast(word):
+            t = tensors(word)
+            return number(word) if t is None else t
+        return fast
 
 
 class HandleList(Type):

@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-# Idempotent: rebuilt only when the venv is missing or the project's requirements changed.
-$(STAMP): pyproject.toml constraints.txt
+# Idempotent: rebuilt only when the venv is missing, the project's requirements changed, or the C
+# extension's source did (pip builds it; it needs gcc, Python's headers and tcl8.6-dev).
+$(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridge.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
@@ -27,4 +28,4 @@ bench: install
 	$(PY) -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache build torchtcl_kernel/core/*.so

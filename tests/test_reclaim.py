@@ -1,5 +1,9 @@
-"""Handle reclamation in loops: unreachable handles go, live ones (variables anywhere, pending
-argument words) never do, and loop semantics stay Tcl's."""
+"""Handle reclamation: unreachable handles go, live ones (variables anywhere, pending argument
+words) never do, and loop semantics stay Tcl's.
+
+Two mechanisms, both tested: a handle whose name never became text goes with its last Tcl value
+(reference counts); an escaped one is the reclaimer's, at loop and evaluation safe points. `esc`
+makes a handle escape (its name is copied as text) and returns it."""
 
 import resource
 
@@ -8,34 +12,73 @@ from hypothesis import given, settings, strategies as st
 
 from torchtcl_kernel import TorchTcl, TorchTclError
 
+ESC = "proc esc {h} { set copy \"<$h>\"; return $h }; proc id {h} { return $h }"
+
 
 def eager():
     """An interpreter that collects at every safe point (the strictest test of liveness)."""
     tcl = TorchTcl(stdout=lambda s: None)
     tcl.store.eager = True
     tcl.store.collected()
+    tcl.eval(ESC)
     return tcl
 
 
-def test_pending_argument_word_survives_a_proc_that_allocates():
+@pytest.mark.parametrize("escape", ["id", "esc"])
+def test_pending_argument_word_survives_a_proc_that_allocates(escape):
     tcl = eager()
-    tcl.eval("""proc proc_that_allocates_10000_temporaries_in_a_loop {} {
-                    for {set i 0} {$i < 10000} {incr i} { torch::ones {3} }
-                    return [torch::ones {3}]
-                }""")
-    result = tcl.eval("torch::tensor_add [torch::randn {3}] "
+    tcl.eval(f"""proc proc_that_allocates_10000_temporaries_in_a_loop {{}} {{
+                    for {{set i 0}} {{$i < 10000}} {{incr i}} {{ {escape} [torch::ones {{3}}] }}
+                    return [{escape} [torch::ones {{3}}]]
+                }}""")
+    result = tcl.eval(f"torch::tensor_add [{escape} [torch::randn {{3}}]] "
                       "[proc_that_allocates_10000_temporaries_in_a_loop]")
     assert tcl.eval(f"torch::tensor_shape {result}") == "3"
-    assert tcl.reclaimer.freed >= 9999
     assert len(tcl.store) < 20
+    if escape == "esc":
+        assert tcl.reclaimer.freed >= 9999
 
 
-def test_every_kind_of_reference_keeps_a_handle():
+def test_a_handle_goes_with_its_last_value():
+    tcl = TorchTcl()
+    tcl.eval("set t [torch::ones {3}]; list")
+    first = tcl.store.seq
+    tcl.eval("set t [torch::ones {3}]; set l [list [torch::ones {2}] [torch::ones {2}]]; list")
+    assert len(tcl.store) == 3 and tcl.reclaimer.collections == 0
+    assert all(h.seq > first for h in tcl.store.handles.values())
+    tcl.eval("set l [lrange $l 1 end]; unset t")
+    assert len(tcl.store) == 1
+    # Values that stayed values through lists, dicts, arrays, procs and shimmering still work.
+    tcl.eval("proc id {x} { return $x }; set d [dict create k [id [torch::ones {4}]]]; "
+             "set arr(k) [lindex [list [torch::ones {5}]] 0]; set n [llength [set m [torch::ones {6}]]]")
+    assert [tcl.eval(f"torch::tensor_shape {v}") for v in
+            ("[dict get $d k]", "$arr(k)", "$m")] == ["4", "5", "6"]
+
+
+def test_an_escaped_handle_waits_for_a_safe_point():
+    tcl = TorchTcl(stdout=lambda s: None)
+    tcl.eval("set t [torch::ones {3}]; puts $t; set t 0")
+    assert len(tcl.store) == 1, "its name was printed: only a collection may free it"
+    tcl.store.eager = True
+    tcl.store.collected()
+    tcl.eval("puts [torch::ones {1}]")
+    assert len(tcl.store) == 0
+
+
+def test_a_name_from_python_finds_its_handle(tcl):
+    h = tcl.interp.put(__import__("torch").zeros(2))
+    tcl.interp.tk.call("set", "z", h)
+    assert tcl("torch::tensor_shape $z; torch::tensor_shape $z") == "2"
+    assert tcl.interp.store.handles[h].pinned
+
+
+@pytest.mark.parametrize("escape", ["id", "esc"])
+def test_every_kind_of_reference_keeps_a_handle(escape):
     tcl = eager()
     tcl.eval("""
         namespace eval ::keep { variable v }
         proc outer {} {
-            set local [torch::ones {1}]
+            set local [E [torch::ones {1}]]
             inner
             return $local
         }
@@ -43,20 +86,22 @@ def test_every_kind_of_reference_keeps_a_handle():
             global g arr d
             for {set i 0} {$i < 50} {incr i} {
                 if {$i == 3} {
-                    set g [torch::ones {2}]
-                    set ::keep::v [torch::ones {3}]
-                    set arr(x) [torch::ones {4}]
-                    set d [dict create a [list 1 [list [torch::ones {5}]]]]
+                    set g [E [torch::ones {2}]]
+                    set ::keep::v [E [torch::ones {3}]]
+                    set arr(x) [E [torch::ones {4}]]
+                    set d [dict create a [list 1 [list [E [torch::ones {5}]]]]]
                 }
-                torch::ones {9}
+                E [torch::ones {9}]
             }
         }
         set kept [outer]
-    """)
+    """.replace("E [", f"{escape} ["))
     for script, shape in [("$kept", "1"), ("$g", "2"), ("$::keep::v", "3"), ("$arr(x)", "4"),
                           ("[lindex [dict get $d a] 1 0]", "5")]:
         assert tcl.eval(f"torch::tensor_shape {script}") == shape
-    assert tcl.reclaimer.freed >= 40
+    assert len(tcl.store) == 5
+    if escape == "esc":
+        assert tcl.reclaimer.freed >= 40
 
 
 def test_nested_loops_and_substitutions():
@@ -75,11 +120,11 @@ def test_nested_loops_and_substitutions():
                for h in tcl.tk.splitlist(tcl.eval("set out")))
 
 
-def test_handles_outside_loops_and_from_python_are_never_reclaimed():
+def test_handles_returned_to_or_put_from_python_are_never_reclaimed():
     tcl = eager()
     typed = tcl.eval("torch::ones {2}")                       # shown, not stored: a user may type it
     pinned = tcl.put(__import__("torch").zeros(3))
-    tcl.eval("for {set i 0} {$i < 100} {incr i} { torch::ones {1} }")
+    tcl.eval("for {set i 0} {$i < 100} {incr i} { esc [torch::ones {1}] }")
     assert tcl.eval(f"torch::tensor_shape {typed}") == "2"
     assert tcl.eval(f"torch::tensor_shape {pinned}") == "3"
 
@@ -88,9 +133,10 @@ def test_many_short_loops_do_not_pile_up():
     """Each loop's last iterations (after its last collection) are reclaimed later, at an
     enclosing safe point or when an evaluation ends: nothing accumulates across cells."""
     tcl = TorchTcl()
-    tcl.eval("proc burst {} { for {set i 0} {$i < 700} {incr i} { torch::ones {3} } }")
+    tcl.eval(ESC)
+    tcl.eval("proc burst {} { for {set i 0} {$i < 700} {incr i} { esc [torch::ones {3}] } }")
     for _ in range(40):
-        tcl.eval("burst; foreach k {1 2 3} { torch::zeros {2} }")
+        tcl.eval("burst; foreach k {1 2 3} { esc [torch::zeros {2}] }")
     assert len(tcl.store) < 5000
 
 
@@ -147,7 +193,9 @@ def test_a_naive_training_loop_stays_bounded():
 # Random programs: variables, lists, nested loops, procs and substitutions over handles, run with
 # a collection at every safe point; a reclaimed live handle would make a command fail.
 EXPR = st.sampled_from(["[torch::ones {2}]", "[torch::tensor_add $a $b]", "[mk]",
-                        "[torch::tensor_mul [torch::ones {2}] [mk]]", "[lindex $l end]"])
+                        "[torch::tensor_mul [torch::ones {2}] [mk]]", "[lindex $l end]",
+                        "[esc [torch::ones {2}]]", "[esc [mk]]", "[torch::tensor_add [esc $a] $b]",
+                        "[lindex [string trim $l] end]"])
 STMT = st.recursive(
     st.one_of(
         st.builds(lambda v, e: f"set {v} {e}", st.sampled_from("abc"), EXPR),
@@ -171,7 +219,7 @@ STMT = st.recursive(
 def test_random_programs_never_lose_a_live_handle(program):
     tcl = eager()
     tcl.eval("""set a [torch::ones {2}]; set b [torch::ones {2}]; set l [list $a]
-                proc mk {} { foreach q {1 2} { torch::ones {2} }; return [torch::ones {2}] }
+                proc mk {} { foreach q {1 2} { esc [torch::ones {2}] }; return [torch::ones {2}] }
                 proc call {body} { uplevel 1 $body }""")
     tcl.eval("\n".join(program))
     for v in "ab":

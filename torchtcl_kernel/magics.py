@@ -9,6 +9,8 @@ back: a tensor handle becomes the torch.Tensor itself, a number an int or float,
 All cells share one interpreter, with the same live dashboards as the kernel.
 """
 
+import _tkinter
+
 import torch
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
@@ -86,6 +88,8 @@ class TclMagics(Magics):
         return str(value)
 
     def from_tcl(self, value):
+        if isinstance(value, _tkinter.Tcl_Obj):
+            value = str(value)               # a value of a type tkinter does not know: a handle
         if isinstance(value, tuple):
             return [self.from_tcl(v) for v in value]
         if not isinstance(value, str):

@@ -1,31 +1,19 @@
-"""From a command's declaration to the Python callback Tcl invokes for it.
+"""From a command's declaration to the Tcl command that runs it.
 
 Every call can take the general path: `Command.parse` reads positional words and options, checks
-them and words every error. Most calls in a loop are plain positional words, though, and those take
-a fast path generated here from the same declaration (`Command.fast`): for each number of words it
-accepts, straight-line code converts each word with its type's one-word converter (`Type.fast`: a
-bare dict lookup for a handle) and calls the command's function positionally with the remaining
-defaults. A word the fast converter does not take (an option, a number where a handle is expected,
-anything wrong) sends the call to the general path instead, which says what is wrong; the function
-itself runs once, whatever it raises.
-
-On this machine the fast path costs under a microsecond on top of tkinter's own dispatch; see
-`make bench`.
+them and words every error. Most calls in a loop are plain positional words, though, and those
+take a fast path in C (_tclbridge.c) built from the same declaration (`Command.fast`): each word
+is converted by its parameter's type (`Type.fast_spec`: a handle argument is a pointer in its Tcl
+value, no lookup at all) and the command's function is called positionally with the remaining
+defaults. A word the fast path cannot read (an option, a number where a handle is expected,
+anything wrong) sends the call to the general path instead, which says what is wrong; the
+function itself runs once, whatever it raises.
 """
 
-import torch
+import tkinter
 
+from . import _tclbridge
 from .errors import CommandError
-
-
-class Abort(Exception):
-    """Raised out of a Tcl command callback after the Tcl error result has been set.
-
-    tkinter turns any exception leaving a callback into TCL_ERROR but leaves the interpreter's
-    result alone, so the message must already be there: `TorchTcl._fail` sets it by letting Tcl's
-    own `error` command fail first. tkinter also parks the exception in a C global until `mainloop`
-    collects it; `TorchTcl._drain` does that so no exception (or its frames) is kept alive.
-    """
 
 
 def torch_message(exc):
@@ -34,91 +22,61 @@ def torch_message(exc):
     return text.split("\n\nException raised from")[0].strip()
 
 
-def make_callback(ctx, cmd, invoked):
-    """The callback for `cmd` invoked as `invoked` (its snake_case or camelCase name) in the
-    interpreter `ctx`."""
-    parse, func, to_tcl, fail = cmd.parse, cmd.func, ctx.to_tcl, ctx._fail
-    tensor_type, put_tensor = torch.Tensor, ctx.store.put_tensor
-
-    def failed(e):
+def command_error(cmd):
+    """How a Python exception out of `cmd` reads as a Tcl error: (message, errorCode)."""
+    def on_error(e):
         if isinstance(e, CommandError):
-            fail(cmd.prefix + e.message, ("TORCH", e.code, cmd.name))
+            return cmd.prefix + e.message, ("TORCH", e.code, cmd.name)
         if isinstance(e, KeyboardInterrupt):
-            fail("interrupted", ("TORCHTCL", "INTERRUPT"))
-        fail(cmd.prefix + torch_message(e), ("TORCH", "RUNTIME", cmd.name))
-
-    def general(*words):
-        try:
-            values = parse(ctx, words, invoked)
-            result = func(ctx, **values) if cmd.passes_ctx else func(**values)
-            return put_tensor(result) if type(result) is tensor_type else to_tcl(result)
-        except Abort:
-            raise
-        except (Exception, KeyboardInterrupt) as e:  # never a traceback: a Tcl error
-            failed(e)
-
-    if cmd.fast is None:
-        return general
-    names = {"general": general, "func": func, "failed": failed, "Abort": Abort,
-             "Tensor": tensor_type, "put_tensor": put_tensor, "to_tcl": to_tcl, "ctx": ctx}
-    for i, p in enumerate(cmd.params):
-        names[f"d{i}"] = p.default
-    for i, p in enumerate(cmd.fast):
-        names[f"f{i}"] = _checked(p.type.fast(ctx), p.check)
-    namespace = {}
-    exec(_fast_source(cmd), names, namespace)   # noqa: S102 - source built from the declaration
-    callback = namespace["callback"]
-    callback.__qualname__ = f"torch::{invoked}"
-    return callback
+            return "interrupted", ("TORCHTCL", "INTERRUPT")
+        return cmd.prefix + torch_message(e), ("TORCH", "RUNTIME", cmd.name)
+    return on_error
 
 
-def _checked(convert, check):
-    if check is None:
-        return convert
+def plain_error(e):
+    """The same for the interpreter's plain (non torch::) commands."""
+    if isinstance(e, tkinter.TclError):
+        return str(e), ("TCL", "ERROR")
+    if isinstance(e, CommandError):
+        return e.message, ("TORCHTCL", e.code)
+    if isinstance(e, KeyboardInterrupt):
+        return "interrupted", ("TORCHTCL", "INTERRUPT")
+    return torch_message(e), ("TORCHTCL", "ERROR")
+
+
+def create(ctx, name, func, on_error=plain_error, fast=None):
+    """A Tcl command `name` in the interpreter `ctx` that calls func(*words)."""
+    _tclbridge.create_command(ctx.tk.interpaddr(), name, func, on_error, ctx.to_tcl, ctx.store,
+                              fast)
+
+
+def register(ctx, cmd, invoked):
+    """Create `::torch::<invoked>` (its snake_case or camelCase name) for the command `cmd`."""
+    parse, func = cmd.parse, cmd.func
+
+    if cmd.passes_ctx:
+        def general(*words):
+            return func(ctx, **parse(ctx, words, invoked))
+    else:
+        def general(*words):
+            return func(**parse(ctx, words, invoked))
+
+    fast = None
+    if cmd.fast is not None:
+        spec = tuple(_spec(ctx, p) for p in cmd.fast)
+        fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec,
+                tuple(p.default for p in cmd.params))
+    create(ctx, f"::torch::{invoked}", general, command_error(cmd), fast)
+
+
+def _spec(ctx, p):
+    if p.check is None:
+        return p.type.fast_spec(ctx)
+    convert, check = p.type.fast(ctx), p.check
 
     def checked(word):
         value = convert(word)
         if not check(value):
             raise ValueError(word)       # the general path words the check's error
         return value
-    return checked
-
-
-def _fast_source(cmd):
-    """For `cmd.fast = [input, other]` of tensor_add(input, other, alpha=1), the arm for two words:
-
-        if n == 2:
-            try:
-                a0 = f0(words[0]); a1 = f1(words[1])
-            except Exception:
-                return general(*words)
-            try:
-                r = func(a0, a1, d2)
-                return put_tensor(r) if type(r) is Tensor else to_tcl(r)
-            except Abort:
-                raise
-            except (Exception, KeyboardInterrupt) as e:
-                failed(e)
-    """
-    lead = ["ctx"] if cmd.passes_ctx else []
-    lines = ["def callback(*words):", "    n = len(words)"]
-    for n in range(cmd.fast_min, len(cmd.fast) + 1):
-        args = [f"a{i}" for i in range(n)]
-        convert = "; ".join(f"a{i} = f{i}(words[{i}])" for i in range(n)) or "pass"
-        call = ", ".join(lead + args + [f"d{i}" for i in range(n, len(cmd.params))])
-        lines += [f"    if n == {n}:",
-                  "        try:",
-                  f"            {convert}",
-                  "        except Exception:",
-                  "            return general(*words)",
-                  "        except KeyboardInterrupt as e:",
-                  "            failed(e)",
-                  "        try:",
-                  f"            r = func({call})",
-                  "            return put_tensor(r) if type(r) is Tensor else to_tcl(r)",
-                  "        except Abort:",
-                  "            raise",
-                  "        except (Exception, KeyboardInterrupt) as e:",
-                  "            failed(e)"]
-    lines.append("    return general(*words)")
-    return "\n".join(lines) + "\n"
+    return None, checked

@@ -10,6 +10,7 @@ from typing import Callable
 
 import torch
 
+from ._tclbridge import Store
 from .errors import CommandError
 from .types import dtype_label
 
@@ -72,13 +73,13 @@ KINDS = {k.name: k for k in [
 TENSOR = KINDS["tensor"]
 INF = float("inf")
 
-# When a collection becomes due (see reclaim.py): after at least this many handles were created
-# since the last one, or as many as survived it, whichever is more (so its cost, which grows with
-# what survives, stays a small share per handle) ...
+# When a collection of escaped handles becomes due (see reclaim.py): after at least this many
+# handles escaped since the last one, or as many as survived it, whichever is more (so its cost,
+# which grows with what survives, stays a small share per handle) ...
 COLLECT_EVERY = 4000
-# ... or once the tensors created since hold this much: dead activations kept until the next
-# collection slow a training loop down (the allocator cannot reuse their memory). A collection
-# triggered by bytes still waits for an eighth of the survivors' number of new handles.
+# ... or once the escaped tensors hold this much (kept dead, they slow training down: the
+# allocator cannot reuse their memory). A collection triggered by bytes still waits for an eighth
+# of the survivors' number of new escapes.
 COLLECT_BYTES = 1 << 18
 
 
@@ -92,60 +93,67 @@ def kind_for(obj):
     raise TypeError(f"no handle kind for {type(obj).__name__}")
 
 
-class HandleStore:
-    """Handles by kind: `tables[kind]` maps each handle name to its object, so a command's handle
-    argument is one dict lookup in its kind's table (the fast path uses `table.__getitem__`)."""
+class HandleStore(Store):
+    """The handles of one interpreter. `handles` (from the C base, see _tclbridge.c) maps each live
+    handle's name to its Handle: the object, its kind, its creation number `seq`, whether it
+    escaped (its name exists as text) or is pinned (never reclaimed automatically).
+
+    A handle that never escaped is freed as soon as Tcl drops its last value (the C side does
+    that). Escaped ones are the reclaimer's: they wait in `young` for a collection."""
 
     def __init__(self):
-        self.tables = {name: {} for name in KINDS}
-        self.tensors = self.tables["tensor"]
-        self._counters = defaultdict(int)  # prefix -> last number handed out
-        self._tensor_serial = 0            # the "tensor" counter, kept apart for put_tensor
-        self._names = {}                   # id(object) -> name, for everything but tensors
-        # Reclamation (see reclaim.py): the handles commands created that may still be reclaimed,
-        # in creation order, each with its sequence number. Handles put from Python, and handles
-        # an evaluation returned to Python, are not here: those are never reclaimed.
-        self.young = {}
-        self.seq = 0
+        super().__init__(torch.Tensor)
+        self._counters = defaultdict(int)  # prefix -> last number handed out (tensors: C side)
+        self._by_id = {}                   # id(object) -> Handle, for everything but tensors
+        self.young = {}                    # escaped, unpinned handle name -> seq
         self.young_bytes = 0
+        self.escapes = 0                   # handles that escaped, all told
         self.due = False                   # a collection is due at the next safe point
         self.on_due = None                 # called when it becomes due
-        self.eager = False                 # due after every new handle (tests of liveness)
+        self.eager = False                 # due after every escape (tests of liveness)
         self.collected(everything=True)
 
+    # --- creating ---------------------------------------------------------------------------
     def put_tensor(self, tensor):
-        """A command's tensor result (the commonest case): the hot path, kept lean."""
-        self._tensor_serial = n = self._tensor_serial + 1
-        name = f"tensor{n}"
-        self.tensors[name] = tensor
-        self.seq = seq = self.seq + 1
-        self.young[name] = seq
-        self.young_bytes = held = self.young_bytes + tensor.nbytes
-        if seq >= self.collect_at or held >= self.byte_threshold:
-            self._pressure()
-        return name
+        """A command's tensor result: a new handle, not yet escaped."""
+        return self.new_tensor(tensor)
 
-    def put(self, obj, kind=None, prefix=None, pinned=False):
+    def new(self, obj, kind=None, prefix=None):
+        """A new handle for a command's result (any kind)."""
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
-        if kind is TENSOR and prefix is None and not pinned:
-            return self.put_tensor(obj)
         prefix = prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj)
         if prefix == "tensor":
-            self._tensor_serial = n = self._tensor_serial + 1
+            name = self.next_tensor_name()
         else:
             self._counters[prefix] = n = self._counters[prefix] + 1
-        name = f"{prefix}{n}"
-        self.tables[kind.name][name] = obj
+            name = f"{prefix}{n}"
+        handle = self.new_handle(obj, kind.name, name)
         if kind is not TENSOR:
-            self._names[id(obj)] = name
-        if not pinned:
-            self.seq += 1
-            self.young[name] = self.seq
-            if self.seq >= self.collect_at:
-                self._pressure()
-        return name
+            self._by_id[id(obj)] = handle
+        return handle
 
-    # --- when collections are due ---------------------------------------------------------
+    def put(self, obj, kind=None, prefix=None):
+        """A handle for an object from Python, by name; pinned: Python code may keep the name."""
+        handle = self.new(obj, kind, prefix)
+        handle.pinned = True
+        return handle.name
+
+    # --- escapes and collections --------------------------------------------------------------
+    def _escaped(self, handles):
+        """Called by the C side (Store.drain) with handles whose names just became text."""
+        young = self.young
+        for handle in handles:
+            young[handle.key] = handle.seq
+            obj = handle.obj
+            if isinstance(obj, torch.Tensor):
+                self.young_bytes += obj.nbytes
+        self.escapes += len(handles)
+        if not self.due and (self.escapes >= self._full or (
+                self.young_bytes >= COLLECT_BYTES and self.escapes >= self._floor)):
+            self.due = True
+            if self.on_due is not None:
+                self.on_due()
+
     def collected(self, everything=False):
         """A collection ran (or none yet): arm the thresholds for the next one. A collection in a
         loop only looks at what the loop created; once the young handles outside such ranges
@@ -153,10 +161,8 @@ class HandleStore:
         survivors = len(self.young)
         self.young_bytes = 0
         self.due = False
-        self._full = self.seq + (1 if self.eager else max(COLLECT_EVERY, survivors))
-        self._floor = self.seq + (1 if self.eager else survivors // 8)
-        self.collect_at = self._full
-        self.byte_threshold = COLLECT_BYTES
+        self._full = self.escapes + (1 if self.eager else max(COLLECT_EVERY, survivors))
+        self._floor = self.escapes + (1 if self.eager else survivors // 8)
         if everything:
             self._everything_at = survivors + (1 if self.eager else max(COLLECT_EVERY, survivors))
 
@@ -164,80 +170,65 @@ class HandleStore:
     def everything_due(self):
         return self.due or len(self.young) >= self._everything_at
 
-    def _pressure(self):
-        """A threshold was crossed: the collection is due, unless the bytes came with too few
-        new handles to pay for reading every variable; then it waits for that many."""
-        if self.seq < self._full and self.seq < self._floor:
-            self.collect_at, self.byte_threshold = self._floor, INF
-            return
-        self.due = True
-        self.collect_at = self.byte_threshold = INF
-        if self.on_due is not None:
-            self.on_due()
-
     def pin(self, names):
         """These handles left Tcl's sight (an evaluation returned them): never reclaim them."""
-        young = self.young
+        handles, young = self.handles, self.young
         for name in names:
-            young.pop(name, None)
+            handle = handles.get(name)
+            if handle is not None:
+                handle.pinned = True
+                young.pop(name, None)
 
-    # --- lookups --------------------------------------------------------------------------
+    # --- lookups ------------------------------------------------------------------------------
     def name_of(self, obj):
         """The handle of a module, optimizer, scheduler or scaler (telemetry labels its records)."""
-        return self._names.get(id(obj), type(obj).__name__)
+        handle = self._by_id.get(id(obj))
+        if handle is not None and handle.obj is obj:
+            return handle.name
+        return type(obj).__name__
 
     def get(self, name, kind):
-        obj = self.tables[kind].get(name)
-        if obj is not None:
-            return obj
+        handle = self.handles.get(name)
+        if handle is not None and handle.kind == kind:
+            return handle.obj
         wanted = KINDS[kind]
-        other = self._kind(name)
-        if other is None:
+        if handle is None:
             raise CommandError(wanted.not_found, "NOT_FOUND")
-        detail = f"{name} is {other.title}, not {wanted.title}"
+        detail = f"{name} is {KINDS[handle.kind].title}, not {wanted.title}"
         raise CommandError(f"{wanted.not_found}: {detail}", "WRONG_KIND", detail)
 
-    def _kind(self, name):
-        for kind_name, table in self.tables.items():
-            if name in table:
-                return KINDS[kind_name]
-        return None
-
     def kind_of(self, name):
-        kind = self._kind(name)
-        if kind is None:
+        handle = self.handles.get(name)
+        if handle is None:
             raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
-        return kind.name
+        return handle.kind
 
-    # --- freeing --------------------------------------------------------------------------
+    # --- freeing ------------------------------------------------------------------------------
     def free(self, name):
         self.kind_of(name)                 # an unknown handle is an error
         self.discard((name,))
 
     def discard(self, names):
         """Drop handles (the reclaimer's bulk free); names already gone are skipped."""
-        tensors, young, by_id = self.tensors, self.young, self._names
+        handles, young = self.handles, self.young
         for name in names:
             young.pop(name, None)
-            if tensors.pop(name, None) is None:
-                kind = self._kind(name)
-                if kind is not None:
-                    obj = self.tables[kind.name].pop(name)
-                    if by_id.get(id(obj)) == name:
-                        del by_id[id(obj)]
+            handle = handles.get(name)
+            if handle is not None:
+                handle.release()
 
-    # --- listing --------------------------------------------------------------------------
+    # --- listing ------------------------------------------------------------------------------
     def names(self, kind=None):
-        """Handles of one kind, or of every kind (kind by kind), oldest first."""
-        kinds = [kind] if kind is not None else list(self.tables)
-        return [name for k in kinds for name in self.tables[k]]
+        """Handles of one kind, or of all, oldest first. Names handed out may be shown: they
+        escape."""
+        return [h.name for h in list(self.handles.values()) if kind is None or h.kind == kind]
 
     def describe(self, name):
         kind = KINDS[self.kind_of(name)]
-        return {"handle": name, "kind": kind.name, **kind.summarise(self.tables[kind.name][name])}
+        return {"handle": name, "kind": kind.name, **kind.summarise(self.handles[name].obj)}
 
     def __len__(self):
-        return sum(len(table) for table in self.tables.values())
+        return len(self.handles)
 
     def __contains__(self, name):
-        return self._kind(name) is not None
+        return name in self.handles

@@ -7,9 +7,9 @@ import tkinter
 import torch
 
 from .errors import CommandError, TorchTclError
-from .handles import HandleStore, kind_for
+from .handles import HandleStore
 from .cancel import Canceller
-from .dispatch import Abort, make_callback, torch_message
+from . import dispatch
 from .modes import Modes
 from .reclaim import Reclaimer
 from .telemetry import Telemetry
@@ -40,7 +40,7 @@ class TorchTcl:
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         for cmd in REGISTRY.values():
             for name in cmd.names:
-                self.tk.createcommand(f"::torch::{name}", make_callback(self, cmd, name))
+                dispatch.register(self, cmd, name)
         self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
         self._install_builtins()
         self.reclaimer = Reclaimer(self)
@@ -62,15 +62,13 @@ class TorchTcl:
         try:
             result = self.tk.eval(script)
             return result
-        except (tkinter.TclError, Abort) as e:
-            self._drain()
+        except tkinter.TclError as e:
             if self.canceller.requested:
                 self.canceller.settle()
                 raise TorchTclError("interrupted", "TORCHTCL INTERRUPT", "interrupted") from None
             info = self.tk.eval("set ::errorInfo")
             code = self.tk.eval("set ::errorCode")
-            message = str(e) if isinstance(e, tkinter.TclError) else info.split("\n")[0]
-            raise TorchTclError(message, code, info) from None
+            raise TorchTclError(str(e), code, info) from None
         finally:
             self.depth -= 1
             self.modes.leave(outer)
@@ -92,61 +90,32 @@ class TorchTcl:
     def put(self, obj, prefix=None):
         """Store a tensor (or module, optimizer, ...) and return its new handle. Handles put from
         Python are never reclaimed automatically (Python code may hold the name)."""
-        return self.store.put(obj, prefix=prefix, pinned=True)
+        return self.store.put(obj, prefix=prefix)
 
     # --- Tcl side ---------------------------------------------------------------------------
     def to_tcl(self, value):
-        """A command's result as Tcl sees it: objects become handles, the rest words or lists."""
-        kind = type(value)
-        if kind is str:
-            return value
-        if kind is float or kind is int:      # the cheap queries (get_lr, get_scale) first
-            return str(value)
-        if isinstance(value, str):
-            return value
+        """A command's result as Tcl sees it, for what the C side does not convert by itself
+        (strings, numbers, handles, torch.Tensor and tuples/lists of those): objects become
+        handles, dicts flat lists, anything else its text."""
         if isinstance(value, torch.Tensor):
             return self.store.put_tensor(value)
-        if value is None:
-            return ""
+        if isinstance(value, str):
+            return str(value)
         if isinstance(value, bool):
             return "1" if value else "0"
         if isinstance(value, (int, float)):
             return str(value)
         if isinstance(value, (list, tuple)):
-            return tuple(self.to_tcl(v) for v in value)
+            return tuple(value)
         if isinstance(value, dict):
-            return tuple(w for k, v in value.items() for w in (str(k), self.to_tcl(v)))
-        return self.store.put(value, kind_for(value))
-
-    def _fail(self, message, code):
-        self._drain()
-        try:
-            self.tk.call("error", message, message, code)
-        except tkinter.TclError:
-            pass
-        raise Abort()
-
-    def _drain(self):
-        try:
-            self.tk.mainloop(1 << 30)   # runs no events: only collects a parked exception
-        except Exception:
-            pass
+            return tuple(w for k, v in value.items() for w in (str(k), v))
+        return self.store.new(value)
 
     def add_command(self, name, func):
         """Register a plain Tcl command (not a torch:: one): its Python errors become Tcl errors.
-        Frontends add their own commands this way."""
-        def callback(*args):
-            try:
-                return func(*args)
-            except Abort:
-                raise
-            except tkinter.TclError as e:
-                self._fail(str(e), ("TCL", "ERROR"))
-            except CommandError as e:
-                self._fail(e.message, ("TORCHTCL", e.code))
-            except Exception as e:
-                self._fail(torch_message(e), ("TORCHTCL", "ERROR"))
-        self.tk.createcommand(name, callback)
+        Frontends add their own commands this way, never with tkinter's createcommand (see
+        _tclbridge.c)."""
+        dispatch.create(self, name, func)
 
     def _install_builtins(self):
         """puts to stdout/stderr goes through Python (a kernel can see it); exit is catchable."""

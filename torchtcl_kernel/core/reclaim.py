@@ -1,5 +1,9 @@
-"""Reclaiming the handles nothing can reach any more, inside long loops, without ever freeing a
-live one.
+"""Reclaiming escaped handles nothing can reach any more, without ever freeing a live one.
+
+Most handles never need this: a handle whose name Tcl never turned into text lives exactly as long
+as the Tcl values carrying it, and goes with the last of them (_tclbridge.c). Once a handle's name
+exists as text (printed, put in a string, a dict key, returned to Python ...), copies of it may be
+anywhere, and it is reclaimed here instead.
 
 A handle is live while any variable holds it (any frame, any namespace, an array element, or
 anywhere inside a list or dict value) or while it waits, already computed, as an argument word of a
@@ -7,25 +11,26 @@ command still being assembled: in `torch::tensor_add [torch::randn {3}] [f]` the
 held only by Tcl's evaluation stack while `f` runs. Tcl does not show that stack, so the safe
 points are chosen where it cannot hold anything reclaimable:
 
-* A safe point is the end of an iteration of a `for`, `while`, `foreach` or `time` loop body. The
-  loop commands are wrapped (the originals run via `tailcall`, in the caller's frame, so `return`,
-  `break` and errors behave as before) and each body gets a cheap check appended.
-* When the loop started, its start was recorded as a position in the sequence of created handles.
-  At the end of an iteration every command of the body has completed, frames the body called have
-  returned, and whatever was pending in enclosing frames or enclosing commands was created before
-  the loop started. So a handle created after the loop started is live exactly when a variable
-  holds it.
-* A collection then reads every variable's value, collects the words that look like handle names,
-  and frees the handles created since the loop started that none of them mention.
+* The end of an iteration of a `for`, `while`, `foreach` or `time` loop body. The loop commands
+  are wrapped (the originals run via `tailcall`, in the caller's frame, so `return`, `break` and
+  errors behave as before) and each body gets a cheap check appended. When the loop started, its
+  start was recorded as a position in the sequence of created handles. At the end of an iteration
+  every command of the body has completed, frames the body called have returned, and whatever is
+  pending in enclosing frames or commands was created before the loop started. So a handle
+  created after the loop started is live exactly when a variable holds it.
+* The end of the outermost evaluation (a cell, a script, a call from Python): nothing is pending
+  at all. Handles named in its result are pinned first: the caller may keep their names.
 
-Handles created outside loops (typed interactively, a cell's result) and handles put from Python
-are never reclaimed; `torch::free` still releases any handle. Collections run once enough handles
-were created since the last one (4000, or twice the number that survived) or once the tensors
-created since then hold 256 kB, so their cost is spread thin while dead activations do not pile up
-(kept, they slow a training loop down: the allocator cannot reuse their memory).
+A collection reads every variable's value: handle values inside lists and dicts are recognised as
+they are, and any text is searched for handle names. It frees the escaped handles in its range
+(created since the loop started, or all at the end of an evaluation) that no value mentions.
+Collections run once enough handles escaped since the last one (4000, or as many as survived) or
+once the escaped tensors hold 256 kB, so their cost is spread thin.
 """
 
 import re
+
+from . import _tclbridge
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -33,7 +38,10 @@ LOOPS_TCL = r"""
 namespace eval ::torchtcl {
     variable due 0
     variable hooked
+    variable env_written 0
 }
+# Reading ::env costs a system call per element: it is read only once a script wrote to it.
+trace add variable ::env write {::apply {args {set ::torchtcl::env_written 1}}}
 rename ::for ::torchtcl::_for
 rename ::while ::torchtcl::_while
 rename ::foreach ::torchtcl::_foreach
@@ -92,6 +100,7 @@ proc ::torchtcl::live_values {} {
         set spaces [lreplace $spaces end end {*}[namespace children $ns]]
         if {$ns eq "::torchtcl"} continue
         ::torchtcl::_foreach name [info vars ${ns}::*] {
+            if {$name eq "::env" && !$::torchtcl::env_written} continue
             upvar #0 $name v
             if {[array exists v]} {lappend out [array get v]} elseif {[info exists v]} {lappend out $v}
         }
@@ -105,6 +114,7 @@ class Reclaimer:
     def __init__(self, interp):
         self.interp = interp
         self.tk = interp.tk
+        self.address = interp.tk.interpaddr()
         self.store = interp.store
         self.loops = []          # (frame depth, handle sequence at the loop's start), innermost last
         self.collections = 0
@@ -139,27 +149,26 @@ class Reclaimer:
     def evaluation_ended(self, result, outermost):
         """An evaluation returned `result` to Python. The handles it names are pinned (the caller
         may keep their names); after the outermost one nothing is pending any more, so every
-        handle still young is checked if a collection is due."""
-        young = self.store.young
-        if young and result:
-            self.store.pin([name for name in _TOKEN.findall(result) if name in young])
+        escaped handle is checked if a collection is due."""
+        store = self.store
+        store.drain()
+        if result and store.handles:
+            store.pin(_TOKEN.findall(result))
         if outermost:
             self.loops.clear()
-            if self.store.everything_due:
+            if store.everything_due:
                 self._collect(0)
 
     def _collect(self, start):
-        """Free the handles created after sequence number `start` that no variable mentions."""
+        """Free the escaped handles created after sequence number `start` that no value holds."""
+        store = self.store
+        store.drain()
         self.tk.call("set", "::torchtcl::due", 0)
-        candidates = []
-        for name, seq in reversed(self.store.young.items()):
-            if seq <= start:
-                break
-            candidates.append(name)
+        candidates = [name for name, seq in store.young.items() if seq > start]
         if candidates:
-            live = set(_TOKEN.findall(self.tk.eval("::torchtcl::live_values")))
+            live = _tclbridge.live(self.address, "::torchtcl::live_values", store)
             dead = [name for name in candidates if name not in live]
-            self.store.discard(dead)
+            store.discard(dead)
             self.freed += len(dead)
         self.collections += 1
-        self.store.collected(everything=not start)
+        store.collected(everything=not start)

@@ -36,6 +36,11 @@ class Type:
             return convert(ctx, word)
         return fast
 
+    def fast_spec(self, ctx):
+        """(kind, converter) for the C fast path: a handle of `kind` is the value as it is; else
+        `converter` (see `fast`) reads the word. Either may be None."""
+        return None, self.fast(ctx)
+
     def __repr__(self):
         return self.name
 
@@ -275,7 +280,10 @@ class Handle(Type):
         return ctx.store.get(word, self.handle_kind)
 
     def fast(self, ctx):
-        return ctx.store.tables[self.handle_kind].__getitem__    # the hot path of every command
+        return lambda word: ctx.store.get(word, self.handle_kind)
+
+    def fast_spec(self, ctx):
+        return self.handle_kind, None        # a pointer in the Tcl value: the hot path
 
 
 class TensorOrNumber(Type):
@@ -296,12 +304,17 @@ class TensorOrNumber(Type):
             raise
 
     def fast(self, ctx):
-        tensors, number = ctx.store.tensors.get, NUMBER.fast(ctx)
+        tensor, number = TENSOR.fast(ctx), NUMBER.fast(ctx)
 
         def fast(word):
-            t = tensors(word)
-            return number(word) if t is None else t
+            try:
+                return tensor(word)
+            except CommandError:
+                return number(word)
         return fast
+
+    def fast_spec(self, ctx):
+        return "tensor", NUMBER.fast(ctx)
 
 
 class HandleList(Type):

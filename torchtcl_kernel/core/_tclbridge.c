@@ -1,0 +1,1069 @@
+/*
+ * _tclbridge: the torch:: commands as Tcl object commands, and handles as Tcl values.
+ *
+ * 1. Handles whose lifetime Tcl's own reference counts decide. A command's result handle is a
+ *    Tcl_Obj of the type "torchtcl-handle" with no string representation: whatever holds it (a
+ *    variable, a list element, a pending argument word, the interpreter's result) holds a
+ *    reference to it. When the last such Tcl_Obj is freed and Tcl never needed the handle's name
+ *    as text, nothing can reach the handle any more, and it is freed at once. Once Tcl asks for
+ *    the text (puts, string operations, a dict key, a result handed to Python ...) the name may
+ *    be copied anywhere: the handle has escaped, and the reclaimer (reclaim.py) decides its fate
+ *    by reading every variable at safe points.
+ *
+ * 2. A lean dispatch: a positional call whose words all convert (a handle argument is a pointer
+ *    in its Tcl_Obj) calls the command's function straight from here; any other call goes to
+ *    the command's general Python path, which parses and words the errors.
+ *
+ * Tcl calls the Tcl_ObjType procedures wherever it frees or copies a value, with or without the
+ * GIL; they only touch C fields and note the handle in a pending list, drained with the GIL at
+ * the next command or when Python asks (Store.drain).
+ *
+ * Every Python-implemented command of an interpreter must be created here: tkinter's own command
+ * callbacks read a thread-state slot that a nested tkinter call made from inside one of these
+ * commands leaves empty.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <tcl.h>    /* built with USE_TCL_STUBS (setup.py): binds to tkinter's Tcl */
+
+#define MAX_FAST_WORDS 32
+
+/* ------------------------------------------------------------------------------------------ */
+/* Handles                                                                                     */
+
+struct StoreObject;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;             /* ASCII str */
+    PyObject *obj;              /* the object; NULL once the handle is freed */
+    PyObject *kind;             /* kind name (interned str) */
+    struct StoreObject *store;  /* borrowed: the store lets go of its handles when it goes;
+                                 * NULL once freed. (Handles are no GC objects: cheap to make.) */
+    long long seq;              /* creation order within the store */
+    Py_ssize_t tcl_refs;        /* Tcl_Objs of our type pointing here (they share one reference) */
+    char escaped;               /* the name exists as text somewhere */
+    char pinned;                /* never reclaimed automatically */
+} HandleObject;
+
+typedef struct StoreObject {
+    PyObject_HEAD
+    PyObject *handles;          /* name -> HandleObject, the live handles */
+    PyObject *tensor_type;      /* torch.Tensor: results of exactly this type become handles here */
+    PyObject *tensor_kind;      /* "tensor" */
+    long long seq;
+    long long tensor_serial;
+} StoreObject;
+
+static PyTypeObject HandleType;
+static PyTypeObject StoreType;
+
+/* Work noted by Tcl callbacks, drained with the GIL. Tcl frees and prints values in the thread of
+ * their interpreter, so its notes go to lists of that thread (no lock); they borrow the handle,
+ * which stays valid until its release is processed (escapes are processed before releases of the
+ * same drain). Escapes noted from Python hold the GIL and own a reference: such a handle may
+ * have no Tcl value at all. */
+typedef struct { HandleObject **items; Py_ssize_t n, cap; } PendList;
+static __thread PendList escaped_list, released_list;
+static __thread int pending;
+static PendList escaped_owned;
+
+static void
+pend(PendList *l, HandleObject *h)
+{
+    if (l->n == l->cap) {
+        Py_ssize_t cap = l->cap ? 2 * l->cap : 64;
+        HandleObject **items = PyMem_RawRealloc(l->items, cap * sizeof(*items));
+        if (items == NULL)
+            return;             /* out of memory: the handle is kept, never freed */
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = h;
+}
+
+/* The Tcl_ObjType of handle values ------------------------------------------------------------ */
+
+static void
+handle_free_rep(Tcl_Obj *o)
+{
+    HandleObject *h = o->internalRep.twoPtrValue.ptr1;
+    if (--h->tcl_refs == 0) {
+        pend(&released_list, h);
+        pending = 1;
+    }
+}
+
+static void
+handle_dup_rep(Tcl_Obj *src, Tcl_Obj *dup)
+{
+    HandleObject *h = src->internalRep.twoPtrValue.ptr1;
+    h->tcl_refs++;
+    dup->internalRep.twoPtrValue.ptr1 = h;
+    dup->internalRep.twoPtrValue.ptr2 = NULL;
+    dup->typePtr = src->typePtr;
+}
+
+static void
+mark_escaped(HandleObject *h)          /* from Tcl, where a Tcl value of h exists */
+{
+    if (!h->escaped) {
+        h->escaped = 1;
+        pend(&escaped_list, h);
+        pending = 1;
+    }
+}
+
+static void
+mark_escaped_owned(HandleObject *h)    /* with the GIL */
+{
+    if (!h->escaped) {
+        h->escaped = 1;
+        Py_INCREF(h);
+        pend(&escaped_owned, h);
+    }
+}
+
+static void
+handle_update_string(Tcl_Obj *o)
+{
+    HandleObject *h = o->internalRep.twoPtrValue.ptr1;
+    /* An ASCII str: its characters are its UTF-8 bytes, readable without the GIL. */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->name);
+    o->bytes = Tcl_Alloc((unsigned) n + 1);
+    memcpy(o->bytes, PyUnicode_DATA(h->name), n);
+    o->bytes[n] = '\0';
+    o->length = (int) n;
+    mark_escaped(h);
+}
+
+static const Tcl_ObjType handle_obj_type = {
+    "torchtcl-handle", handle_free_rep, handle_dup_rep, handle_update_string, NULL
+};
+
+static const Tcl_ObjType *list_type, *dict_type;
+static Tcl_Encoding utf8;
+
+static Tcl_Obj *
+handle_value(HandleObject *h)
+{
+    Tcl_Obj *o = Tcl_NewObj();
+    Tcl_InvalidateStringRep(o);         /* no text until Tcl asks for it */
+    o->typePtr = &handle_obj_type;
+    o->internalRep.twoPtrValue.ptr1 = h;
+    o->internalRep.twoPtrValue.ptr2 = NULL;
+    if (h->tcl_refs++ == 0)
+        Py_INCREF(h);
+    return o;
+}
+
+/* The handle a word names: the pointer in a value of our type, else the name looked up (and
+ * then kept in the word, if it was a plain string, for the next lookup). Borrowed; NULL if none
+ * (no Python error set). */
+static HandleObject *
+handle_of(StoreObject *store, Tcl_Obj *o)
+{
+    if (o->typePtr == &handle_obj_type) {
+        HandleObject *h = o->internalRep.twoPtrValue.ptr1;
+        if (h->store == store)
+            return h;
+    }
+    int len;
+    const char *s = Tcl_GetStringFromObj(o, &len);
+    if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return NULL;
+    PyObject *key = PyUnicode_DecodeUTF8(s, len, NULL);
+    if (key == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    HandleObject *h = (HandleObject *) PyDict_GetItemWithError(store->handles, key);
+    Py_DECREF(key);
+    if (h == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if (o->typePtr == NULL) {           /* a pure string: remember the handle in it */
+        o->typePtr = &handle_obj_type;
+        o->internalRep.twoPtrValue.ptr1 = h;
+        o->internalRep.twoPtrValue.ptr2 = NULL;
+        if (h->tcl_refs++ == 0)
+            Py_INCREF(h);
+    }
+    mark_escaped_owned(h);              /* its name was text */
+    return h;
+}
+
+/* Handle objects ---------------------------------------------------------------------------- */
+
+static HandleObject *
+new_handle(StoreObject *store, PyObject *obj, PyObject *kind, PyObject *name)
+{
+    HandleObject *h = PyObject_New(HandleObject, &HandleType);
+    if (h == NULL)
+        return NULL;
+    h->name = Py_NewRef(name);
+    h->obj = Py_NewRef(obj);
+    h->kind = Py_NewRef(kind);
+    h->store = store;
+    h->seq = ++store->seq;
+    h->tcl_refs = 0;
+    h->escaped = 0;
+    h->pinned = 0;
+    if (PyDict_SetItem(store->handles, name, (PyObject *) h) < 0) {
+        Py_DECREF(h);
+        return NULL;
+    }
+    return h;
+}
+
+static HandleObject *
+new_tensor_handle(StoreObject *store, PyObject *tensor)
+{
+    char text[32];
+    int n = snprintf(text, sizeof text, "tensor%lld", ++store->tensor_serial);
+    PyObject *name = PyUnicode_FromStringAndSize(text, n);
+    if (name == NULL)
+        return NULL;
+    HandleObject *h = new_handle(store, tensor, store->tensor_kind, name);
+    Py_DECREF(name);
+    return h;
+}
+
+/* Drop a handle from its store (its object goes once nothing else holds it). */
+static void
+release_handle(HandleObject *h)
+{
+    PyObject *obj = h->obj;
+    if (obj == NULL || h->store == NULL)
+        return;
+    h->obj = NULL;
+    PyObject *d = h->store->handles;
+    h->store = NULL;
+    PyObject *current = PyDict_GetItemWithError(d, h->name);
+    if (current == (PyObject *) h) {
+        if (PyDict_DelItem(d, h->name) < 0)
+            PyErr_WriteUnraisable((PyObject *) h);
+    }
+    else if (current == NULL && PyErr_Occurred())
+        PyErr_WriteUnraisable((PyObject *) h);
+    Py_DECREF(obj);
+}
+
+static void
+handle_dealloc(HandleObject *h)
+{
+    Py_CLEAR(h->obj);
+    Py_CLEAR(h->kind);
+    Py_CLEAR(h->name);
+    Py_TYPE(h)->tp_free((PyObject *) h);
+}
+
+static PyObject *
+handle_get_name(HandleObject *h, void *closure)
+{
+    /* Python code that reads the name may show it or pass it on as text: the handle escapes. */
+    mark_escaped_owned(h);
+    return Py_NewRef(h->name);
+}
+
+static PyObject *
+handle_get_key(HandleObject *h, void *closure)
+{
+    return Py_NewRef(h->name);
+}
+
+static PyObject *
+handle_get_obj(HandleObject *h, void *closure)
+{
+    return Py_NewRef(h->obj ? h->obj : Py_None);
+}
+
+static PyObject *
+handle_get_alive(HandleObject *h, void *closure)
+{
+    return PyBool_FromLong(h->obj != NULL);
+}
+
+static PyObject *
+handle_get_escaped(HandleObject *h, void *closure)
+{
+    return PyBool_FromLong(h->escaped);
+}
+
+static PyObject *
+handle_get_pinned(HandleObject *h, void *closure)
+{
+    return PyBool_FromLong(h->pinned);
+}
+
+static int
+handle_set_pinned(HandleObject *h, PyObject *v, void *closure)
+{
+    int b = v ? PyObject_IsTrue(v) : 0;
+    if (b < 0)
+        return -1;
+    h->pinned = (char) b;
+    return 0;
+}
+
+static PyObject *
+handle_release(HandleObject *h, PyObject *unused)
+{
+    release_handle(h);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+handle_repr(HandleObject *h)
+{
+    return PyUnicode_FromFormat("<handle %U%s>", h->name, h->obj ? "" : " (freed)");
+}
+
+static PyGetSetDef handle_getset[] = {
+    {"name", (getter) handle_get_name, NULL, "The handle's name; reading it lets the name escape."},
+    {"key", (getter) handle_get_key, NULL, "The name, for the store's own bookkeeping."},
+    {"obj", (getter) handle_get_obj, NULL, "The object (None once freed)."},
+    {"alive", (getter) handle_get_alive, NULL, NULL},
+    {"escaped", (getter) handle_get_escaped, NULL, NULL},
+    {"pinned", (getter) handle_get_pinned, (setter) handle_set_pinned, NULL},
+    {NULL}
+};
+
+static PyMemberDef handle_members[] = {
+    {"kind", T_OBJECT, offsetof(HandleObject, kind), READONLY, NULL},
+    {"seq", T_LONGLONG, offsetof(HandleObject, seq), READONLY, NULL},
+    {"tcl_refs", T_PYSSIZET, offsetof(HandleObject, tcl_refs), READONLY, NULL},
+    {NULL}
+};
+
+static PyMethodDef handle_methods[] = {
+    {"release", (PyCFunction) handle_release, METH_NOARGS, "Free the handle now."},
+    {NULL}
+};
+
+static PyTypeObject HandleType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "torchtcl_kernel.core._tclbridge.Handle",
+    .tp_basicsize = sizeof(HandleObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor) handle_dealloc,
+    .tp_repr = (reprfunc) handle_repr,
+    .tp_getset = handle_getset,
+    .tp_members = handle_members,
+    .tp_methods = handle_methods,
+};
+
+/* Draining what Tcl noted -------------------------------------------------------------------- */
+
+static void
+report_escapes(StoreObject *store, PyObject *list)
+{
+    PyObject *r = PyObject_CallMethod((PyObject *) store, "_escaped", "O", list);
+    if (r == NULL)
+        PyErr_WriteUnraisable((PyObject *) store);
+    Py_XDECREF(r);
+}
+
+static void
+drain(void)
+{
+    PyObject *exc_type, *exc_value, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    while (pending || escaped_owned.n) {
+        PendList esc = escaped_list, owned = escaped_owned, rel = released_list;
+        escaped_list = escaped_owned = released_list = (PendList) {0};
+        pending = 0;
+        /* Escapes, batched per store (there is usually one). */
+        StoreObject *store = NULL;
+        PyObject *batch = NULL;
+        for (Py_ssize_t i = 0; i < esc.n + owned.n; i++) {
+            HandleObject *h = i < esc.n ? esc.items[i] : owned.items[i - esc.n];
+            if (h->obj == NULL || h->store == NULL || h->pinned)
+                continue;
+            if (h->store != store) {
+                if (batch != NULL) {
+                    report_escapes(store, batch);
+                    Py_DECREF(batch);
+                    Py_DECREF(store);
+                }
+                store = (StoreObject *) Py_NewRef(h->store);
+                batch = PyList_New(0);
+                if (batch == NULL) {
+                    PyErr_WriteUnraisable(NULL);
+                    break;
+                }
+            }
+            if (PyList_Append(batch, (PyObject *) h) < 0)
+                PyErr_WriteUnraisable(NULL);
+        }
+        if (batch != NULL) {
+            report_escapes(store, batch);
+            Py_DECREF(batch);
+        }
+        Py_XDECREF(store);
+        /* Releases: the last Tcl value of a handle went. */
+        for (Py_ssize_t i = 0; i < rel.n; i++) {
+            HandleObject *h = rel.items[i];
+            if (h->tcl_refs == 0 && !h->escaped && !h->pinned && h->store != NULL)
+                release_handle(h);
+            Py_DECREF(h);               /* the reference the Tcl values shared */
+        }
+        for (Py_ssize_t i = 0; i < owned.n; i++)
+            Py_DECREF(owned.items[i]);
+        PyMem_RawFree(esc.items);
+        PyMem_RawFree(owned.items);
+        PyMem_RawFree(rel.items);
+    }
+    PyErr_Restore(exc_type, exc_value, exc_tb);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Strings between Tcl and Python                                                              */
+
+static PyObject *
+str_of(Tcl_Obj *o)
+{
+    int len;
+    const char *s = Tcl_GetStringFromObj(o, &len);
+    int ascii = 1;
+    for (int i = 0; i < len; i++)
+        if ((unsigned char) s[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    if (ascii)
+        return PyUnicode_FromStringAndSize(s, len);
+    /* Tcl's internal UTF-8 (NUL as C0 80, characters beyond the BMP as surrogate pairs) to UTF-8 */
+    Tcl_DString ds;
+    Tcl_UtfToExternalDString(utf8, s, len, &ds);
+    PyObject *r = PyUnicode_DecodeUTF8(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds),
+                                       "surrogateescape");
+    Tcl_DStringFree(&ds);
+    return r;
+}
+
+static Tcl_Obj *
+string_value(PyObject *v)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(v);
+    if (PyUnicode_IS_ASCII(v) && memchr(PyUnicode_DATA(v), 0, n) == NULL)
+        return Tcl_NewStringObj(PyUnicode_DATA(v), (int) n);
+    /* Tcl's internal form of NUL and of characters beyond the BMP differs from UTF-8 */
+    PyObject *bytes = PyUnicode_AsEncodedString(v, "utf-8", "surrogatepass");
+    if (bytes == NULL)
+        return NULL;
+    n = PyBytes_GET_SIZE(bytes);
+    Tcl_DString ds;
+    Tcl_ExternalToUtfDString(utf8, PyBytes_AS_STRING(bytes), (int) n, &ds);
+    Tcl_Obj *o = Tcl_NewStringObj(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds));
+    Tcl_DStringFree(&ds);
+    Py_DECREF(bytes);
+    return o;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Commands                                                                                    */
+
+typedef struct {
+    PyObject *general;          /* callable(*words) -> result: every call can take this path */
+    PyObject *on_error;         /* callable(exception) -> (message, (errorCode words ...)) */
+    PyObject *to_tcl;           /* callable(value) -> str | Handle | tuple: other results */
+    StoreObject *store;
+    /* The fast path (func == NULL: none) */
+    PyObject *func;
+    PyObject *lead;             /* the interpreter, passed first; or NULL */
+    int n_min, n_max;           /* how many positional words it takes */
+    PyObject *kinds[MAX_FAST_WORDS];      /* a handle of this kind is the value (or NULL) */
+    PyObject *converters[MAX_FAST_WORDS]; /* else (or then) this converts the word (or NULL) */
+    PyObject *defaults;         /* tuple, one per parameter */
+} CommandData;
+
+static void
+command_data_free(CommandData *d)
+{
+    Py_XDECREF(d->general);
+    Py_XDECREF(d->on_error);
+    Py_XDECREF(d->to_tcl);
+    Py_XDECREF(d->store);
+    Py_XDECREF(d->func);
+    Py_XDECREF(d->lead);
+    for (int i = 0; i < MAX_FAST_WORDS; i++) {
+        Py_XDECREF(d->kinds[i]);
+        Py_XDECREF(d->converters[i]);
+    }
+    Py_XDECREF(d->defaults);
+    PyMem_Free(d);
+}
+
+static void
+command_deleted(ClientData cd)
+{
+    if (!Py_IsInitialized())
+        return;                         /* the process is ending: nothing to give back */
+    PyGILState_STATE gs = PyGILState_Ensure();
+    command_data_free(cd);
+    PyGILState_Release(gs);
+}
+
+/* A Python result as a Tcl value: str, Handle, tensor (a new handle), tuple or list (a Tcl
+ * list); anything else goes through to_tcl first. NULL with a Python error on failure. */
+static Tcl_Obj *
+tcl_value(CommandData *d, PyObject *v, int depth)
+{
+    PyTypeObject *t = Py_TYPE(v);
+    if (t == &PyUnicode_Type)
+        return string_value(v);
+    if (t == &HandleType)
+        return handle_value((HandleObject *) v);
+    if (t == &PyFloat_Type || t == &PyLong_Type) {      /* the cheap queries (get_lr ...) */
+        PyObject *text = PyObject_Str(v);
+        Tcl_Obj *o = text ? string_value(text) : NULL;
+        Py_XDECREF(text);
+        return o;
+    }
+    if (t == &PyBool_Type)
+        return Tcl_NewStringObj(v == Py_True ? "1" : "0", 1);
+    if (v == Py_None)
+        return Tcl_NewObj();
+    if (t == (PyTypeObject *) d->store->tensor_type) {
+        HandleObject *h = new_tensor_handle(d->store, v);
+        if (h == NULL)
+            return NULL;
+        Tcl_Obj *o = handle_value(h);
+        Py_DECREF(h);
+        return o;
+    }
+    if (depth > 64) {
+        PyErr_SetString(PyExc_ValueError, "result nested too deeply");
+        return NULL;
+    }
+    if (t == &PyTuple_Type || t == &PyList_Type) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+        Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Tcl_Obj *e = tcl_value(d, PySequence_Fast_GET_ITEM(v, i), depth + 1);
+            if (e == NULL) {
+                Tcl_DecrRefCount(list);
+                return NULL;
+            }
+            Tcl_ListObjAppendElement(NULL, list, e);
+        }
+        return list;
+    }
+    PyObject *c = PyObject_CallOneArg(d->to_tcl, v);
+    if (c == NULL)
+        return NULL;
+    Tcl_Obj *o;
+    PyTypeObject *ct = Py_TYPE(c);
+    if (ct == &PyUnicode_Type || ct == &HandleType || ct == &PyTuple_Type || ct == &PyList_Type)
+        o = tcl_value(d, c, depth + 1);
+    else {
+        PyObject *s = PyObject_Str(c);
+        o = s ? string_value(s) : NULL;
+        Py_XDECREF(s);
+    }
+    Py_DECREF(c);
+    return o;
+}
+
+/* The Python error as the command's Tcl error (message and errorCode). */
+static int
+fail(Tcl_Interp *interp, CommandData *d)
+{
+    PyObject *exc_type, *exc, *tb;
+    PyErr_Fetch(&exc_type, &exc, &tb);
+    PyErr_NormalizeException(&exc_type, &exc, &tb);
+    if (exc == NULL) {
+        Tcl_SetObjResult(interp, Tcl_NewStringObj("unknown error", -1));
+        Py_XDECREF(exc_type);
+        Py_XDECREF(tb);
+        return TCL_ERROR;
+    }
+    if (tb != NULL)
+        PyException_SetTraceback(exc, tb);
+    PyObject *r = PyObject_CallOneArg(d->on_error, exc);
+    Tcl_Obj *message = NULL, *code = NULL;
+    if (r != NULL && PyTuple_Check(r) && PyTuple_GET_SIZE(r) == 2) {
+        message = tcl_value(d, PyTuple_GET_ITEM(r, 0), 0);
+        code = message ? tcl_value(d, PyTuple_GET_ITEM(r, 1), 0) : NULL;
+        if (code == NULL)
+            PyErr_Clear();
+    }
+    if (message == NULL) {
+        PyErr_Clear();
+        PyObject *s = PyObject_Str(exc);
+        message = s ? string_value(s) : NULL;
+        Py_XDECREF(s);
+        PyErr_Clear();
+        if (message == NULL)
+            message = Tcl_NewStringObj("error", -1);
+    }
+    Tcl_SetObjResult(interp, message);
+    if (code != NULL)
+        Tcl_SetObjErrorCode(interp, code);
+    Py_XDECREF(r);
+    Py_XDECREF(exc_type);
+    Py_DECREF(exc);
+    Py_XDECREF(tb);
+    return TCL_ERROR;
+}
+
+/* The fast path. Returns the result (new reference), or NULL: with *status 1 when the words did
+ * not convert (take the general path; no Python error), 0 with a Python error. */
+static PyObject *
+fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
+{
+    PyObject *stack[MAX_FAST_WORDS + 1 + MAX_FAST_WORDS];
+    PyObject *owned[MAX_FAST_WORDS];
+    int k = 0, i;
+    if (d->lead)
+        stack[k++] = d->lead;
+    for (i = 0; i < n; i++) {
+        PyObject *v = NULL;
+        if (d->kinds[i]) {
+            HandleObject *h = handle_of(d->store, words[i]);
+            if (h && h->obj && h->kind && (h->kind == d->kinds[i] ||
+                                           PyUnicode_Compare(h->kind, d->kinds[i]) == 0))
+                v = Py_NewRef(h->obj);
+        }
+        if (v == NULL && d->converters[i]) {
+            PyObject *s = str_of(words[i]);
+            if (s != NULL) {
+                v = PyObject_CallOneArg(d->converters[i], s);
+                Py_DECREF(s);
+            }
+            if (v == NULL) {
+                if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+                    *status = 0;
+                    goto fail;
+                }
+                PyErr_Clear();
+            }
+        }
+        if (v == NULL) {
+            *status = 1;
+            goto fail;
+        }
+        owned[i] = v;
+        stack[k++] = v;
+    }
+    Py_ssize_t nd = PyTuple_GET_SIZE(d->defaults);
+    for (Py_ssize_t j = n; j < nd; j++)
+        stack[k++] = PyTuple_GET_ITEM(d->defaults, j);
+    PyObject *r = PyObject_Vectorcall(d->func, stack, k, NULL);
+    for (int j = 0; j < n; j++)
+        Py_DECREF(owned[j]);
+    *status = 0;
+    return r;
+fail:
+    for (int j = 0; j < i; j++)
+        Py_DECREF(owned[j]);
+    return NULL;
+}
+
+static int
+command(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+    CommandData *d = cd;
+    PyGILState_STATE gs = PyGILState_Ensure();
+    if (pending || escaped_owned.n)
+        drain();
+    int n = objc - 1;
+    PyObject *result = NULL;
+    int status = 1;
+    if (d->func != NULL && n >= d->n_min && n <= d->n_max)
+        result = fast_call(d, n, objv + 1, &status);
+    if (status == 1) {
+        PyObject *words = PyTuple_New(n);
+        if (words != NULL) {
+            for (int i = 0; i < n; i++) {
+                PyObject *s = str_of(objv[i + 1]);
+                if (s == NULL) {
+                    Py_CLEAR(words);
+                    break;
+                }
+                PyTuple_SET_ITEM(words, i, s);
+            }
+        }
+        if (words != NULL) {
+            result = PyObject_Call(d->general, words, NULL);
+            Py_DECREF(words);
+        }
+    }
+    int code;
+    Tcl_Obj *value = result ? tcl_value(d, result, 0) : NULL;
+    Py_XDECREF(result);
+    if (value != NULL) {
+        Tcl_SetObjResult(interp, value);
+        code = TCL_OK;
+    }
+    else
+        code = fail(interp, d);
+    PyGILState_Release(gs);
+    return code;
+}
+
+static int
+interp_arg(PyObject *addr, Tcl_Interp **interp)
+{
+    void *p = PyLong_AsVoidPtr(addr);
+    if (p == NULL && PyErr_Occurred())
+        return 0;
+    *interp = p;
+    return 1;
+}
+
+static int stubs_ready;
+
+static int
+bind(Tcl_Interp *interp)
+{
+    if (stubs_ready)
+        return 1;
+    if (Tcl_InitStubs(interp, "8.6", 0) == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "torchtcl needs Tcl 8.6 (tkinter's Tcl is older)");
+        return 0;
+    }
+    list_type = Tcl_GetObjType("list");
+    dict_type = Tcl_GetObjType("dict");
+    utf8 = Tcl_GetEncoding(NULL, "utf-8");
+    stubs_ready = 1;
+    return 1;
+}
+
+PyDoc_STRVAR(create_command_doc,
+"create_command(interp, name, general, on_error, to_tcl, store, fast=None)\n\n"
+"Create the Tcl command `name` in the interpreter at address `interp`. Each call runs\n"
+"general(*words) (words as str), or, when `fast` = (func, lead, n_min, spec, defaults) is given\n"
+"and the words convert, func(lead?, value..., defaults[n:]...) directly. spec has one\n"
+"(kind, converter) pair per positional word: a handle of `kind` is the value, else\n"
+"converter(word) is; a converter that raises sends the call to `general`.");
+
+static PyObject *
+create_command(PyObject *module, PyObject *args)
+{
+    PyObject *addr, *general, *on_error, *to_tcl, *store, *fast = Py_None;
+    const char *name;
+    Tcl_Interp *interp;
+    if (!PyArg_ParseTuple(args, "OsOOOO!|O", &addr, &name, &general, &on_error, &to_tcl,
+                          &StoreType, &store, &fast))
+        return NULL;
+    if (!interp_arg(addr, &interp) || !bind(interp))
+        return NULL;
+    CommandData *d = PyMem_Calloc(1, sizeof(CommandData));
+    if (d == NULL)
+        return PyErr_NoMemory();
+    d->general = Py_NewRef(general);
+    d->on_error = Py_NewRef(on_error);
+    d->to_tcl = Py_NewRef(to_tcl);
+    d->store = (StoreObject *) Py_NewRef(store);
+    if (fast != Py_None) {
+        PyObject *func, *lead, *spec, *defaults;
+        int n_min;
+        if (!PyArg_ParseTuple(fast, "OOiO!O!", &func, &lead, &n_min, &PyTuple_Type, &spec,
+                              &PyTuple_Type, &defaults))
+            goto error;
+        Py_ssize_t n = PyTuple_GET_SIZE(spec);
+        if (n > MAX_FAST_WORDS || PyTuple_GET_SIZE(defaults) < n ||
+            PyTuple_GET_SIZE(defaults) > MAX_FAST_WORDS) {
+            PyErr_SetString(PyExc_ValueError, "too many parameters for the fast path");
+            goto error;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *kind, *converter;
+            if (!PyArg_ParseTuple(PyTuple_GET_ITEM(spec, i), "OO", &kind, &converter))
+                goto error;
+            if (kind != Py_None)
+                d->kinds[i] = Py_NewRef(kind);
+            if (converter != Py_None)
+                d->converters[i] = Py_NewRef(converter);
+        }
+        d->func = Py_NewRef(func);
+        d->lead = lead == Py_None ? NULL : Py_NewRef(lead);
+        d->n_min = n_min;
+        d->n_max = (int) n;
+        d->defaults = Py_NewRef(defaults);
+    }
+    Tcl_CreateObjCommand(interp, name, command, d, command_deleted);
+    Py_RETURN_NONE;
+error:
+    command_data_free(d);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reading every variable without turning handle values into text                              */
+
+static int
+note_tokens(StoreObject *store, const char *s, int len, PyObject *live)
+{
+    /* Every [A-Za-z_][A-Za-z0-9_]* word that names a handle of the store. */
+    int i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+            int j = i + 1;
+            while (j < len) {
+                unsigned char e = s[j];
+                if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+                      (e >= '0' && e <= '9') || e == '_'))
+                    break;
+                j++;
+            }
+            if (j - i > 1 && s[j - 1] >= '0' && s[j - 1] <= '9') {   /* handles end in a number */
+                PyObject *w = PyUnicode_FromStringAndSize(s + i, j - i);
+                if (w == NULL)
+                    return -1;
+                int found = PyDict_Contains(store->handles, w);
+                if (found > 0)
+                    found = PySet_Add(live, w) < 0 ? -1 : 1;
+                Py_DECREF(w);
+                if (found < 0)
+                    return -1;
+            }
+            i = j;
+        }
+        else
+            i++;
+    }
+    return 0;
+}
+
+static int
+note_value(StoreObject *store, Tcl_Obj *o, PyObject *live, int depth)
+{
+    if (o->typePtr == &handle_obj_type) {
+        HandleObject *h = o->internalRep.twoPtrValue.ptr1;
+        if (h->store == store)
+            return PySet_Add(live, h->name);
+    }
+    if (o->bytes == NULL && depth < 1000) {
+        if (o->typePtr == list_type) {
+            int n;
+            Tcl_Obj **items;
+            if (Tcl_ListObjGetElements(NULL, o, &n, &items) == TCL_OK) {
+                for (int i = 0; i < n; i++)
+                    if (note_value(store, items[i], live, depth + 1) < 0)
+                        return -1;
+                return 0;
+            }
+        }
+        else if (o->typePtr == dict_type) {
+            Tcl_DictSearch search;
+            Tcl_Obj *key, *value;
+            int done;
+            if (Tcl_DictObjFirst(NULL, o, &search, &key, &value, &done) == TCL_OK) {
+                int r = 0;
+                for (; !done && r == 0; Tcl_DictObjNext(&search, &key, &value, &done))
+                    r = (note_value(store, key, live, depth + 1) < 0 ||
+                         note_value(store, value, live, depth + 1) < 0) ? -1 : 0;
+                Tcl_DictObjDone(&search);
+                return r;
+            }
+        }
+    }
+    int len;
+    const char *s = Tcl_GetStringFromObj(o, &len);
+    return note_tokens(store, s, len, live);
+}
+
+PyDoc_STRVAR(live_doc,
+"live(interp, script, store) -> set\n\n"
+"Evaluate `script`, which must return a list of values, and return the names of the store's\n"
+"handles those values hold: handle values found inside lists and dicts (without making them\n"
+"text), and handle names found in any text.");
+
+static PyObject *
+live(PyObject *module, PyObject *args)
+{
+    PyObject *addr;
+    const char *script;
+    StoreObject *store;
+    Tcl_Interp *interp;
+    if (!PyArg_ParseTuple(args, "OsO!", &addr, &script, &StoreType, &store))
+        return NULL;
+    if (!interp_arg(addr, &interp) || !bind(interp))
+        return NULL;
+    Tcl_InterpState saved = Tcl_SaveInterpState(interp, TCL_OK);
+    /* The script runs Tcl's own commands only; the GIL stays held (a variable trace that calls
+     * one of our commands takes it again, which is allowed on the same thread). */
+    PyObject *result = NULL;
+    if (Tcl_EvalEx(interp, script, -1, 0) != TCL_OK) {
+        PyObject *message = str_of(Tcl_GetObjResult(interp));
+        if (message != NULL) {
+            PyErr_SetObject(PyExc_RuntimeError, message);
+            Py_DECREF(message);
+        }
+    }
+    else {
+        Tcl_Obj *values = Tcl_GetObjResult(interp);
+        Tcl_IncrRefCount(values);
+        result = PySet_New(NULL);
+        int n;
+        Tcl_Obj **items;
+        if (result != NULL && Tcl_ListObjGetElements(interp, values, &n, &items) == TCL_OK) {
+            for (int i = 0; i < n; i++)
+                if (note_value(store, items[i], result, 0) < 0) {
+                    Py_CLEAR(result);
+                    break;
+                }
+        }
+        Tcl_DecrRefCount(values);
+    }
+    Tcl_RestoreInterpState(interp, saved);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Store                                                                                       */
+
+static int
+store_init(StoreObject *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *tensor_type;
+    if (!PyArg_ParseTuple(args, "O!", &PyType_Type, &tensor_type))
+        return -1;
+    Py_XSETREF(self->handles, PyDict_New());
+    if (self->handles == NULL)
+        return -1;
+    Py_XSETREF(self->tensor_type, Py_NewRef(tensor_type));
+    PyObject *kind = PyUnicode_InternFromString("tensor");
+    if (kind == NULL)
+        return -1;
+    Py_XSETREF(self->tensor_kind, kind);
+    return 0;
+}
+
+static int
+store_traverse(StoreObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->handles);
+    Py_VISIT(self->tensor_type);
+    return 0;
+}
+
+static int
+store_clear(StoreObject *self)
+{
+    if (self->handles != NULL) {        /* its handles outlive it only as dead ones */
+        PyObject *key, *value;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(self->handles, &pos, &key, &value))
+            if (Py_TYPE(value) == &HandleType)
+                ((HandleObject *) value)->store = NULL;
+    }
+    Py_CLEAR(self->handles);
+    Py_CLEAR(self->tensor_type);
+    Py_CLEAR(self->tensor_kind);
+    return 0;
+}
+
+static void
+store_dealloc(StoreObject *self)
+{
+    /* (A Python subclass's own dealloc gives back the reference to its type.) */
+    PyObject_GC_UnTrack(self);
+    store_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *) self);
+}
+
+static PyObject *
+store_new_tensor(StoreObject *self, PyObject *tensor)
+{
+    return (PyObject *) new_tensor_handle(self, tensor);
+}
+
+static PyObject *
+store_new_handle(StoreObject *self, PyObject *args)
+{
+    PyObject *obj, *kind, *name;
+    if (!PyArg_ParseTuple(args, "OUU", &obj, &kind, &name))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(name) || PyUnicode_GET_LENGTH(name) == 0) {
+        PyErr_SetString(PyExc_ValueError, "a handle name is a non-empty ASCII word");
+        return NULL;
+    }
+    Py_INCREF(kind);
+    PyUnicode_InternInPlace(&kind);
+    PyObject *h = (PyObject *) new_handle(self, obj, kind, name);
+    Py_DECREF(kind);
+    return h;
+}
+
+static PyObject *
+store_drain(StoreObject *self, PyObject *unused)
+{
+    drain();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+store_next_tensor_name(StoreObject *self, PyObject *unused)
+{
+    return PyUnicode_FromFormat("tensor%lld", ++self->tensor_serial);
+}
+
+static PyMethodDef store_methods[] = {
+    {"new_tensor", (PyCFunction) store_new_tensor, METH_O,
+     "new_tensor(tensor) -> Handle named tensorN, for a command's result"},
+    {"new_handle", (PyCFunction) store_new_handle, METH_VARARGS,
+     "new_handle(obj, kind, name) -> Handle"},
+    {"next_tensor_name", (PyCFunction) store_next_tensor_name, METH_NOARGS,
+     "The next tensorN name (for a tensor put from Python)."},
+    {"drain", (PyCFunction) store_drain, METH_NOARGS,
+     "Free the handles whose last Tcl value went; report escapes to _escaped(list)."},
+    {NULL}
+};
+
+static PyMemberDef store_members[] = {
+    {"handles", T_OBJECT, offsetof(StoreObject, handles), READONLY, "name -> Handle"},
+    {"seq", T_LONGLONG, offsetof(StoreObject, seq), READONLY, "handles created so far"},
+    {NULL}
+};
+
+static PyTypeObject StoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "torchtcl_kernel.core._tclbridge.Store",
+    .tp_basicsize = sizeof(StoreObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc) store_init,
+    .tp_dealloc = (destructor) store_dealloc,
+    .tp_traverse = (traverseproc) store_traverse,
+    .tp_clear = (inquiry) store_clear,
+    .tp_methods = store_methods,
+    .tp_members = store_members,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+
+static PyMethodDef module_methods[] = {
+    {"create_command", create_command, METH_VARARGS, create_command_doc},
+    {"live", live, METH_VARARGS, live_doc},
+    {NULL}
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_tclbridge",
+    "torch:: commands as Tcl object commands, and handles as Tcl values (see _tclbridge.c).",
+    -1, module_methods
+};
+
+PyMODINIT_FUNC
+PyInit__tclbridge(void)
+{
+    if (PyType_Ready(&HandleType) < 0 || PyType_Ready(&StoreType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module_def);
+    if (m == NULL)
+        return NULL;
+    if (PyModule_AddObjectRef(m, "Handle", (PyObject *) &HandleType) < 0 ||
+        PyModule_AddObjectRef(m, "Store", (PyObject *) &StoreType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

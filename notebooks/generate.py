@@ -95,9 +95,10 @@ GETTING_STARTED = [
     torch::tensor_print [torch::tensor_mean $a]
     """),
     md("""
-    Handles stay valid until you free them. `torch::handles` lists what is alive, with sizes, and
-    `torch::free` releases handles (it returns how many). In long loops, free the intermediate
-    results you no longer need: a kept loss also keeps its autograd graph.
+    A handle lives while anything can still reach it: a variable, a list, an argument on its way
+    to a command. Intermediate results nobody holds go on their own, so loops need no cleanup.
+    `torch::handles` lists what is alive, with sizes, and `torch::free` releases handles at once
+    (it returns how many).
     """),
     code("""
     puts "live tensors: [llength [torch::handles -kind tensor]]"
@@ -149,7 +150,6 @@ GETTING_STARTED = [
         set value [torch::tensor_item $loss]
         torch::log_scalar loss $value $step
         if {$step == 1 || $step % 20 == 0} { puts [format "step %3d  loss %.6f" $step $value] }
-        torch::free $out $loss
     }
     """),
     md("""
@@ -316,7 +316,6 @@ AMP_WORKFLOW = [
         } elseif {$after > $before} {
             puts [format "step %3d  loss %.4f  scale grew %g -> %g" $step $value $before $after]
         }
-        torch::free {*}[lsort -unique [list $logits $loss $backprop $scaled]]
         return $value
     }
     """),
@@ -521,7 +520,6 @@ LR_SCHEDULES = [
         torch::tensor_backward $loss
         torch::optimizer_step $opt
         torch::lr_scheduler_step_update $sched
-        torch::free $loss
     }
     set expected [torch::lr_explore one_cycle -maxLr 0.002 -totalSteps 300 -steps 300 -lr 0.002]
     expr {$seen eq $expected ? "identical: 300 of 300 steps" : "different"}
@@ -609,7 +607,6 @@ PYTHON_MAGICS = [
         torch::tensor_backward $loss
         torch::optimizer_step $opt
         torch::log_scalar loss [torch::tensor_item $loss]
-        torch::free $pred $loss
     }
     set final_loss [torch::tensor_item [torch::mse_loss [torch::tensor_matmul $features $w] $targets]]
     """),

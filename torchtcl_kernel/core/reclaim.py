@@ -166,7 +166,10 @@ class Reclaimer:
         self.tk.call("set", "::torchtcl::due", 0)
         candidates = [name for name, seq in store.young.items() if seq > start]
         if candidates:
-            live = _tclbridge.live(self.address, "::torchtcl::live_values", store)
+            try:
+                live = _tclbridge.live(self.address, "::torchtcl::live_values", store)
+            except RuntimeError:
+                return                   # the variables could not be read (a cancelled run): keep all
             dead = [name for name in candidates if name not in live]
             store.discard(dead)
             self.freed += len(dead)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from conftest import SPEC
-from torchtcl_kernel import TorchTcl, TorchTclError
+from torchtcl_kernel import TorchTcl
 
 STEPS = 40
 OVERFLOW_AT = {6, 7, 19, 31}          # steps whose loss is multiplied by inf

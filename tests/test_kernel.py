@@ -1,7 +1,6 @@
 """The Jupyter kernel as a real process: the official protocol suite, then streaming, errors,
 completion, inspection, interrupt and restart through jupyter_client."""
 
-import base64
 import time
 import unittest
 

@@ -108,7 +108,6 @@ CASES = list(_cases())
 def _words(world, cmd, case):
     """Complete the call with good values, then spoil one parameter."""
     kind, p = case
-    good = {"tensor": "$t"}
     words = []
     for q in cmd.params:
         if q is p:

@@ -152,8 +152,8 @@ def test_models_losses_and_sgd_step_like_pytorch(tcl):
 
     x, y = torch.randn(5, 4), torch.tensor([0, 1, 1, 0, 1])
     hx, hy = tcl.interp.put(x), tcl.interp.put(y)
-    tcl(f"set opt [torch::optimizer_sgd -params [torch::layerParameters -layer $model] -lr 0.1 "
-        f"-momentum 0.9]")
+    tcl("set opt [torch::optimizer_sgd -params [torch::layerParameters -layer $model] -lr 0.1 "
+        "-momentum 0.9]")
     opt = torch.optim.SGD(ref.parameters(), lr=0.1, momentum=0.9)
     for _ in range(3):
         tcl(f"torch::optimizer_zero_grad $opt; set out [torch::layer_forward $model {hx}]; "
@@ -166,7 +166,7 @@ def test_models_losses_and_sgd_step_like_pytorch(tcl):
     out = tcl.interp.tensor(tcl(f"torch::layerForward -layer $model -input {hx}"))
     mse = tcl.interp.tensor(tcl(f"torch::mse_loss {hx} {hx} sum"))
     assert mse.item() == 0.0 and out.shape == (5, 2)
-    assert tcl.interp.tensor(tcl(f"torch::mseLoss -input $out -target $out -reduction none")).shape == (5, 2)
+    assert tcl.interp.tensor(tcl("torch::mseLoss -input $out -target $out -reduction none")).shape == (5, 2)
     assert tcl.error("torch::layer_forward nosuch $out").message == "Invalid layer name"
     assert tcl.error("torch::layer_forward $model nosuch").message == "Invalid input tensor name"
     assert tcl.error("torch::mse_loss -input nosuch -target $out").message == "Invalid input tensor name"

@@ -12,7 +12,7 @@ from .plot import HeadlessDashboard, LivePlot, series
 FIRST_DRAW = 2.0         # seconds of training before the first drawing (a shorter loop only
                          # gets the final one, after the cell: drawing would cost it too much)
 MIN_INTERVAL = 0.5       # seconds between redraws, at the least
-MAX_SHARE = 0.03         # drawing may take this share of the loop's time
+MAX_SHARE = 0.02         # drawing may take this share of the loop's time
 
 
 @functools.cache
@@ -85,7 +85,7 @@ class LiveDashboard(HeadlessDashboard):
         """The cell ended: a last redraw, off the cell's time (a background thread; widget
         updates are thread-safe in ipykernel); the next cell that trains gets its own dashboard."""
         if self._shown and self._dirty:
-            records = list(self.interp.telemetry.records)
+            records = self.interp.telemetry.records.snapshot()
             self._dirty = False
             threading.Thread(target=self._render, args=(records, self._widgets()),
                              daemon=True).start()

@@ -4,3 +4,4 @@ puts [torch::dashboard reset]
 puts [torch::dashboard off]
 torch::log_scalar loss 0.5
 puts [torch::dashboard on]
+puts [torch::dashboard cost]

@@ -42,12 +42,17 @@ def _view(ctx, attr, what):
     return view
 
 
-@telemetry.command("dashboard", P("action", Choice("on", "off", "reset", "save")),
-                   P("file", STRING, None), returns="a confirmation, or the saved file")
+@telemetry.command("dashboard", P("action", Choice("on", "off", "reset", "save", "cost")),
+                   P("file", STRING, None),
+                   returns="a confirmation, the saved file, or a dict (cost)")
 def dashboard(ctx, action, file):
     """Control the live AMP/LR dashboard: `on`/`off` (drawing only; records are always kept),
-    `reset` (forget the records; the next training step starts a new dashboard), or
-    `save FILE.png` (the curves so far, as a picture)."""
+    `reset` (forget the records; the next training step starts a new dashboard),
+    `save FILE.png` (the curves so far, as a picture), or `cost`: how often it drew while
+    training since the last reset and the seconds that took (draws, seconds)."""
+    if action == "cost":
+        view = ctx.dashboard
+        return {"draws": getattr(view, "draws", 0), "seconds": getattr(view, "seconds", 0.0)}
     if action == "reset":
         ctx.telemetry.clear()
     if action == "save":

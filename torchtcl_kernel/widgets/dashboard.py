@@ -38,6 +38,7 @@ class LiveDashboard(HeadlessDashboard):
         self._last = 0.0
         self._interval = MIN_INTERVAL
         self._lock = threading.Lock()
+        self.draws, self.seconds = 0, 0.0   # drawn while training since the last reset
 
     def _on_record(self, record):
         if not self.enabled:
@@ -66,6 +67,8 @@ class LiveDashboard(HeadlessDashboard):
         start = time.perf_counter()
         self._render(self.interp.telemetry.records, self._widgets())
         took = time.perf_counter() - start
+        self.draws += 1
+        self.seconds += took
         self._interval = max(MIN_INTERVAL, took / MAX_SHARE)
         self._last = time.perf_counter()
         self._dirty = False
@@ -92,6 +95,7 @@ class LiveDashboard(HeadlessDashboard):
         self._shown = False
 
     def reset(self):
+        self.draws, self.seconds = 0, 0.0
         if self._shown:
             self._dirty = True
 

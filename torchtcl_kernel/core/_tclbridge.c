@@ -362,8 +362,14 @@ static void
 report_escapes(StoreObject *store, PyObject *list)
 {
     PyObject *r = PyObject_CallMethod((PyObject *) store, "_escaped", "O", list);
-    if (r == NULL)
-        PyErr_WriteUnraisable((PyObject *) store);
+    if (r == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+            PyErr_Clear();
+            PyErr_SetInterrupt();       /* not lost: raised again by the next Python code */
+        }
+        else
+            PyErr_WriteUnraisable((PyObject *) store);
+    }
     Py_XDECREF(r);
 }
 

@@ -31,8 +31,9 @@ class Type:
         convert, empty_is_missing = self.convert, self.empty_is_missing
 
         def fast(word):
-            if word[:1] == "-" or (empty_is_missing and not word):
-                raise ValueError(word)    # an option, a negative number, "": the general path
+            if (word[:1] == "-" and (word[1:2].isalpha() or word[1:2] == "_")) or \
+                    (empty_is_missing and not word):
+                raise ValueError(word)    # an option (or -inf), or "": the general path
             return convert(ctx, word)
         return fast
 
@@ -114,18 +115,12 @@ class Int(Type):
     def convert(self, ctx, word):
         return tcl_int(ctx, word)
 
-    def fast(self, ctx):
-        return lambda word: tcl_int(ctx, word)
-
 
 class Float(Type):
     name = "double"
 
     def convert(self, ctx, word):
         return tcl_float(ctx, word)
-
-    def fast(self, ctx):
-        return lambda word: tcl_float(ctx, word)
 
 
 class Number(Type):
@@ -135,9 +130,6 @@ class Number(Type):
 
     def convert(self, ctx, word):
         return tcl_number(ctx, word)
-
-    def fast(self, ctx):
-        return lambda word: tcl_number(ctx, word)
 
 
 class Bool(Type):

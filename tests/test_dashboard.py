@@ -11,6 +11,7 @@ from PIL import Image
 
 from test_kernel import run
 from torchtcl_kernel import TorchTcl
+from torchtcl_kernel.widgets.plot import POINTS, Curves
 
 N = 30
 OVERFLOW = 10
@@ -35,6 +36,10 @@ for {{set i 0}} {{$i < {N}}} {{incr i}} {{
 }}
 list $scales $lrs
 """
+
+
+def _result(msgs):
+    return [c for _, k, c in msgs if k == "execute_result"][-1]["data"]["text/plain"]
 
 
 def _dashboard_series(msgs):
@@ -91,7 +96,7 @@ def tcl_kernel():
 def test_dashboard_comm_traffic_carries_every_step(tcl_kernel, tmp_path):
     reply, msgs = run(tcl_kernel, AMP_CELL)
     assert reply["status"] == "ok"
-    result = [c for _, k, c in msgs if k == "execute_result"][0]["data"]["text/plain"]
+    result = _result(msgs)
     scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
     scales, lrs = [float(v) for v in scales_txt.split()], [float(v) for v in lrs_txt.split()]
     assert len(scales) == N and scales[OVERFLOW] == scales[OVERFLOW - 1] / 2
@@ -130,6 +135,42 @@ def test_dashboard_off_draws_nothing_and_reset_forgets(tcl_kernel):
         msg = tcl_kernel.get_iopub_msg(timeout=deadline - time.time())
         series = _dashboard_series([(0, msg["msg_type"], msg["content"])])
     assert [s["kind"] for s in series] == ["scale"] and len(series[0]["step"]) == 1
+
+
+def test_dashboard_cost_counts_its_drawing_while_training(tcl_kernel):
+    """A loop longer than the first drawing's delay gets a live drawing; `cost` tells what the
+    drawing took, a small share of the loop even when the loop has made a million records by
+    then (a drawing reads the records in vectorised passes, and draws a bounded number of points)."""
+    _settle(tcl_kernel)
+    run(tcl_kernel, "torch::dashboard on; torch::dashboard reset")
+    assert _result(run(tcl_kernel, "torch::dashboard cost")[1]) == "draws 0 seconds 0.0"
+    reply, msgs = run(tcl_kernel, """
+        set start [clock milliseconds]
+        while {[clock milliseconds] - $start < 3500} { torch::grad_scaler_update $scaler }
+        set took [expr {([clock milliseconds] - $start) / 1000.0}]
+        list $took [torch::dashboard cost]""")
+    assert reply["status"] == "ok"
+    took, draws, seconds = re.match(r"(\S+) \{draws (\d+) seconds (\S+)\}", _result(msgs)).groups()
+    assert int(draws) >= 1 and 0 < float(seconds) < 0.1 * float(took)
+
+
+def test_long_curves_are_thinned_keeping_the_last_point_and_every_skipped_step():
+    """What the dashboard draws and sends stays bounded however long training ran; the overflow
+    marks, their count and the status line still tell the whole run."""
+    telemetry = TorchTcl().telemetry
+    n = 100000
+    for step in range(1, n + 1):
+        telemetry.record("scale", "scaler1", step, "scale", 2.0 ** (step % 17), step % 9973 == 0)
+    telemetry.record("lr", "optimizer1", 1, "lr", 0.1)
+    curves = Curves(telemetry.records)
+    scale = curves.points[("scale", "scaler1")]
+    assert POINTS <= len(scale["step"]) <= POINTS + 20
+    assert scale["step"] == sorted(set(scale["step"])) and scale["step"][-1] == n
+    assert all(v == 2.0 ** (s % 17) for s, v in zip(scale["step"], scale["value"]))
+    assert [s for s, f in zip(scale["step"], scale["skipped"]) if f] == list(range(9973, n, 9973))
+    assert curves.overflows == {("scale", "scaler1"): 10, ("lr", "optimizer1"): 0}
+    assert curves.points[("lr", "optimizer1")] == {"step": [1], "value": [0.1], "skipped": [False]}
+    assert curves.last == {"scale": ("scaler1", n, 2.0 ** (n % 17)), "lr": ("optimizer1", 1, 0.1)}
 
 
 def test_explorer_curve_is_what_training_gets():
@@ -202,7 +243,7 @@ def test_magics_have_the_same_dashboard(python_kernel):
     run(kc, "%load_ext torchtcl_kernel")
     reply, msgs = run(kc, "%%tcl\n" + AMP_CELL)
     assert reply["status"] == "ok"
-    result = [c for _, k, c in msgs if k == "execute_result"][0]["data"]["text/plain"]
+    result = _result(msgs)
     scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
     _check_amp_series(_final_series(kc, msgs), [float(v) for v in scales_txt.split()],
                       [float(v) for v in lrs_txt.split()])

@@ -45,6 +45,11 @@ class Records(Sequence):
             kind, source, key = labels[label]
             yield Record(kind, source, step, key, value, bool(skipped))
 
+    def columns(self):
+        """The raw columns: labels [(kind, source, key)], then per record its label's index,
+        step, value and skipped flag (arrays; views read them with numpy in one pass)."""
+        return self._labels, self._label, self._step, self._value, self._skipped
+
     def snapshot(self):
         """A copy that later records do not change (for drawing in another thread)."""
         return Records(list(self._labels), array("I", self._label), array("q", self._step),

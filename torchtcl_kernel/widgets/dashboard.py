@@ -7,7 +7,7 @@ import time
 
 from IPython.display import display
 
-from .plot import HeadlessDashboard, LivePlot, series
+from .plot import Curves, HeadlessDashboard, LivePlot
 
 FIRST_DRAW = 2.0         # seconds of training before the first drawing (a shorter loop only
                          # gets the final one, after the cell: drawing would cost it too much)
@@ -79,10 +79,10 @@ class LiveDashboard(HeadlessDashboard):
     def _render(self, records, widgets):
         image, box, status, plot = widgets   # this cell's, even if the next cell has begun
         with self._lock:
-            image.value = plot.render(records)
-            box.series = [{"kind": kind, "label": label, **points}
-                          for (kind, label), points in series(records).items()]
-            status.value = _status(records)
+            curves = Curves(records)
+            image.value = plot.render(curves)
+            box.series = curves.widget_state()
+            status.value = _status(curves)
 
     def cell_finished(self):
         """The cell ended: a last redraw, off the cell's time (a background thread; widget
@@ -100,13 +100,13 @@ class LiveDashboard(HeadlessDashboard):
             self._dirty = True
 
 
-def _status(records):
-    scale = [r for r in records if r.kind == "scale"]
-    lr = [r for r in records if r.kind == "lr"]
+def _status(curves):
     parts = []
-    if scale:
-        parts.append(f"scale {scale[-1].value:g} after {scale[-1].step} updates, "
-                     f"{sum(r.skipped for r in scale)} skipped")
-    if lr:
-        parts.append(f"lr {lr[-1].value:.4g} ({lr[-1].source}, step {lr[-1].step})")
+    if "scale" in curves.last:
+        _, step, value = curves.last["scale"]
+        skipped = sum(n for (kind, _), n in curves.overflows.items() if kind == "scale")
+        parts.append(f"scale {value:g} after {step} updates, {skipped} skipped")
+    if "lr" in curves.last:
+        source, step, value = curves.last["lr"]
+        parts.append(f"lr {value:.4g} ({source}, step {step})")
     return "<code>" + " &middot; ".join(parts) + "</code>"

@@ -2,7 +2,8 @@
 CLI attaches: they save PNG files and draw nothing live."""
 
 import io
-from collections import defaultdict
+
+import numpy as np
 
 
 def _mpl():
@@ -13,20 +14,53 @@ def _mpl():
     return Figure, FigureCanvasAgg, ticker
 
 
-def series(records):
-    """Records grouped for drawing: {(kind, label): {"step": [...], "value": [...], "skipped": [...]}}.
-    A label is the source (scaler1, optimizer2) with the key where there are several."""
-    out = defaultdict(lambda: {"step": [], "value": [], "skipped": []})
-    for r in records:
-        if r.kind == "scalar":
-            label = r.key
-        else:
-            label = r.source if r.key in ("scale", "lr") else f"{r.source} {r.key}"
-        s = out[(r.kind, label)]
-        s["step"].append(r.step)
-        s["value"].append(r.value)
-        s["skipped"].append(r.skipped)
-    return dict(out)
+POINTS = 1000    # points per curve, drawn and sent to the widget: a redraw then costs about the
+                 # same after a million training steps as after a thousand
+
+
+class Curves:
+    """The records as curves, read in a few vectorised passes over the telemetry columns (a
+    Python loop would take a second per million records, inside the training loop):
+
+    - `points` {(kind, label): {"step": [...], "value": [...], "skipped": [...]}}, each curve
+      thinned to about `limit` points: every k-th, the last, and the skipped steps (thinned alike
+      when there are more). A label is the source (scaler1, optimizer2), with the key where a
+      source has several curves, or a logged scalar's name.
+    - `overflows` {(kind, label): skipped steps}, `last` {kind: (source, step, value)}.
+    """
+
+    def __init__(self, records, limit=POINTS):
+        labels, label, step, value, skipped = records.columns()
+        # copies: while a view of a column lives, the column cannot grow
+        label, step, value = (np.array(col) for col in (label, step, value))
+        skipped = np.frombuffer(skipped, np.uint8).astype(bool)
+        self.points, self.overflows, self.last = {}, {}, {}
+        ends = {}
+        for i, (kind, source, key) in enumerate(labels):
+            at = np.flatnonzero(label == i)
+            if not len(at):
+                continue
+            bad = at[skipped[at]]
+            pick = np.union1d(_thin(at, limit), _thin(bad, limit))
+            name = key if kind == "scalar" else source if key in ("scale", "lr") else f"{source} {key}"
+            self.points[(kind, name)] = {"step": step[pick].tolist(), "value": value[pick].tolist(),
+                                         "skipped": skipped[pick].tolist()}
+            self.overflows[(kind, name)] = len(bad)
+            if at[-1] > ends.get(kind, -1):
+                ends[kind] = at[-1]
+                self.last[kind] = (source, int(step[at[-1]]), float(value[at[-1]]))
+
+    def widget_state(self):
+        """The points as the dashboard widget's `series` trait carries them."""
+        return [{"kind": kind, "label": label, **points}
+                for (kind, label), points in self.points.items()]
+
+
+def _thin(at, limit):
+    """Every k-th position and the last, about `limit` in all."""
+    if limit is None or len(at) <= limit:
+        return at
+    return np.union1d(at[::-(-len(at) // limit)], at[-1:])
 
 
 PANELS = [("scale", "loss scale (log2)"), ("lr", "learning rate"), ("scalar", "logged")]
@@ -59,14 +93,6 @@ def png(fig):
     return buf.getvalue()
 
 
-def _thin(xs, limit=600):
-    """Every k-th point, so drawing costs the same however long training ran (the last kept)."""
-    if len(xs) <= limit:
-        return xs
-    k = -(-len(xs) // limit)
-    return xs[::k] + ([xs[-1]] if (len(xs) - 1) % k else [])
-
-
 class LivePlot:
     """The dashboard's figure, kept between redraws: new points only update the lines' data, so
     a redraw is a rasterisation, not a rebuild (which is ten times dearer)."""
@@ -76,27 +102,27 @@ class LivePlot:
         self.fig = None
         self.layout = None
 
-    def render(self, records):
+    def render(self, curves):
         """The dashboard as PNG bytes (the live widget's picture)."""
-        self.update(records)
+        self.update(curves)
         return png(self.fig)
 
-    def update(self, records, count_overflows=False):
-        """Bring the figure up to date with the records; a saved picture also counts the
+    def update(self, curves, count_overflows=False):
+        """Bring the figure up to date with the curves; a saved picture also counts the
         overflows in its legend (a live one leaves the legend alone: rebuilding it is dear)."""
-        groups = series(records)
+        groups = curves.points
         layout = (tuple(kind for kind, _ in PANELS if any(k == kind for k, _ in groups)),
                   tuple(sorted(groups)))
         if layout != self.layout:
             self._build(layout, groups)
         for key, s in groups.items():
             line, marks = self.lines[key]
-            line.set_data(_thin(s["step"]), _thin(s["value"]))
+            line.set_data(s["step"], s["value"])
             if marks is not None:
                 bad = [(x, y) for x, y, f in zip(s["step"], s["value"], s["skipped"]) if f]
                 marks.set_data([x for x, _ in bad], [y for _, y in bad])
                 if count_overflows:
-                    marks.set_label(f"{key[1]}: overflow, step skipped ({len(bad)})")
+                    marks.set_label(f"{key[1]}: overflow, step skipped ({curves.overflows[key]})")
         for ax in self.axes.values():
             ax.relim()
             ax.autoscale_view()
@@ -164,7 +190,7 @@ class HeadlessDashboard:
         pass
 
     def save(self, path):
-        LivePlot(width=7.0, dpi=100).update(self.interp.telemetry.records,
+        LivePlot(width=7.0, dpi=100).update(Curves(self.interp.telemetry.records),
                                             count_overflows=True).savefig(path)
 
     def cell_finished(self):

@@ -51,8 +51,7 @@ def dashboard(ctx, action, file):
     `save FILE.png` (the curves so far, as a picture), or `cost`: how often it drew while
     training since the last reset and the seconds that took (draws, seconds)."""
     if action == "cost":
-        view = ctx.dashboard
-        return {"draws": getattr(view, "draws", 0), "seconds": getattr(view, "seconds", 0.0)}
+        return {"draws": ctx.dashboard.draws, "seconds": ctx.dashboard.seconds}
     if action == "reset":
         ctx.telemetry.clear()
     if action == "save":

@@ -146,16 +146,24 @@ static const Tcl_ObjType handle_obj_type = {
 static const Tcl_ObjType *list_type, *dict_type;
 static Tcl_Encoding utf8;
 
-static Tcl_Obj *
-handle_value(HandleObject *h)
+/* Make o a value of h (o has no internal representation of its own). The Tcl values of a
+ * handle share one Python reference to it. */
+static void
+attach(Tcl_Obj *o, HandleObject *h)
 {
-    Tcl_Obj *o = Tcl_NewObj();
-    Tcl_InvalidateStringRep(o);         /* no text until Tcl asks for it */
     o->typePtr = &handle_obj_type;
     o->internalRep.twoPtrValue.ptr1 = h;
     o->internalRep.twoPtrValue.ptr2 = NULL;
     if (h->tcl_refs++ == 0)
         Py_INCREF(h);
+}
+
+static Tcl_Obj *
+handle_value(HandleObject *h)
+{
+    Tcl_Obj *o = Tcl_NewObj();
+    Tcl_InvalidateStringRep(o);         /* no text until Tcl asks for it */
+    attach(o, h);
     return o;
 }
 
@@ -185,13 +193,8 @@ handle_of(StoreObject *store, Tcl_Obj *o)
         PyErr_Clear();
         return NULL;
     }
-    if (o->typePtr == NULL) {           /* a pure string: remember the handle in it */
-        o->typePtr = &handle_obj_type;
-        o->internalRep.twoPtrValue.ptr1 = h;
-        o->internalRep.twoPtrValue.ptr2 = NULL;
-        if (h->tcl_refs++ == 0)
-            Py_INCREF(h);
-    }
+    if (o->typePtr == NULL)             /* a pure string: remember the handle in it */
+        attach(o, h);
     mark_escaped_owned(h);              /* its name was text */
     return h;
 }
@@ -219,12 +222,18 @@ new_handle(StoreObject *store, PyObject *obj, PyObject *kind, PyObject *name)
     return h;
 }
 
-static HandleObject *
-new_tensor_handle(StoreObject *store, PyObject *tensor)
+static PyObject *
+next_tensor_name(StoreObject *store)
 {
     char text[32];
     int n = snprintf(text, sizeof text, "tensor%lld", ++store->tensor_serial);
-    PyObject *name = PyUnicode_FromStringAndSize(text, n);
+    return PyUnicode_FromStringAndSize(text, n);
+}
+
+static HandleObject *
+new_tensor_handle(StoreObject *store, PyObject *tensor)
+{
+    PyObject *name = next_tensor_name(store);
     if (name == NULL)
         return NULL;
     HandleObject *h = new_handle(store, tensor, store->tensor_kind, name);
@@ -470,6 +479,16 @@ string_value(PyObject *v)
     return o;
 }
 
+/* str(v) as a Tcl value; NULL with a Python error. */
+static Tcl_Obj *
+text_value(PyObject *v)
+{
+    PyObject *text = PyObject_Str(v);
+    Tcl_Obj *o = text ? string_value(text) : NULL;
+    Py_XDECREF(text);
+    return o;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Commands                                                                                    */
 
@@ -524,12 +543,8 @@ tcl_value(CommandData *d, PyObject *v, int depth)
         return string_value(v);
     if (t == &HandleType)
         return handle_value((HandleObject *) v);
-    if (t == &PyFloat_Type || t == &PyLong_Type) {      /* the cheap queries (get_lr ...) */
-        PyObject *text = PyObject_Str(v);
-        Tcl_Obj *o = text ? string_value(text) : NULL;
-        Py_XDECREF(text);
-        return o;
-    }
+    if (t == &PyFloat_Type || t == &PyLong_Type)        /* the cheap queries (get_lr ...) */
+        return text_value(v);
     if (t == &PyBool_Type)
         return Tcl_NewStringObj(v == Py_True ? "1" : "0", 1);
     if (v == Py_None)
@@ -566,11 +581,8 @@ tcl_value(CommandData *d, PyObject *v, int depth)
     PyTypeObject *ct = Py_TYPE(c);
     if (ct == &PyUnicode_Type || ct == &HandleType || ct == &PyTuple_Type || ct == &PyList_Type)
         o = tcl_value(d, c, depth + 1);
-    else {
-        PyObject *s = PyObject_Str(c);
-        o = s ? string_value(s) : NULL;
-        Py_XDECREF(s);
-    }
+    else
+        o = text_value(c);
     Py_DECREF(c);
     return o;
 }
@@ -600,9 +612,7 @@ fail(Tcl_Interp *interp, CommandData *d)
     }
     if (message == NULL) {
         PyErr_Clear();
-        PyObject *s = PyObject_Str(exc);
-        message = s ? string_value(s) : NULL;
-        Py_XDECREF(s);
+        message = text_value(exc);
         PyErr_Clear();
         if (message == NULL)
             message = Tcl_NewStringObj("error", -1);
@@ -1009,7 +1019,7 @@ store_drain(StoreObject *self, PyObject *unused)
 static PyObject *
 store_next_tensor_name(StoreObject *self, PyObject *unused)
 {
-    return PyUnicode_FromFormat("tensor%lld", ++self->tensor_serial);
+    return next_tensor_name(self);
 }
 
 static PyMethodDef store_methods[] = {

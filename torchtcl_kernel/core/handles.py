@@ -114,10 +114,6 @@ class HandleStore(Store):
         self.collected(everything=True)
 
     # --- creating ---------------------------------------------------------------------------
-    def put_tensor(self, tensor):
-        """A command's tensor result: a new handle, not yet escaped."""
-        return self.new_tensor(tensor)
-
     def new(self, obj, kind=None, prefix=None):
         """A new handle for a command's result (any kind)."""
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))

@@ -4,8 +4,6 @@ import os
 import sys
 import tkinter
 
-import torch
-
 from .errors import CommandError, TorchTclError
 from .handles import HandleStore
 from .cancel import Canceller
@@ -97,8 +95,6 @@ class TorchTcl:
         """A command's result as Tcl sees it, for what the C side does not convert by itself
         (strings, numbers, handles, torch.Tensor and tuples/lists of those): objects become
         handles, dicts flat lists, anything else its text."""
-        if isinstance(value, torch.Tensor):
-            return self.store.put_tensor(value)
         if isinstance(value, str):
             return str(value)
         if isinstance(value, bool):

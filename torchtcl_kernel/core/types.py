@@ -271,9 +271,6 @@ class Handle(Type):
     def convert(self, ctx, word):
         return ctx.store.get(word, self.handle_kind)
 
-    def fast(self, ctx):
-        return lambda word: ctx.store.get(word, self.handle_kind)
-
     def fast_spec(self, ctx):
         return self.handle_kind, None        # a pointer in the Tcl value: the hot path
 
@@ -294,16 +291,6 @@ class TensorOrNumber(Type):
             except CommandError:
                 pass
             raise
-
-    def fast(self, ctx):
-        tensor, number = TENSOR.fast(ctx), NUMBER.fast(ctx)
-
-        def fast(word):
-            try:
-                return tensor(word)
-            except CommandError:
-                return number(word)
-        return fast
 
     def fast_spec(self, ctx):
         return "tensor", NUMBER.fast(ctx)

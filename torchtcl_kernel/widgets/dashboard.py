@@ -38,7 +38,6 @@ class LiveDashboard(HeadlessDashboard):
         self._last = 0.0
         self._interval = MIN_INTERVAL
         self._lock = threading.Lock()
-        self.draws, self.seconds = 0, 0.0   # drawn while training since the last reset
 
     def _on_record(self, record):
         if not self.enabled:
@@ -95,7 +94,7 @@ class LiveDashboard(HeadlessDashboard):
         self._shown = False
 
     def reset(self):
-        self.draws, self.seconds = 0, 0.0
+        super().reset()
         if self._shown:
             self._dirty = True
 

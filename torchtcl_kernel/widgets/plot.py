@@ -179,6 +179,7 @@ class HeadlessDashboard:
     def __init__(self, interp):
         self.interp = interp
         self.enabled = True
+        self.draws, self.seconds = 0, 0.0   # drawn while training since the last reset
 
     def on(self):
         self.enabled = True
@@ -187,7 +188,7 @@ class HeadlessDashboard:
         self.enabled = False
 
     def reset(self):
-        pass
+        self.draws, self.seconds = 0, 0.0
 
     def save(self, path):
         LivePlot(width=7.0, dpi=100).update(Curves(self.interp.telemetry.records),

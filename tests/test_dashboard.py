@@ -1,8 +1,11 @@
 """Telemetry, the live dashboard, the LR explorer and the magics, through real kernels."""
 
-import queue
+import base64
+import io
 import re
 import time
+
+import numpy as np
 
 import pytest
 import torch
@@ -11,7 +14,7 @@ from PIL import Image
 
 from test_kernel import run
 from torchtcl_kernel import TorchTcl
-from torchtcl_kernel.widgets.plot import POINTS, Curves
+from torchtcl_kernel.widgets.series import LIVE_POINTS, Drawn, Stream
 
 N = 30
 OVERFLOW = 10
@@ -42,43 +45,86 @@ def _result(msgs):
     return [c for _, k, c in msgs if k == "execute_result"][-1]["data"]["text/plain"]
 
 
-def _dashboard_series(msgs):
-    """The last (non-empty) `series` state the dashboard widget sent over its comm."""
-    last = None
-    for _, kind, content in msgs:
-        if kind in ("comm_open", "comm_msg"):
-            state = content.get("data", {}).get("state", {})
-            if state.get("series"):
-                last = state["series"]
-    return last
+class Page:
+    """What the page's dashboard holds, rebuilt from the kernel's messages by their documented
+    meaning (append / replace / tail / reset, then the final snapshot)."""
+
+    def __init__(self):
+        self.curves, self.tails, self.deltas, self.snapshot = {}, {}, [], None
+        self.carriers = []      # (arrival, {curve: points}) of every message that carried points
+
+    def feed(self, msg, arrived=None):
+        if msg["msg_type"] != "comm_msg":
+            return
+        data = msg["content"]["data"]
+        if data.get("method") == "custom" and data["content"].get("type") == "delta":
+            self._delta(data["content"], [bytes(b) for b in msg["buffers"]], arrived)
+        elif "snapshot" in data.get("state", {}):
+            self.snapshot = data["state"]["snapshot"], [bytes(b) for b in msg["buffers"]]
+            self.carriers.append((arrived, {key: _snapshot_points(self)(key)
+                                            for key in self.curves}))
+
+    def _delta(self, content, buffers, arrived):
+        carried = {}
+        self.deltas.append((arrived, carried))
+        self.carriers.append((arrived, carried))
+        if content["reset"]:
+            self.curves, self.tails = {}, {}
+        b = 0
+        for c in content["curves"]:
+            key = (c["kind"], c["label"])
+            points = _points(*buffers[b:b + 3])
+            b += 3
+            self.curves[key] = points if c["mode"] == "replace" else self.curves.get(key, []) + points
+            self.tails[key] = []
+            if c["tail"]:
+                self.tails[key] = _points(*buffers[b:b + 3])
+                b += 3
+            carried[key] = points + self.tails[key]
+
+    def points(self, key):
+        return self.curves.get(key, []) + self.tails.get(key, [])
 
 
-def _final_series(kc, msgs, timeout=20):
-    """The dashboard's last redraw comes right after the cell (off its time): read on until the
-    widget has sent every step."""
-    series = _dashboard_series(msgs)
-    deadline = time.time() + timeout
-    while not _complete(series) and time.time() < deadline:
-        msg = kc.get_iopub_msg(timeout=deadline - time.time())
-        series = _dashboard_series([(0, msg["msg_type"], msg["content"])]) or series
-    return series
+def _points(step, value, skipped):
+    return list(zip(np.frombuffer(step).astype(int).tolist(), np.frombuffer(value).tolist(),
+                    [bool(f) for f in skipped]))
 
 
-def _complete(series):
-    return series is not None and any(s["kind"] == "scale" and len(s["step"]) == N
-                                      for s in series)
+def run_watching(kc, code, timeout=120):
+    """Run a cell; every iopub message of it fed to a Page, with its arrival time."""
+    page, msgs = Page(), []
+    msg_id = kc.execute(code)
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        msgs.append((time.time(), msg["msg_type"], msg["content"]))
+        page.feed(msg, time.time())
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    reply = kc.get_shell_msg(timeout=timeout)
+    return reply["content"], msgs, page
 
 
-def _check_amp_series(series, scales, lrs):
-    by = {(s["kind"], s["label"]): s for s in series}
-    scale = by[("scale", "scaler1")]
-    assert scale["step"] == list(range(1, N + 1))
-    assert scale["value"] == scales
-    assert [i for i, f in enumerate(scale["skipped"]) if f] == [OVERFLOW]
-    lr = by[("lr", "optimizer1")]
-    assert lr["value"] == lrs and len(lr["step"]) == N
-    assert len(by[("lr", "step_scheduler1")]["value"]) == N
-    assert len(by[("scalar", "loss")]["value"]) == N
+def _check_amp_curves(points, scales, lrs):
+    scale = points(("scale", "scaler1"))
+    assert [s for s, _, _ in scale] == list(range(1, N + 1))
+    assert [v for _, v, _ in scale] == scales
+    assert [i for i, (_, _, f) in enumerate(scale) if f] == [OVERFLOW]
+    lr = points(("lr", "optimizer1"))
+    assert [v for _, v, _ in lr] == lrs and [s for s, _, _ in lr] == list(range(1, N + 1))
+    assert len(points(("scalar", "loss"))) == N
+    assert points(("lr", "step_scheduler1")) == [], "no step-shifted copy of the scheduler's LR"
+
+
+def _snapshot_points(page):
+    state, buffers = page.snapshot
+    out, b = {}, 0
+    for c in state["curves"]:
+        out[(c["kind"], c["label"])] = _points(*buffers[b:b + 3])
+        b += 3
+    return lambda key: out.get(key, [])
 
 
 def _kernel(name):
@@ -93,84 +139,170 @@ def tcl_kernel():
     yield from _kernel("torchtcl")
 
 
-def test_dashboard_comm_traffic_carries_every_step(tcl_kernel, tmp_path):
-    reply, msgs = run(tcl_kernel, AMP_CELL)
+def _amp_values(msgs):
+    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", _result(
+        [(t, k, c) for t, k, c in msgs])).groups()
+    return [float(v) for v in scales_txt.split()], [float(v) for v in lrs_txt.split()]
+
+
+def test_every_step_reaches_the_page_and_the_output_keeps_a_picture(tcl_kernel):
+    reply, msgs, page = run_watching(tcl_kernel, AMP_CELL)
     assert reply["status"] == "ok"
-    result = _result(msgs)
-    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
-    scales, lrs = [float(v) for v in scales_txt.split()], [float(v) for v in lrs_txt.split()]
+    scales, lrs = _amp_values(msgs)
     assert len(scales) == N and scales[OVERFLOW] == scales[OVERFLOW - 1] / 2
     views = [c for _, k, c in msgs if k == "display_data"
              and "application/vnd.jupyter.widget-view+json" in c["data"]]
     assert len(views) == 1, "one dashboard in the cell's output"
-    _check_amp_series(_final_series(tcl_kernel, msgs), scales, lrs)
+    # a cell this short (under FLUSH) sends its first step at once, the rest with the final state
+    assert [k for k in page.curves] == [("lr", "optimizer1")]
+    _check_amp_curves(_snapshot_points(page), scales, lrs)
+    assert page.snapshot[0]["final"] and "1 skipped" in page.snapshot[0]["status"]
 
-    png = tmp_path / "dashboard.png"
-    reply, _ = run(tcl_kernel, f"torch::dashboard save {png}")
+    # the output's final bundle: the widget view, a picture and a text line for other frontends
+    updates = [c for _, k, c in msgs if k == "update_display_data"]
+    assert len(updates) == 1
+    assert updates[0]["transient"]["display_id"] == views[0]["transient"]["display_id"]
+    data = updates[0]["data"]
+    assert data["application/vnd.jupyter.widget-view+json"] == \
+        views[0]["data"]["application/vnd.jupyter.widget-view+json"]
+    image = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+    assert image.size[0] >= 800 and len(image.convert("RGB").getcolors(1 << 20)) > 50
+    assert data["text/plain"].startswith("torchtcl dashboard: finished · step 30 · scaler1 scale")
+    assert "DashboardWidget(" not in views[0]["data"]["text/plain"]
+
+
+def test_points_arrive_within_250_ms_in_at_most_ten_messages_a_second(tcl_kernel):
+    """Each step logs the kernel's clock; the message that first carries a step must reach the
+    client within 250 ms of it (same machine, same clock)."""
+    run(tcl_kernel, "torch::dashboard reset")
+    reply, _, page = run_watching(tcl_kernel, """
+        set o [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad true]] 0.1]
+        for {set i 0} {$i < 80} {incr i} {
+            after 20
+            torch::optimizer_step $o
+            torch::log_scalar sent [expr {[clock microseconds] / 1e6}]
+        }""")
     assert reply["status"] == "ok"
-    image = Image.open(png)
-    assert image.format == "PNG" and image.size[0] > 400
-    assert len(image.convert("RGB").getcolors(1 << 20)) > 50, "the picture has curves in it"
+    live = [s for s, _, _ in page.points(("scalar", "sent"))]
+    assert live == list(range(1, len(live) + 1)) and len(live) >= 70, "most steps arrive live"
+    assert [s for s, _, _ in _snapshot_points(page)(("scalar", "sent"))] == list(range(1, 81))
+    delays, seen = [], set()
+    for arrived, carried in page.carriers:
+        for step, value, _ in carried.get(("scalar", "sent"), []):
+            if step not in seen:
+                seen.add(step)
+                delays.append(arrived - value)
+    assert len(seen) == 80 and max(delays) < 0.25, sorted(delays)[-5:]
+    times = [t for t, _ in page.deltas]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(times) >= 10 and min(gaps) >= 0.07, gaps        # batched: ten a second at most
 
 
-def _settle(kc, quiet=1.5):
-    """Let a previous cell's final redraw arrive before listening for a new one."""
-    while True:
-        try:
-            kc.get_iopub_msg(timeout=quiet)
-        except queue.Empty:
-            return
+def _views(msgs):
+    return [c for _, k, c in msgs if k == "display_data"
+            and "application/vnd.jupyter.widget-view+json" in c["data"]]
 
 
-def test_dashboard_off_draws_nothing_and_reset_forgets(tcl_kernel):
-    _settle(tcl_kernel)
+def test_off_shows_nothing_and_reset_starts_over(tcl_kernel):
     run(tcl_kernel, "torch::dashboard off")
-    _, msgs = run(tcl_kernel, "torch::grad_scaler_update $scaler")
-    assert _dashboard_series(msgs) is None
-    run(tcl_kernel, "torch::dashboard on; torch::dashboard reset")
-    _, msgs = run(tcl_kernel, "torch::grad_scaler_update $scaler")
-    series = _dashboard_series(msgs)
-    deadline = time.time() + 20
-    while series is None and time.time() < deadline:
-        msg = tcl_kernel.get_iopub_msg(timeout=deadline - time.time())
-        series = _dashboard_series([(0, msg["msg_type"], msg["content"])])
-    assert [s["kind"] for s in series] == ["scale"] and len(series[0]["step"]) == 1
+    _, msgs, page = run_watching(tcl_kernel, "torch::grad_scaler_update $scaler")
+    assert _views(msgs) == [] and page.deltas == []
+    _, msgs, page = run_watching(tcl_kernel, "torch::dashboard on; torch::dashboard reset; "
+                                             "torch::grad_scaler_update $scaler")
+    assert len(_views(msgs)) == 1
+    assert [k for k in page.curves] == [("scale", "scaler1")] and len(page.curves[
+        ("scale", "scaler1")]) == 1
 
 
-def test_dashboard_cost_counts_its_drawing_while_training(tcl_kernel):
-    """A loop longer than the first drawing's delay gets a live drawing; `cost` tells what the
-    drawing took, a small share of the loop even when the loop has made a million records by
-    then (a drawing reads the records in vectorised passes, and draws a bounded number of points)."""
-    _settle(tcl_kernel)
-    run(tcl_kernel, "torch::dashboard on; torch::dashboard reset")
-    assert _result(run(tcl_kernel, "torch::dashboard cost")[1]) == "draws 0 seconds 0.0"
+def test_each_training_cell_gets_its_own_dashboard_and_the_first_keeps_its_state(tcl_kernel):
+    run(tcl_kernel, "torch::dashboard reset")
+    step = "for {set i 0} {$i < 5} {incr i} { torch::grad_scaler_update $scaler }"
+    _, first, page1 = run_watching(tcl_kernel, step)
+    _, second, page2 = run_watching(tcl_kernel, step)
+    ids = [_views(m)[0]["transient"]["display_id"] for m in (first, second)]
+    assert ids[0] != ids[1]
+    # the first dashboard's final state: its 5 steps; the second goes on from there
+    first_steps = [s for s, _, _ in _snapshot_points(page1)(("scale", "scaler1"))]
+    assert len(first_steps) == 5 and first_steps == list(range(first_steps[0], first_steps[0] + 5))
+    assert [s for s, _, _ in _snapshot_points(page2)(("scale", "scaler1"))] == list(
+        range(first_steps[0], first_steps[0] + 10))
+    assert len(page2.deltas) == 1 and len(page2.curves[("scale", "scaler1")]) == 6, \
+        "the second dashboard's first message: the history so far and its first step"
+    assert not [c for _, k, c in second if k == "update_display_data"
+                and c["transient"]["display_id"] == ids[0]], "the first output is left alone"
+
+
+def test_cost_is_what_the_dashboard_spent(tcl_kernel):
+    """`cost` counts messages and the kernel's CPU seconds for them; a short busy loop of about
+    1 ms steps keeps that far under its time (make bench measures the 1 % target)."""
+    run(tcl_kernel, "torch::dashboard reset")
+    assert _result(run(tcl_kernel, "torch::dashboard cost")[1]) == \
+        "messages 0 seconds 0.0 pictures 0 picture_seconds 0.0"
     reply, msgs = run(tcl_kernel, """
         set start [clock milliseconds]
-        while {[clock milliseconds] - $start < 3500} { torch::grad_scaler_update $scaler }
-        set took [expr {([clock milliseconds] - $start) / 1000.0}]
-        list $took [torch::dashboard cost]""")
-    assert reply["status"] == "ok"
-    took, draws, seconds = re.match(r"(\S+) \{draws (\d+) seconds (\S+)\}", _result(msgs)).groups()
-    assert int(draws) >= 1 and 0 < float(seconds) < 0.1 * float(took)
+        while {[clock milliseconds] - $start < 2000} {
+            torch::grad_scaler_update $scaler; after 1
+        }
+        expr {([clock milliseconds] - $start) / 1000.0}""")
+    took = float(_result(msgs))
+    cost = dict(re.findall(r"(\w+) (\S+)", _result(run(tcl_kernel, "torch::dashboard cost")[1])))
+    assert 10 <= int(cost["messages"]) <= 10 * took + 2
+    assert 0 < float(cost["seconds"]) < 0.05 * took
+    assert int(cost["pictures"]) == 1 and float(cost["picture_seconds"]) > 0
 
 
-def test_long_curves_are_thinned_keeping_the_last_point_and_every_skipped_step():
-    """What the dashboard draws and sends stays bounded however long training ran; the overflow
-    marks, their count and the status line still tell the whole run."""
+def test_long_runs_are_thinned_by_min_max_keeping_spikes_and_skipped_steps():
+    """Past LIVE_POINTS a curve goes over in min/max buckets: what the page holds stays bounded,
+    and no spike or skipped step is lost; the saved state keeps under its budget too."""
     telemetry = TorchTcl().telemetry
-    n = 100000
+    stream, page, tails = Stream(telemetry), {}, {}
+    n = 100_000
     for step in range(1, n + 1):
+        spike = 1e6 if step % 7919 == 0 else 0.0
         telemetry.record("scale", "scaler1", step, "scale", 2.0 ** (step % 17), step % 9973 == 0)
-    telemetry.record("lr", "optimizer1", 1, "lr", 0.1)
-    curves = Curves(telemetry.records)
-    scale = curves.points[("scale", "scaler1")]
-    assert POINTS <= len(scale["step"]) <= POINTS + 20
-    assert scale["step"] == sorted(set(scale["step"])) and scale["step"][-1] == n
-    assert all(v == 2.0 ** (s % 17) for s, v in zip(scale["step"], scale["value"]))
-    assert [s for s, f in zip(scale["step"], scale["skipped"]) if f] == list(range(9973, n, 9973))
-    assert curves.overflows == {("scale", "scaler1"): 10, ("lr", "optimizer1"): 0}
-    assert curves.points[("lr", "optimizer1")] == {"step": [1], "value": [0.1], "skipped": [False]}
-    assert curves.last == {"scale": ("scaler1", n, 2.0 ** (n % 17)), "lr": ("optimizer1", 1, 0.1)}
+        telemetry.record("scalar", "user", step, "loss", 1.0 / step + spike)
+        if step % 1000 == 0:
+            reset, changes = stream.take()
+            for mode, done, tail in changes:
+                key = (done.kind, done.label)
+                old = [] if mode == "replace" else page.get(key, [])
+                page[key] = old + list(zip(done.step.tolist(), done.value.tolist(),
+                                           done.skipped.tolist()))
+                tails[key] = [] if tail is None else list(zip(
+                    tail.step.tolist(), tail.value.tolist(), tail.skipped.tolist()))
+    scale, loss = (page[key] + tails[key] for key in (("scale", "scaler1"), ("scalar", "loss")))
+    for points in (scale, loss):
+        steps = [s for s, _, _ in points]
+        assert len(points) <= LIVE_POINTS and steps == sorted(set(steps)) and steps[-1] == n
+    assert [s for s, _, f in scale if f] == list(range(9973, n, 9973))
+    assert {s for s, v, _ in loss if v > 1e5} == set(range(7919, n, 7919))
+    assert all(v == 2.0 ** (s % 17) for s, v, _ in scale)
+    drawn = Drawn(telemetry.records)
+    assert sum(len(c.step) for c in drawn.curves.values()) <= 30_000
+    assert {s for s, v in zip(drawn.curves[("scalar", "loss")].step,
+                              drawn.curves[("scalar", "loss")].value) if v > 1e5} == \
+        set(range(7919, n, 7919))
+
+
+def test_parameter_groups_show_only_where_they_differ():
+    tcl = TorchTcl()
+    stream = Stream(tcl.telemetry)
+    for step in range(1, 4):
+        tcl.telemetry.lrs("optimizer1", step, [0.1, 0.1])
+    assert [done.label for _, done, _ in stream.take()[1]] == ["optimizer1"]
+    tcl.telemetry.lrs("optimizer1", 4, [0.1, 0.05])
+    changes = {done.label: (mode, done.step.tolist()) for mode, done, _ in stream.take()[1]}
+    assert changes == {"optimizer1": ("append", [4]),
+                       "optimizer1 lr[1]": ("replace", [1, 2, 3, 4])}
+    assert "optimizer1 lr[1] 0.05" in stream.status()
+
+
+def test_lr_explore_leaves_no_trace_in_handles_or_the_dashboard():
+    tcl = TorchTcl()
+    tcl.eval("torch::lr_explore cosine -tMax 50 -steps 100")
+    assert tcl.eval("torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad true]] 0.1") \
+        == "optimizer1"
+    assert len(tcl.telemetry.records) == 0
 
 
 def test_explorer_curve_is_what_training_gets():
@@ -241,12 +373,11 @@ def test_magics_errors_are_one_line(python_kernel):
 def test_magics_have_the_same_dashboard(python_kernel):
     kc = python_kernel
     run(kc, "%load_ext torchtcl_kernel")
-    reply, msgs = run(kc, "%%tcl\n" + AMP_CELL)
+    reply, msgs, page = run_watching(kc, "%%tcl\n" + AMP_CELL)
     assert reply["status"] == "ok"
-    result = _result(msgs)
-    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", result).groups()
-    _check_amp_series(_final_series(kc, msgs), [float(v) for v in scales_txt.split()],
-                      [float(v) for v in lrs_txt.split()])
+    scales, lrs = _amp_values(msgs)
+    _check_amp_curves(_snapshot_points(page), scales, lrs)
+    assert any(k == "update_display_data" and "image/png" in c["data"] for _, k, c in msgs)
 
 
 def test_explorer_hands_unknown_options_to_the_schedule():

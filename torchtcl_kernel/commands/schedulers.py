@@ -314,7 +314,8 @@ scheduler("lr_scheduler_polynomial", P("total_iters", INT, check=positive),
 def advance(ctx, scheduler, metric=None):
     """One scheduler step, recorded in telemetry (step = the scheduler's step count)."""
     scheduler.step(metric)
-    ctx.telemetry.lrs(ctx.store.name_of(scheduler), scheduler.steps(), scheduler.lrs())
+    ctx.telemetry.lrs(ctx.store.name_of(scheduler), scheduler.steps(), scheduler.lrs(),
+                      kind="schedule")
 
 
 def _new_step_lr(opt, step_size, gamma):
@@ -398,7 +399,8 @@ def schedule_curve(ctx, kind, words, steps, base_lr, metric=1.0):
     scheduler, stepped once per training step, drives real training."""
     cmd = schedule_command(kind)
     param = torch.zeros(1, requires_grad=True)
-    handle = ctx.store.put(torch.optim.SGD([param], lr=base_lr))
+    # a name of its own, so the dry run uses up none of the script's optimizer numbers
+    handle = ctx.store.put(torch.optim.SGD([param], lr=base_lr), prefix="lr_explore_optimizer")
     try:
         values = cmd.parse(ctx, ["-optimizer", handle, *words], cmd.name)
         scheduler = cmd.call(ctx, values)

@@ -48,10 +48,11 @@ def _view(ctx, attr, what):
 def dashboard(ctx, action, file):
     """Control the live AMP/LR dashboard: `on`/`off` (drawing only; records are always kept),
     `reset` (forget the records; the next training step starts a new dashboard),
-    `save FILE.png` (the curves so far, as a picture), or `cost`: how often it drew while
-    training since the last reset and the seconds that took (draws, seconds)."""
+    `save FILE.png` (the curves so far, as a picture), or `cost`: what the live dashboard cost
+    the kernel since the last reset: messages sent to the page and the CPU seconds spent making
+    them (seconds), static pictures drawn when cells ended and their seconds (picture_seconds)."""
     if action == "cost":
-        return {"draws": ctx.dashboard.draws, "seconds": ctx.dashboard.seconds}
+        return ctx.dashboard.cost()
     if action == "reset":
         ctx.telemetry.clear()
     if action == "save":

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 
 class Record(NamedTuple):
-    kind: str        # "scale" | "lr" | "scalar"
+    kind: str        # "scale" | "lr" | "schedule" | "scalar"
     source: str      # the handle (scaler1, optimizer2, inverse_sqrt_scheduler1) or "user"
     step: int
     key: str         # "scale", "lr" / "lr[1]" per parameter group, or a logged scalar's name
@@ -89,9 +89,11 @@ class Telemetry:
             for callback in self._subscribers:
                 callback(rec)
 
-    def lrs(self, source, step, lrs):
+    def lrs(self, source, step, lrs, kind="lr"):
+        """Each parameter group's LR: kind "lr" at an optimizer's step, "schedule" when a
+        scheduler advanced (the LR it set for the optimizer's next step)."""
         for i, lr in enumerate(lrs):
-            self.record("lr", source, step, "lr" if i == 0 else f"lr[{i}]", lr)
+            self.record(kind, source, step, "lr" if i == 0 else f"lr[{i}]", lr)
 
     def clear(self):
         self._labels, self._label_ids = [], {}

@@ -1,111 +1,146 @@
-"""The live AMP/LR dashboard: appears in the output of the first cell that trains and redraws
-while the loop runs, throttled so that drawing costs a few percent of the loop at most."""
+"""The live AMP/LR dashboard in a notebook: drawn in the browser (uPlot, through anywidget) from
+data the kernel sends.
+
+The first training record of a cell shows a dashboard in that cell's output. While the cell runs,
+a background thread sends the new points at most every FLUSH seconds (so at most ten messages a
+second, each a step's points within ~FLUSH of the step); the training thread itself only appends
+records. When the cell ends, the widget gets its final state (what a saved notebook keeps) and
+its output a static picture beside the widget view, drawn once with matplotlib, for frontends
+without widgets. The next cell that trains gets a dashboard of its own.
+"""
 
 import functools
 import threading
 import time
+import uuid
+from importlib import resources
 
 from IPython.display import display
 
-from .plot import Curves, HeadlessDashboard, LivePlot
+from .plot import PICTURE_POINTS, HeadlessDashboard, dashboard_figure, png
+from .series import Drawn, Stream
 
-FIRST_DRAW = 2.0         # seconds of training before the first drawing (a shorter loop only
-                         # gets the final one, after the cell: drawing would cost it too much)
-MIN_INTERVAL = 0.5       # seconds between redraws, at the least
-MAX_SHARE = 0.02         # drawing may take this share of the loop's time
+FLUSH = 0.1     # seconds between two messages to the page, at the least
 
 
 @functools.cache
-def widget_classes():
-    """ipywidgets, imported when a dashboard first shows (kernel start stays lean)."""
-    import ipywidgets as widgets
-    from traitlets import List
+def widget_class():
+    """The widget class, made on first use (anywidget and ipywidgets stay out of kernel start)."""
+    import anywidget
+    import traitlets
 
-    class DashboardBox(widgets.VBox):
-        """The dashboard's widget; its `series` trait carries the plotted points to the frontend."""
+    static = resources.files(__package__) / "static"
+    # uPlot's own IIFE build defines `uPlot` in the module's scope; our module follows it
+    esm = "\n".join((static / name).read_text() for name in ("uPlot.iife.min.js", "dashboard.js"))
+    css = "\n".join((static / name).read_text() for name in ("uPlot.min.css", "dashboard.css"))
 
-        series = List().tag(sync=True)
-    return widgets, DashboardBox
+    class DashboardWidget(anywidget.AnyWidget):
+        """Loss scale, learning rates and logged scalars, drawn by the page from `snapshot`
+        (every curve, set when the cell ends) and `delta` messages (new points while it runs)."""
+
+        _esm = esm
+        _css = css
+        snapshot = traitlets.Dict().tag(sync=True)
+        key = traitlets.Unicode().tag(sync=True)       # names the page's store of points
+
+        def __init__(self, **kwargs):
+            super().__init__(key=uuid.uuid4().hex, **kwargs)
+            self.text = "torchtcl dashboard: training"
+            self.picture = None
+
+        def __repr__(self):
+            return self.text
+
+        def _repr_mimebundle_(self, **kwargs):
+            """Beside the widget view, a picture and a line of text once the cell has ended:
+            jupyter console, nbconvert and a notebook opened without the kernel show those."""
+            data, metadata = super()._repr_mimebundle_(**kwargs)
+            if self.picture is not None:
+                data["image/png"] = self.picture
+            return data, metadata
+
+    return DashboardWidget
 
 
 class LiveDashboard(HeadlessDashboard):
     def __init__(self, interp):
         super().__init__(interp)
+        self.widget = self.handle = self.stream = None
+        self._lock = threading.Lock()          # the sender thread and the cell's end
+        self._wake = threading.Condition(self._lock)
+        self._sender = None
+        self._sent_at = 0.0
         interp.telemetry.subscribe(self._on_record)
-        self.box = None
-        self._shown = False
-        self._dirty = False
-        self._last = 0.0
-        self._interval = MIN_INTERVAL
-        self._lock = threading.Lock()
 
     def _on_record(self, record):
-        if not self.enabled:
-            return
-        if not self._shown:
-            if record.kind == "scalar":
-                return                  # a dashboard starts with training, not with a log line
+        # a dashboard starts with training (a scale or an optimizer's LR), not with a log line
+        if self.widget is None and self.enabled and record.kind in ("scale", "lr"):
             self._show()
-        self._dirty = True
-        if time.perf_counter() - self._last >= self._interval:
-            self._draw()
 
     def _show(self):
-        widgets, DashboardBox = widget_classes()
-        self.image = widgets.Image(format="png")
-        self.status = widgets.HTML("<code>training: the dashboard draws after a few seconds, "
-                                   "or when the cell ends</code>")
-        self.box = DashboardBox([self.image, self.status])
-        self.plot = LivePlot()
-        display(self.box)
-        self._shown = True
-        self._last = time.perf_counter()
-        self._interval = FIRST_DRAW
-
-    def _draw(self):
-        start = time.perf_counter()
-        self._render(self.interp.telemetry.records, self._widgets())
-        took = time.perf_counter() - start
-        self.draws += 1
-        self.seconds += took
-        self._interval = max(MIN_INTERVAL, took / MAX_SHARE)
-        self._last = time.perf_counter()
-        self._dirty = False
-
-    def _widgets(self):
-        return self.image, self.box, self.status, self.plot
-
-    def _render(self, records, widgets):
-        image, box, status, plot = widgets   # this cell's, even if the next cell has begun
+        start = time.thread_time()
+        self.stream = Stream(self.interp.telemetry)
+        self.widget = widget_class()()
+        self.handle = display(self.widget, display_id=True)
         with self._lock:
-            curves = Curves(records)
-            image.value = plot.render(curves)
-            box.series = curves.widget_state()
-            status.value = _status(curves)
+            self._send()                     # the first step at once
+            self._sent_at = time.monotonic()
+            if self._sender is None:
+                self._sender = threading.Thread(target=self._run, name="torchtcl-dashboard",
+                                                daemon=True)
+                self._sender.start()
+            self._wake.notify()
+        self.seconds += time.thread_time() - start
+
+    def _run(self):
+        """The sender: while a dashboard is live, new points FLUSH seconds after the last ones."""
+        with self._lock:
+            while True:
+                while self.widget is None:
+                    self._wake.wait()
+                wait = self._sent_at + FLUSH - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                start = time.thread_time()
+                self._send()
+                self._sent_at = time.monotonic()
+                self.seconds += time.thread_time() - start
+
+    def _send(self):
+        """New points, a status line (the lock is held)."""
+        change = self.stream.take()
+        if change is None:
+            return
+        reset, changes = change
+        heads, buffers = [], []
+        for mode, done, tail in changes:
+            head, bufs = done.message()
+            buffers += bufs
+            if tail is not None:
+                buffers += tail.message()[1]
+            heads.append({**head, "mode": mode, "tail": tail is not None})
+        self.widget.send({"type": "delta", "reset": reset, "curves": heads,
+                          "status": self.stream.status()}, buffers)
+        self.messages += 1
 
     def cell_finished(self):
-        """The cell ended: a last redraw, off the cell's time (a background thread; widget
-        updates are thread-safe in ipykernel); the next cell that trains gets its own dashboard."""
-        if self._shown and self._dirty:
-            records = self.interp.telemetry.records.snapshot()
-            self._dirty = False
-            threading.Thread(target=self._render, args=(records, self._widgets()),
-                             daemon=True).start()
-        self._shown = False
+        """The cell ended: its dashboard gets its final state and its static picture."""
+        with self._lock:
+            widget, handle = self.widget, self.handle
+            if widget is None:
+                return
+            self.widget = self.handle = self.stream = None     # its snapshot has every point
+        start = time.perf_counter()
+        drawn = Drawn(self.interp.telemetry.records)
+        widget.snapshot = drawn.state()
+        widget.text = "torchtcl dashboard: " + drawn.status()
+        widget.picture = png(dashboard_figure(Drawn(self.interp.telemetry.records,
+                                                    PICTURE_POINTS)))
+        handle.update(widget)
+        self.pictures += 1
+        self.picture_seconds += time.perf_counter() - start
 
-    def reset(self):
-        super().reset()
-        if self._shown:
-            self._dirty = True
-
-
-def _status(curves):
-    parts = []
-    if "scale" in curves.last:
-        _, step, value = curves.last["scale"]
-        skipped = sum(n for (kind, _), n in curves.overflows.items() if kind == "scale")
-        parts.append(f"scale {value:g} after {step} updates, {skipped} skipped")
-    if "lr" in curves.last:
-        source, step, value = curves.last["lr"]
-        parts.append(f"lr {value:.4g} ({source}, step {step})")
-    return "<code>" + " &middot; ".join(parts) + "</code>"
+    def off(self):
+        super().off()
+        self.cell_finished()                 # a live dashboard stops where it is, drawn whole

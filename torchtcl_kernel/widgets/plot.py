@@ -3,7 +3,7 @@ CLI attaches: they save PNG files and draw nothing live."""
 
 import io
 
-import numpy as np
+from .series import Drawn
 
 
 def _mpl():
@@ -12,58 +12,6 @@ def _mpl():
     from matplotlib.figure import Figure
     from matplotlib import ticker
     return Figure, FigureCanvasAgg, ticker
-
-
-POINTS = 1000    # points per curve, drawn and sent to the widget: a redraw then costs about the
-                 # same after a million training steps as after a thousand
-
-
-class Curves:
-    """The records as curves, read in a few vectorised passes over the telemetry columns (a
-    Python loop would take a second per million records, inside the training loop):
-
-    - `points` {(kind, label): {"step": [...], "value": [...], "skipped": [...]}}, each curve
-      thinned to about `limit` points: every k-th, the last, and the skipped steps (thinned alike
-      when there are more). A label is the source (scaler1, optimizer2), with the key where a
-      source has several curves, or a logged scalar's name.
-    - `overflows` {(kind, label): skipped steps}, `last` {kind: (source, step, value)}.
-    """
-
-    def __init__(self, records, limit=POINTS):
-        labels, label, step, value, skipped = records.columns()
-        # copies: while a view of a column lives, the column cannot grow
-        label, step, value = (np.array(col) for col in (label, step, value))
-        skipped = np.frombuffer(skipped, np.uint8).astype(bool)
-        self.points, self.overflows, self.last = {}, {}, {}
-        ends = {}
-        for i, (kind, source, key) in enumerate(labels):
-            at = np.flatnonzero(label == i)
-            if not len(at):
-                continue
-            bad = at[skipped[at]]
-            pick = np.union1d(_thin(at, limit), _thin(bad, limit))
-            name = key if kind == "scalar" else source if key in ("scale", "lr") else f"{source} {key}"
-            self.points[(kind, name)] = {"step": step[pick].tolist(), "value": value[pick].tolist(),
-                                         "skipped": skipped[pick].tolist()}
-            self.overflows[(kind, name)] = len(bad)
-            if at[-1] > ends.get(kind, -1):
-                ends[kind] = at[-1]
-                self.last[kind] = (source, int(step[at[-1]]), float(value[at[-1]]))
-
-    def widget_state(self):
-        """The points as the dashboard widget's `series` trait carries them."""
-        return [{"kind": kind, "label": label, **points}
-                for (kind, label), points in self.points.items()]
-
-
-def _thin(at, limit):
-    """Every k-th position and the last, about `limit` in all."""
-    if limit is None or len(at) <= limit:
-        return at
-    return np.union1d(at[::-(-len(at) // limit)], at[-1:])
-
-
-PANELS = [("scale", "loss scale (log2)"), ("lr", "learning rate"), ("scalar", "logged")]
 
 
 def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
@@ -93,84 +41,47 @@ def png(fig):
     return buf.getvalue()
 
 
-class LivePlot:
-    """The dashboard's figure, kept between redraws: new points only update the lines' data, so
-    a redraw is a rasterisation, not a rebuild (which is ten times dearer)."""
-
-    def __init__(self, width=6.5, dpi=72):
-        self.width, self.dpi = width, dpi
-        self.fig = None
-        self.layout = None
-
-    def render(self, curves):
-        """The dashboard as PNG bytes (the live widget's picture)."""
-        self.update(curves)
-        return png(self.fig)
-
-    def update(self, curves, count_overflows=False):
-        """Bring the figure up to date with the curves; a saved picture also counts the
-        overflows in its legend (a live one leaves the legend alone: rebuilding it is dear)."""
-        groups = curves.points
-        layout = (tuple(kind for kind, _ in PANELS if any(k == kind for k, _ in groups)),
-                  tuple(sorted(groups)))
-        if layout != self.layout:
-            self._build(layout, groups)
-        for key, s in groups.items():
-            line, marks = self.lines[key]
-            line.set_data(s["step"], s["value"])
-            if marks is not None:
-                bad = [(x, y) for x, y, f in zip(s["step"], s["value"], s["skipped"]) if f]
-                marks.set_data([x for x, _ in bad], [y for _, y in bad])
-                if count_overflows:
-                    marks.set_label(f"{key[1]}: overflow, step skipped ({curves.overflows[key]})")
-        for ax in self.axes.values():
-            ax.relim()
-            ax.autoscale_view()
-        if count_overflows:
-            self._legends()
-        return self.fig
-
-    def _build(self, layout, groups):
-        Figure, FigureCanvasAgg, ticker = _mpl()
-        kinds, _ = layout
-        self.layout = layout
-        self.fig = Figure(figsize=(self.width, 1.0 + 1.7 * max(len(kinds), 1)), dpi=self.dpi)
-        FigureCanvasAgg(self.fig)
-        self.axes, self.lines = {}, {}
-        if not kinds:
-            self.fig.text(0.5, 0.5, "no training steps recorded yet", ha="center", va="center")
-            return
-        axes = self.fig.subplots(len(kinds), 1, sharex=True, squeeze=False)[:, 0]
-        titles = dict(PANELS)
-        for ax, kind in zip(axes, kinds):
-            self.axes[kind] = ax
-            if kind == "scale":
-                ax.set_yscale("log", base=2)
-            ax.set_ylabel(titles[kind])
-            ax.grid(True, alpha=0.3)
-            ax.yaxis.set_major_locator(ticker.MaxNLocator(4) if kind != "scale" else
-                                       ticker.LogLocator(base=2, numticks=5))
-            ax.yaxis.set_minor_locator(ticker.NullLocator())   # tick text: most of a redraw
-            ax.xaxis.set_major_locator(ticker.MaxNLocator(6, integer=True))
-        for (kind, label) in sorted(groups):
-            ax = self.axes[kind]
-            line, = ax.plot([], [], label=label, linewidth=1.2)
-            marks = None
-            if kind == "scale":
-                marks, = ax.plot([], [], "x", color="crimson", label=f"{label}: overflow, skipped")
-            self.lines[(kind, label)] = (line, marks)
-        self._legends()
-        for ax in axes:
-            ax.margins(y=0.08)
-        axes[-1].set_xlabel("step")
-        # fixed margins: tight_layout would cost more than all the later redraws together
-        self.fig.subplots_adjust(left=0.13, right=0.98, top=0.97, bottom=0.1, hspace=0.12)
+PICTURE_POINTS = 2000   # per curve in a static picture (min/max thinned: no spike is lost)
+TITLES = {"scale": "loss scale (log2)", "lr": "learning rate", "scalar": "logged"}
 
 
-    def _legends(self):
-        for kind, ax in self.axes.items():
-            # the scale climbs to the upper right: its legend goes below, out of the way
-            ax.legend(loc="lower right" if kind == "scale" else "upper right", fontsize="x-small")
+def dashboard_figure(drawn, width=9.0, dpi=100):
+    """The dashboard as a static matplotlib figure: a panel per kind of curve, a shared step axis,
+    overflow marks on the scale, the scaler's skipped steps shaded in every panel, legends to the
+    right of the curves, and the status line as the title."""
+    Figure, FigureCanvasAgg, ticker = _mpl()
+    kinds = [kind for kind in TITLES if any(k == kind for k, _ in drawn.curves)]
+    fig = Figure(figsize=(width, 1.0 + 1.9 * max(len(kinds), 1)), dpi=dpi)
+    FigureCanvasAgg(fig)
+    if not kinds:
+        fig.text(0.5, 0.5, "no training steps recorded yet", ha="center", va="center")
+        return fig
+    axes = fig.subplots(len(kinds), 1, sharex=True, squeeze=False)[:, 0]
+    skipped = sorted({int(s) for (kind, _), c in drawn.curves.items() if kind == "scale"
+                      for s in c.step[c.skipped]})
+    for ax, kind in zip(axes, kinds):
+        for s in skipped:
+            ax.axvspan(s - 0.5, s + 0.5, color="crimson", alpha=0.13, linewidth=0)
+        for (k, label), c in drawn.curves.items():
+            if k != kind:
+                continue
+            ax.plot(c.step, c.value, label=label, linewidth=1.2)
+            if kind == "scale" and c.skipped.any():
+                ax.plot(c.step[c.skipped], c.value[c.skipped], "x", color="crimson",
+                        label=f"{label}: overflow, step skipped ({int(c.skipped.sum())})")
+        if kind == "scale":
+            ax.set_yscale("log", base=2)
+            ax.yaxis.set_major_locator(ticker.LogLocator(base=2, numticks=6))
+        ax.set_ylabel(TITLES[kind], fontsize="small")
+        ax.grid(True, alpha=0.3)
+        ax.margins(y=0.08)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small", frameon=False)
+    axes[-1].set_xlabel("step")
+    axes[-1].xaxis.set_major_locator(ticker.MaxNLocator(8, integer=True))
+    fig.suptitle(drawn.status(), fontsize="small", family="monospace", x=0.01, ha="left")
+    fig.subplots_adjust(left=0.08, right=0.74, top=1 - 0.45 / fig.get_figheight(),
+                        bottom=0.55 / fig.get_figheight(), hspace=0.15)
+    return fig
 
 
 class HeadlessDashboard:
@@ -179,7 +90,7 @@ class HeadlessDashboard:
     def __init__(self, interp):
         self.interp = interp
         self.enabled = True
-        self.draws, self.seconds = 0, 0.0   # drawn while training since the last reset
+        self.reset()
 
     def on(self):
         self.enabled = True
@@ -188,11 +99,15 @@ class HeadlessDashboard:
         self.enabled = False
 
     def reset(self):
-        self.draws, self.seconds = 0, 0.0
+        """Forget what the live views cost so far (`torch::dashboard cost`)."""
+        self.messages, self.seconds, self.pictures, self.picture_seconds = 0, 0.0, 0, 0.0
+
+    def cost(self):
+        return {"messages": self.messages, "seconds": self.seconds, "pictures": self.pictures,
+                "picture_seconds": self.picture_seconds}
 
     def save(self, path):
-        LivePlot(width=7.0, dpi=100).update(Curves(self.interp.telemetry.records),
-                                            count_overflows=True).savefig(path)
+        dashboard_figure(Drawn(self.interp.telemetry.records, PICTURE_POINTS)).savefig(path)
 
     def cell_finished(self):
         pass

@@ -144,6 +144,7 @@ function log2Splits(u, axis, min, max) {
   return out;
 }
 function pow2(v) {
+  if (v === null) return "";              // a label uPlot left out for want of room
   const k = Math.round(Math.log2(v));
   return v >= 1e5 || v < 1 ? "2^" + k : String(v);
 }

@@ -181,8 +181,10 @@ AMP_WORKFLOW = [
     watches the gradient scaler at work: how its scale grows while training is healthy, and what it
     does when a gradient overflows. Everything runs on a laptop CPU in a few seconds.
 
-    The cells that train show a live dashboard in their output: the loss scale (log scale, with a
-    red cross where a step was skipped) and the learning rate.
+    The cells that train show a live dashboard in their output, updated as the steps happen: the
+    loss scale (log2 axis, a red dot where a step was skipped, skipped steps shaded in every
+    panel), the learning rate and the logged loss. Hover to read values, drag to zoom,
+    double-click to see every step again.
     """),
     md("""
     ## Why scale the loss at all?
@@ -323,8 +325,8 @@ AMP_WORKFLOW = [
     ## Healthy training: the scale grows
 
     100 clean steps. With a growth interval of 25 the scale doubles four times, from 1024 to
-    16384, while the loss goes down. The dashboard appears below as soon as the first step is
-    taken and redraws while the loop runs.
+    16384, while the loss goes down. The dashboard appears below at the first step and follows
+    every step while the loop runs.
     """),
     code("""
     for {set i 0} {$i < 100} {incr i} { train_step }

@@ -241,8 +241,8 @@ def test_dashboard_is_live_in_jupyterlab(chromium, lab, tmp_path):
                 boards = page.evaluate(DASHBOARDS)
                 samples.append(step_of(boards[0]["status"]) if boards else None)
                 if len(samples) == 10:
-                    page.locator(".torchtcl-dashboard").first.scroll_into_view_if_needed()
-                    page.screenshot(path=str(OUT / "dashboard_live_mid.png"))
+                    page.locator(".torchtcl-dashboard").first.screenshot(
+                        path=str(OUT / "dashboard_live_mid.png"))
                 page.wait_for_timeout(1000)
             page.wait_for_function(ALL_CELLS_RAN, arg=2, timeout=60_000)
             page.wait_for_function("() => document.querySelector('.torchtcl-status')"
@@ -268,7 +268,7 @@ def test_dashboard_is_live_in_jupyterlab(chromium, lab, tmp_path):
             dash = page.locator(".torchtcl-dashboard").first
             dash.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
-            page.screenshot(path=str(OUT / "dashboard_live_end.png"))
+            dash.screenshot(path=str(OUT / "dashboard_live_end.png"))
 
             # hover: the legend reads the values at a step
             over = dash.locator(".u-over").first
@@ -285,7 +285,7 @@ def test_dashboard_is_live_in_jupyterlab(chromium, lab, tmp_path):
             page.wait_for_timeout(300)
             assert dash.evaluate("d => d.classList.contains('torchtcl-zoomed')")
             assert dash.evaluate(ranges) >= 6
-            page.screenshot(path=str(OUT / "dashboard_zoomed.png"))
+            dash.screenshot(path=str(OUT / "dashboard_zoomed.png"))
             over.dblclick(position={"x": box["width"] * 0.5, "y": 20})
             page.wait_for_timeout(300)
             assert not dash.evaluate("d => d.classList.contains('torchtcl-zoomed')")

@@ -374,3 +374,41 @@ def test_dashboard_is_live_in_notebook7(chromium, lab, tmp_path):
             raise
         finally:
             context.close()
+
+
+def test_saved_notebook_reopened_shows_its_dashboards(chromium, lab, tmp_path):
+    """The AMP notebook executed headlessly (as `make demo` does) and saved, then opened in
+    JupyterLab without running anything. Not yet trusted, JupyterLab renders no widget from it and
+    falls back on the next type of each output: the dashboards' pictures, never a text repr."""
+    import nbformat
+    from nbclient import NotebookClient
+    from playwright.sync_api import sync_playwright
+    base, token, root = lab
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(nb, kernel_name="torchtcl", timeout=120,
+                   resources={"metadata": {"path": str(root)}}).execute()
+    nbformat.write(nb, root / "executed.ipynb")
+    dashboards = sum(1 for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
+                     if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
+    assert dashboards >= 2
+    with sync_playwright() as pw:
+        context, page = browser(pw, chromium, tmp_path)
+        try:
+            page.set_default_timeout(60_000)
+            page.goto(f"{base}/lab/tree/executed.ipynb?token={token}")
+            page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
+            pictures = page.locator(".jp-OutputArea-output[data-mime-type='image/png'] img")
+            page.wait_for_function("(n) => [...document.querySelectorAll('.jp-OutputArea-output"
+                                   "[data-mime-type=\"image/png\"] img')].filter(i => i.complete"
+                                   " && i.naturalWidth >= 800).length >= n", arg=dashboards)
+            text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
+            assert "DashboardWidget(" not in text and "torchtcl dashboard:" not in text
+            pictures.nth(1).scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(OUT / "dashboard_reopened.png"))
+        except Exception:
+            page.screenshot(path=str(OUT / "browser_failure.png"))
+            print("page errors:", page.errors)
+            raise
+        finally:
+            context.close()

@@ -119,7 +119,8 @@ class Store {
 function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toPrecision(4).replace("+", "") : String(+v.toPrecision(5));
+  const a = Math.abs(v);
+  return a >= 1e6 || (a !== 0 && a < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(5));
 }
 
 function ema(values, weight) {
@@ -249,8 +250,9 @@ function render({ model, el }) {
         out.push({ label: s.label + " (EMA)", stroke: color, width: 2, spanGaps: true,
                    value: (u, v) => fmt(v) });
       } else {
-        out.push({ label: s.label, stroke: color, width: 1.5, spanGaps: true,
-                   value: (u, v) => fmt(v), points: { show: false } });
+        // a loss scale reads exactly (powers of two); other values to five digits
+        out.push({ label: s.label, stroke: color, width: 1.5, spanGaps: true, points: { show: false },
+                   value: (u, v) => (kind === "scale" && v !== null ? String(v) : fmt(v)) });
       }
       if (kind === "scale") {
         out.push({ label: s.label + " overflow", stroke: OVERFLOW, fill: OVERFLOW, width: 0,
@@ -291,8 +293,8 @@ function render({ model, el }) {
       scales: { x: { time: false }, y: log ? { distr: 3, log: kind === "scale" ? 2 : 10 } : {} },
       axes: [
         { label: last ? "step" : "", size: last ? 40 : 28 },
-        kind === "scale" ? { size: 64, splits: log2Splits, values: (u, ticks) => ticks.map(pow2) }
-                         : { size: 64, values: (u, ticks) => ticks.map((v) => (v === null ? "" : fmt(v))) },
+        kind === "scale" ? { size: 72, splits: log2Splits, values: (u, ticks) => ticks.map(pow2) }
+                         : { size: 72, values: (u, ticks) => ticks.map((v) => (v === null ? "" : fmt(v))) },
       ],
       legend: { live: true },
       series: seriesOptions(kind, list, p),

@@ -225,7 +225,7 @@ def kernel_start():
 
 
 # --- 5. dashboard ----------------------------------------------------------------------------
-PAIRS = 7
+PAIRS = 9
 STEPS = 3000
 # A loop of about 1 ms steps (a small MLP, a grad scaler, SGD, a cosine schedule and the loss
 # logged): the dashboard's share is largest where steps are short.

@@ -2,9 +2,10 @@
 data the kernel sends.
 
 The first training record of a cell shows a dashboard in that cell's output. While the cell runs,
-a background thread sends the new points at most every FLUSH seconds (so at most ten messages a
-second, each a step's points within ~FLUSH of the step); the training thread itself only appends
-records. When the cell ends, the widget gets its final state (what a saved notebook keeps) and
+new points go to the page at most every FLUSH seconds (so at most ten messages a second): sent by
+the training thread itself, between two records, while steps come fast; by a sender thread when
+none came for SLACK x FLUSH seconds, so a step's points arrive within ~0.15 s however slow the
+next step is. When the cell ends, the widget gets its final state (what a saved notebook keeps) and
 its output a static picture beside the widget view, drawn once with matplotlib, for frontends
 without widgets. The next cell that trains gets a dashboard of its own.
 """
@@ -21,6 +22,7 @@ from .plot import PICTURE_POINTS, HeadlessDashboard, dashboard_figure, png
 from .series import Drawn, Stream
 
 FLUSH = 0.1     # seconds between two messages to the page, at the least
+SLACK = 1.5     # the sender thread sends what no record sent within SLACK x FLUSH seconds
 
 
 @functools.cache
@@ -73,9 +75,18 @@ class LiveDashboard(HeadlessDashboard):
         interp.telemetry.subscribe(self._on_record)
 
     def _on_record(self, record):
-        # a dashboard starts with training (a scale or an optimizer's LR), not with a log line
-        if self.widget is None and self.enabled and record.kind in ("scale", "lr"):
-            self._show()
+        if self.widget is None:
+            # a dashboard starts with training (a scale or an optimizer's LR), not a log line
+            if self.enabled and record.kind in ("scale", "lr"):
+                self._show()
+        elif time.monotonic() - self._sent_at >= FLUSH and self._lock.acquire(blocking=False):
+            # A busy loop sends its own points, between two records: the sender thread would
+            # have to take the GIL from the loop (a wait of up to sys.getswitchinterval() each
+            # time, several percent of the loop in all).
+            try:
+                self._timed_send()
+            finally:
+                self._lock.release()
 
     def _show(self):
         start = time.thread_time()
@@ -93,19 +104,23 @@ class LiveDashboard(HeadlessDashboard):
         self.seconds += time.thread_time() - start
 
     def _run(self):
-        """The sender: while a dashboard is live, new points FLUSH seconds after the last ones."""
+        """The sender, for points no later record will send (a slow step, the loop's end): while
+        a dashboard is live, new points SLACK x FLUSH seconds after the last ones."""
         with self._lock:
             while True:
                 while self.widget is None:
                     self._wake.wait()
-                wait = self._sent_at + FLUSH - time.monotonic()
+                wait = self._sent_at + SLACK * FLUSH - time.monotonic()
                 if wait > 0:
                     self._wake.wait(wait)
                     continue
-                start = time.thread_time()
-                self._send()
-                self._sent_at = time.monotonic()
-                self.seconds += time.thread_time() - start
+                self._timed_send()
+
+    def _timed_send(self):
+        start = time.thread_time()
+        self._send()
+        self._sent_at = time.monotonic()
+        self.seconds += time.thread_time() - start
 
     def _send(self):
         """New points, a status line (the lock is held)."""
@@ -135,8 +150,11 @@ class LiveDashboard(HeadlessDashboard):
         drawn = Drawn(self.interp.telemetry.records)
         widget.snapshot = drawn.state()
         widget.text = "torchtcl dashboard: " + drawn.status()
-        widget.picture = png(dashboard_figure(Drawn(self.interp.telemetry.records,
-                                                    PICTURE_POINTS)))
+        try:
+            widget.picture = png(dashboard_figure(Drawn(self.interp.telemetry.records,
+                                                        PICTURE_POINTS)))
+        except Exception as e:   # the widget has its state already; a picture is only a fallback
+            widget.text += f" (no picture: {e})"
         handle.update(widget)
         self.pictures += 1
         self.picture_seconds += time.perf_counter() - start

@@ -304,7 +304,7 @@ def dashboard():
         f"{share:.2%}, {messages:.1f} msg/s", "<= 1%", share <= 0.01)
     picture = statistics.median(c["picture_seconds"] for c in costs)
     row("dashboard: static picture when the cell ends", picture, ours, "s",
-        f"once per cell", "(after the loop)", True)
+        "once per cell", "(after the loop)", True)
 
 
 def main():

@@ -7,6 +7,7 @@ The test skips, saying why, only when no Chromium binary can be found. JupyterLa
 a copy, so nothing in the repository changes. Screenshots go to out/.
 """
 
+import contextlib
 import json
 import re
 import os
@@ -199,15 +200,31 @@ DASHBOARDS = """() => [...document.querySelectorAll('.torchtcl-dashboard')].map(
 })"""
 
 
-def browser(pw, chromium, tmp_path, scale=1):
-    context = pw.chromium.launch_persistent_context(
-        str(tmp_path / "chromium-profile"), executable_path=chromium, headless=True,
-        args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1100}, device_scale_factor=scale)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.errors = []        # what the page's scripts threw: a broken dashboard shows up here
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    return context, page
+@contextlib.contextmanager
+def opened(chromium, tmp_path, url, scale=1):
+    """A page of Debian's Chromium at url (screen pixel ratio `scale`). What the page's scripts
+    throw is kept in page.errors: a broken dashboard shows up there. On a failure, a screenshot
+    goes to out/browser_failure.png and the errors are printed."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=chromium, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1100},
+            device_scale_factor=scale)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        try:
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            yield page
+        except Exception:
+            page.screenshot(path=str(OUT / "browser_failure.png"))
+            print("page errors:", page.errors)
+            raise
+        finally:
+            context.close()
 
 
 def run_all(page):
@@ -224,156 +241,124 @@ def step_of(status):
 def test_dashboard_is_live_in_jupyterlab(chromium, lab, tmp_path):
     """While a 20 s cell trains, the page's dashboard moves every second; every step's points
     reach it; it renders sharp at the output's width; zoom, the log and EMA toggles work."""
-    from playwright.sync_api import sync_playwright
     base, token, _ = lab
     OUT.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        context, page = browser(pw, chromium, tmp_path, scale=2)
-        try:
-            page.set_default_timeout(60_000)
-            page.goto(f"{base}/lab/tree/{LIVE_NOTEBOOK}?token={token}")
-            page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
-            run_all(page)
-            page.wait_for_selector(".torchtcl-dashboard canvas", timeout=60_000)
-            started = time.time()
-            samples = []
-            while time.time() - started < LIVE_SECONDS + 2:
-                boards = page.evaluate(DASHBOARDS)
-                samples.append(step_of(boards[0]["status"]) if boards else None)
-                if len(samples) == 10:
-                    page.locator(".torchtcl-dashboard").first.screenshot(
-                        path=str(OUT / "dashboard_live_mid.png"))
-                page.wait_for_timeout(1000)
-            page.wait_for_function(ALL_CELLS_RAN, arg=2, timeout=60_000)
-            page.wait_for_function("() => document.querySelector('.torchtcl-status')"
-                                   ".textContent.startsWith('finished')", timeout=30_000)
-            text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
-            steps = int(re.search(r"trained (\d+) steps", text).group(1))
-            distinct = {s for s in samples if s is not None}
-            assert len(distinct) >= 15, samples
+    url = f"{base}/lab/tree/{LIVE_NOTEBOOK}?token={token}"
+    with opened(chromium, tmp_path, url, scale=2) as page:
+        page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
+        run_all(page)
+        page.wait_for_selector(".torchtcl-dashboard canvas", timeout=60_000)
+        started = time.time()
+        samples = []
+        while time.time() - started < LIVE_SECONDS + 2:
+            boards = page.evaluate(DASHBOARDS)
+            samples.append(step_of(boards[0]["status"]) if boards else None)
+            if len(samples) == 10:
+                page.locator(".torchtcl-dashboard").first.screenshot(
+                    path=str(OUT / "dashboard_live_mid.png"))
+            page.wait_for_timeout(1000)
+        page.wait_for_function(ALL_CELLS_RAN, arg=2, timeout=60_000)
+        page.wait_for_function("() => document.querySelector('.torchtcl-status')"
+                               ".textContent.startsWith('finished')", timeout=30_000)
+        text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
+        steps = int(re.search(r"trained (\d+) steps", text).group(1))
+        distinct = {s for s in samples if s is not None}
+        assert len(distinct) >= 15, samples
 
-            board = page.evaluate(DASHBOARDS)[0]
-            assert board["panels"] == 3, board
-            assert f"step {steps}" in board["status"], board
-            assert f"{steps // 700} skipped" in board["status"], board
-            # every step reached the page: the final state holds them all (under 10000 steps)
-            assert steps < 10_000 and board["points"]["scale:scaler1"] == steps, (steps, board)
-            assert board["points"]["lr:optimizer1"] == steps
-            assert "lr:step_scheduler1" not in board["points"], "no step-shifted scheduler copy"
-            # sharp: as wide as the output, the canvas at the screen's pixel ratio
-            assert abs(board["width"] - board["output"]) < 30, board
-            canvas_px, css_px = board["canvas"]
-            assert canvas_px == round(css_px * 2), board
+        board = page.evaluate(DASHBOARDS)[0]
+        assert board["panels"] == 3, board
+        assert f"step {steps}" in board["status"], board
+        assert f"{steps // 700} skipped" in board["status"], board
+        # every step reached the page: the final state holds them all (under 10000 steps)
+        assert steps < 10_000 and board["points"]["scale:scaler1"] == steps, (steps, board)
+        assert board["points"]["lr:optimizer1"] == steps
+        assert "lr:step_scheduler1" not in board["points"], "no step-shifted scheduler copy"
+        # sharp: as wide as the output, the canvas at the screen's pixel ratio
+        assert abs(board["width"] - board["output"]) < 30, board
+        canvas_px, css_px = board["canvas"]
+        assert canvas_px == round(css_px * 2), board
 
-            dash = page.locator(".torchtcl-dashboard").first
-            dash.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            dash.screenshot(path=str(OUT / "dashboard_live_end.png"))
+        dash = page.locator(".torchtcl-dashboard").first
+        dash.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        dash.screenshot(path=str(OUT / "dashboard_live_end.png"))
 
-            # hover: the legend reads the values at a step
-            over = dash.locator(".u-over").first
-            box = over.bounding_box()
-            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-            legend = dash.locator(".torchtcl-panel").first.locator(".u-legend").inner_text()
-            assert re.search(r"step\s*\n?\s*\d+", legend), legend
-            # zoom: drag over a range of the scale panel; every panel follows
-            ranges = """(d) => [...d.querySelectorAll('.u-axis')].length"""
-            page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 20)
-            page.mouse.down()
-            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 20, steps=5)
-            page.mouse.up()
-            page.wait_for_timeout(300)
-            assert dash.evaluate("d => d.classList.contains('torchtcl-zoomed')")
-            assert dash.evaluate(ranges) >= 6
-            dash.screenshot(path=str(OUT / "dashboard_zoomed.png"))
-            over.dblclick(position={"x": box["width"] * 0.5, "y": 20})
-            page.wait_for_timeout(300)
-            assert not dash.evaluate("d => d.classList.contains('torchtcl-zoomed')")
-            # the log and EMA toggles of the LR and scalar panels redraw without an error
-            for label in ("log y", "EMA"):
-                dash.locator("label", has_text=label).last.click()
-                page.wait_for_timeout(200)
-            legend = dash.locator(".torchtcl-panel").last.locator(".u-legend").inner_text()
-            assert "loss (EMA)" in legend and "loss (raw)" in legend, legend
-        except Exception:
-            page.screenshot(path=str(OUT / "browser_failure.png"))
-            print("page errors:", page.errors)
-            raise
-        finally:
-            context.close()
+        # hover: the legend reads the values at a step
+        over = dash.locator(".u-over").first
+        box = over.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+        legend = dash.locator(".torchtcl-panel").first.locator(".u-legend").inner_text()
+        assert re.search(r"step\s*\n?\s*\d+", legend), legend
+        # zoom: drag over a range of the scale panel; every panel follows
+        ranges = """(d) => [...d.querySelectorAll('.u-axis')].length"""
+        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 20)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 20, steps=5)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        assert dash.evaluate("d => d.classList.contains('torchtcl-zoomed')")
+        assert dash.evaluate(ranges) >= 6
+        dash.screenshot(path=str(OUT / "dashboard_zoomed.png"))
+        over.dblclick(position={"x": box["width"] * 0.5, "y": 20})
+        page.wait_for_timeout(300)
+        assert not dash.evaluate("d => d.classList.contains('torchtcl-zoomed')")
+        # the log and EMA toggles of the LR and scalar panels redraw without an error
+        for label in ("log y", "EMA"):
+            dash.locator("label", has_text=label).last.click()
+            page.wait_for_timeout(200)
+        legend = dash.locator(".torchtcl-panel").last.locator(".u-legend").inner_text()
+        assert "loss (EMA)" in legend and "loss (raw)" in legend, legend
 
 
 def test_amp_notebook_in_jupyterlab_shows_the_dashboard(chromium, lab, tmp_path):
     """notebooks/amp_workflow.ipynb, Run All: a dashboard under each training cell, the overflow
     counted in the last one's status line."""
-    from playwright.sync_api import sync_playwright
     base, token, _ = lab
     n_code = sum(c["cell_type"] == "code" for c in json.loads(NOTEBOOK.read_text())["cells"])
     OUT.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        context, page = browser(pw, chromium, tmp_path)
-        try:
-            page.set_default_timeout(60_000)
-            page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}")
-            page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
-            run_all(page)
-            page.wait_for_function(ALL_CELLS_RAN, arg=n_code, timeout=90_000)
-            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator"
-                                   "[data-status='idle']")
-            errors = page.locator(".jp-OutputArea-output[data-mime-type="
-                                  "'application/vnd.jupyter.stderr']")
-            assert errors.count() == 0, errors.all_inner_texts()
-            page.wait_for_function("() => [...document.querySelectorAll('.torchtcl-status')]"
-                                   ".every(s => s.textContent.startsWith('finished'))")
-            boards = page.evaluate(DASHBOARDS)
-            assert len(boards) >= 2, "a dashboard under each training cell"
-            outputs = page.inner_text(".jp-NotebookPanel .jp-Notebook")
-            assert "overflow: step skipped, scale 32768 -> 16384" in outputs
-            assert "skipped steps: 140" in outputs
-            assert "0 skipped" in boards[0]["status"] and "1 skipped" in boards[1]["status"]
-            last = page.locator(".torchtcl-dashboard").nth(1)
-            last.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(OUT / "browser_dashboard.png"))
-        except Exception:
-            page.screenshot(path=str(OUT / "browser_failure.png"))
-            print("page errors:", page.errors)
-            raise
-        finally:
-            context.close()
+    with opened(chromium, tmp_path, f"{base}/lab/tree/{NOTEBOOK.name}?token={token}") as page:
+        page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
+        run_all(page)
+        page.wait_for_function(ALL_CELLS_RAN, arg=n_code, timeout=90_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator"
+                               "[data-status='idle']")
+        errors = page.locator(".jp-OutputArea-output[data-mime-type="
+                              "'application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.all_inner_texts()
+        page.wait_for_function("() => [...document.querySelectorAll('.torchtcl-status')]"
+                               ".every(s => s.textContent.startsWith('finished'))")
+        boards = page.evaluate(DASHBOARDS)
+        assert len(boards) >= 2, "a dashboard under each training cell"
+        outputs = page.inner_text(".jp-NotebookPanel .jp-Notebook")
+        assert "overflow: step skipped, scale 32768 -> 16384" in outputs
+        assert "skipped steps: 140" in outputs
+        assert "0 skipped" in boards[0]["status"] and "1 skipped" in boards[1]["status"]
+        last = page.locator(".torchtcl-dashboard").nth(1)
+        last.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / "browser_dashboard.png"))
 
 
 def test_dashboard_is_live_in_notebook7(chromium, lab, tmp_path):
     """The same widget in Notebook 7's page (served by the same server)."""
-    from playwright.sync_api import sync_playwright
     base, token, root = lab
     write_notebook(root / "nb7.ipynb", [LIVE_SETUP, LIVE_TRAINING.replace(
         str(LIVE_SECONDS * 1000), "4000")])
-    with sync_playwright() as pw:
-        context, page = browser(pw, chromium, tmp_path)
-        try:
-            page.set_default_timeout(60_000)
-            page.goto(f"{base}/notebooks/nb7.ipynb?token={token}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-            page.wait_for_function("() => document.querySelector('#jp-title, .jp-NotebookKernelStatus"
-                                   ", .jp-KernelStatus') !== null", timeout=90_000)
-            page.wait_for_timeout(3000)        # the kernel starts
-            run_all(page)
-            page.wait_for_selector(".torchtcl-dashboard canvas", timeout=90_000)
-            first = step_of(page.evaluate(DASHBOARDS)[0]["status"])
-            page.wait_for_timeout(1500)
-            second = step_of(page.evaluate(DASHBOARDS)[0]["status"])
-            assert first is not None and second is not None and second > first
-            page.wait_for_function("() => document.querySelector('.torchtcl-status')"
-                                   ".textContent.startsWith('finished')", timeout=60_000)
-            page.locator(".torchtcl-dashboard").first.scroll_into_view_if_needed()
-            page.screenshot(path=str(OUT / "dashboard_notebook7.png"))
-        except Exception:
-            page.screenshot(path=str(OUT / "browser_failure.png"))
-            print("page errors:", page.errors)
-            raise
-        finally:
-            context.close()
+    with opened(chromium, tmp_path, f"{base}/notebooks/nb7.ipynb?token={token}") as page:
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+        page.wait_for_function("() => document.querySelector('#jp-title, .jp-NotebookKernelStatus"
+                               ", .jp-KernelStatus') !== null", timeout=90_000)
+        page.wait_for_timeout(3000)        # the kernel starts
+        run_all(page)
+        page.wait_for_selector(".torchtcl-dashboard canvas", timeout=90_000)
+        first = step_of(page.evaluate(DASHBOARDS)[0]["status"])
+        page.wait_for_timeout(1500)
+        second = step_of(page.evaluate(DASHBOARDS)[0]["status"])
+        assert first is not None and second is not None and second > first
+        page.wait_for_function("() => document.querySelector('.torchtcl-status')"
+                               ".textContent.startsWith('finished')", timeout=60_000)
+        page.locator(".torchtcl-dashboard").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "dashboard_notebook7.png"))
 
 
 def test_saved_notebook_reopened_shows_its_dashboards(chromium, lab, tmp_path):
@@ -382,7 +367,6 @@ def test_saved_notebook_reopened_shows_its_dashboards(chromium, lab, tmp_path):
     falls back on the next type of each output: the dashboards' pictures, never a text repr."""
     import nbformat
     from nbclient import NotebookClient
-    from playwright.sync_api import sync_playwright
     base, token, root = lab
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(nb, kernel_name="torchtcl", timeout=120,
@@ -391,24 +375,14 @@ def test_saved_notebook_reopened_shows_its_dashboards(chromium, lab, tmp_path):
     dashboards = sum(1 for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
                      if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
     assert dashboards >= 2
-    with sync_playwright() as pw:
-        context, page = browser(pw, chromium, tmp_path)
-        try:
-            page.set_default_timeout(60_000)
-            page.goto(f"{base}/lab/tree/executed.ipynb?token={token}")
-            page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
-            pictures = page.locator(".jp-OutputArea-output[data-mime-type='image/png'] img")
-            page.wait_for_function("(n) => [...document.querySelectorAll('.jp-OutputArea-output"
-                                   "[data-mime-type=\"image/png\"] img')].filter(i => i.complete"
-                                   " && i.naturalWidth >= 800).length >= n", arg=dashboards)
-            text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
-            assert "DashboardWidget(" not in text and "torchtcl dashboard:" not in text
-            pictures.nth(1).scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(OUT / "dashboard_reopened.png"))
-        except Exception:
-            page.screenshot(path=str(OUT / "browser_failure.png"))
-            print("page errors:", page.errors)
-            raise
-        finally:
-            context.close()
+    with opened(chromium, tmp_path, f"{base}/lab/tree/executed.ipynb?token={token}") as page:
+        page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
+        pictures = page.locator(".jp-OutputArea-output[data-mime-type='image/png'] img")
+        page.wait_for_function("(n) => [...document.querySelectorAll('.jp-OutputArea-output"
+                               "[data-mime-type=\"image/png\"] img')].filter(i => i.complete"
+                               " && i.naturalWidth >= 800).length >= n", arg=dashboards)
+        text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
+        assert "DashboardWidget(" not in text and "torchtcl dashboard:" not in text
+        pictures.nth(1).scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / "dashboard_reopened.png"))

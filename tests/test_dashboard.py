@@ -61,8 +61,7 @@ class Page:
             self._delta(data["content"], [bytes(b) for b in msg["buffers"]], arrived)
         elif "snapshot" in data.get("state", {}):
             self.snapshot = data["state"]["snapshot"], [bytes(b) for b in msg["buffers"]]
-            self.carriers.append((arrived, {key: _snapshot_points(self)(key)
-                                            for key in self.curves}))
+            self.carriers.append((arrived, _snapshot_curves(self)))
 
     def _delta(self, content, buffers, arrived):
         carried = {}
@@ -75,7 +74,8 @@ class Page:
             key = (c["kind"], c["label"])
             points = _points(*buffers[b:b + 3])
             b += 3
-            self.curves[key] = points if c["mode"] == "replace" else self.curves.get(key, []) + points
+            old = [] if c["mode"] == "replace" else self.curves.get(key, [])
+            self.curves[key] = old + points
             self.tails[key] = []
             if c["tail"]:
                 self.tails[key] = _points(*buffers[b:b + 3])
@@ -118,13 +118,18 @@ def _check_amp_curves(points, scales, lrs):
     assert points(("lr", "step_scheduler1")) == [], "no step-shifted copy of the scheduler's LR"
 
 
-def _snapshot_points(page):
+def _snapshot_curves(page):
     state, buffers = page.snapshot
     out, b = {}, 0
     for c in state["curves"]:
         out[(c["kind"], c["label"])] = _points(*buffers[b:b + 3])
         b += 3
-    return lambda key: out.get(key, [])
+    return out
+
+
+def _snapshot_points(page):
+    curves = _snapshot_curves(page)
+    return lambda key: curves.get(key, [])
 
 
 def _kernel(name):
@@ -140,8 +145,7 @@ def tcl_kernel():
 
 
 def _amp_values(msgs):
-    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", _result(
-        [(t, k, c) for t, k, c in msgs])).groups()
+    scales_txt, lrs_txt = re.match(r"\{(.*)\} \{(.*)\}", _result(msgs)).groups()
     return [float(v) for v in scales_txt.split()], [float(v) for v in lrs_txt.split()]
 
 
@@ -277,10 +281,10 @@ def test_long_runs_are_thinned_by_min_max_keeping_spikes_and_skipped_steps():
     assert [s for s, _, f in scale if f] == list(range(9973, n, 9973))
     assert {s for s, v, _ in loss if v > 1e5} == set(range(7919, n, 7919))
     assert all(v == 2.0 ** (s % 17) for s, v, _ in scale)
-    drawn = Drawn(telemetry.records)
-    assert sum(len(c.step) for c in drawn.curves.values()) <= 30_000
-    assert {s for s, v in zip(drawn.curves[("scalar", "loss")].step,
-                              drawn.curves[("scalar", "loss")].value) if v > 1e5} == \
+    saved = Drawn(telemetry.records).curves()
+    assert sum(len(c.step) for c in saved.values()) <= 30_000
+    assert {s for s, v in zip(saved[("scalar", "loss")].step,
+                              saved[("scalar", "loss")].value) if v > 1e5} == \
         set(range(7919, n, 7919))
 
 

@@ -50,11 +50,6 @@ class Records(Sequence):
         step, value and skipped flag (arrays; views read them with numpy in one pass)."""
         return self._labels, self._label, self._step, self._value, self._skipped
 
-    def snapshot(self):
-        """A copy that later records do not change (for drawing in another thread)."""
-        return Records(list(self._labels), array("I", self._label), array("q", self._step),
-                       array("d", self._value), bytearray(self._skipped))
-
 
 class Telemetry:
     def __init__(self):

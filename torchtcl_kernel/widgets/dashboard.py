@@ -18,7 +18,7 @@ from importlib import resources
 
 from IPython.display import display
 
-from .plot import PICTURE_POINTS, HeadlessDashboard, dashboard_figure, png
+from .plot import HeadlessDashboard, dashboard_figure, png
 from .series import Drawn, Stream
 
 FLUSH = 0.1     # seconds between two messages to the page, at the least
@@ -151,8 +151,7 @@ class LiveDashboard(HeadlessDashboard):
         widget.snapshot = drawn.state()
         widget.text = "torchtcl dashboard: " + drawn.status()
         try:
-            widget.picture = png(dashboard_figure(Drawn(self.interp.telemetry.records,
-                                                        PICTURE_POINTS)))
+            widget.picture = png(dashboard_figure(drawn))
         except Exception as e:   # the widget has its state already; a picture is only a fallback
             widget.text += f" (no picture: {e})"
         handle.update(widget)

@@ -3,7 +3,7 @@ CLI attaches: they save PNG files and draw nothing live."""
 
 import io
 
-from .series import Drawn
+from .series import PANELS, Drawn
 
 
 def _mpl():
@@ -32,7 +32,7 @@ def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
 
 def png(fig):
     """The figure as PNG bytes: one rasterisation (savefig would draw twice) and zlib's fastest
-    level, since a live dashboard redraws often and its picture is small anyway."""
+    level (the explorer redraws on every slider move; pictures are small anyway)."""
     from PIL import Image
     fig.canvas.draw()
     buf = io.BytesIO()
@@ -42,7 +42,6 @@ def png(fig):
 
 
 PICTURE_POINTS = 2000   # per curve in a static picture (min/max thinned: no spike is lost)
-TITLES = {"scale": "loss scale (log2)", "lr": "learning rate", "scalar": "logged"}
 
 
 def dashboard_figure(drawn, width=9.0, dpi=100):
@@ -50,19 +49,20 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
     overflow marks on the scale, the scaler's skipped steps shaded in every panel, legends to the
     right of the curves, and the status line as the title."""
     Figure, FigureCanvasAgg, ticker = _mpl()
-    kinds = [kind for kind in TITLES if any(k == kind for k, _ in drawn.curves)]
+    curves = drawn.curves(PICTURE_POINTS)
+    kinds = [kind for kind in PANELS if any(k == kind for k, _ in curves)]
     fig = Figure(figsize=(width, 1.0 + 1.9 * max(len(kinds), 1)), dpi=dpi)
     FigureCanvasAgg(fig)
     if not kinds:
         fig.text(0.5, 0.5, "no training steps recorded yet", ha="center", va="center")
         return fig
     axes = fig.subplots(len(kinds), 1, sharex=True, squeeze=False)[:, 0]
-    skipped = sorted({int(s) for (kind, _), c in drawn.curves.items() if kind == "scale"
+    skipped = sorted({int(s) for (kind, _), c in curves.items() if kind == "scale"
                       for s in c.step[c.skipped]})
     for ax, kind in zip(axes, kinds):
         for s in skipped:
             ax.axvspan(s - 0.5, s + 0.5, color="crimson", alpha=0.13, linewidth=0)
-        for (k, label), c in drawn.curves.items():
+        for (k, label), c in curves.items():
             if k != kind:
                 continue
             ax.plot(c.step, c.value, label=label, linewidth=1.2)
@@ -72,7 +72,7 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
         if kind == "scale":
             ax.set_yscale("log", base=2)
             ax.yaxis.set_major_locator(ticker.LogLocator(base=2, numticks=6))
-        ax.set_ylabel(TITLES[kind], fontsize="small")
+        ax.set_ylabel(PANELS[kind], fontsize="small")
         ax.grid(True, alpha=0.3)
         ax.margins(y=0.08)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small", frameon=False)
@@ -107,7 +107,7 @@ class HeadlessDashboard:
                 "picture_seconds": self.picture_seconds}
 
     def save(self, path):
-        dashboard_figure(Drawn(self.interp.telemetry.records, PICTURE_POINTS)).savefig(path)
+        dashboard_figure(Drawn(self.interp.telemetry.records)).savefig(path)
 
     def cell_finished(self):
         pass

@@ -1,8 +1,9 @@
 """Telemetry records as the dashboard's curves, thinned by min/max per bucket (no Jupyter here).
 
 One curve per panel line: a scaler's loss scale, an optimizer's LR (per parameter group), a logged
-scalar. Both views read the records through this module: the static matplotlib picture takes a
-bounded copy (`curves`), the live page an incremental `Stream` of new points.
+scalar. Both views read the records through this module: the static picture and a saved
+notebook's widget state take a bounded copy (`Drawn`), the live page an incremental `Stream` of
+new points.
 
 Thinning keeps, per bucket of consecutive records, the one with the lowest and the one with the
 highest value, plus every skipped step and the last record: a spike or an overflow never
@@ -16,7 +17,8 @@ import numpy as np
 LIVE_POINTS = 10_000   # per curve: every record reaches the page up to here, min/max buckets after
 SAVED_POINTS = 30_000  # all curves together in a saved notebook's widget state (17 B a point)
 
-PANELS = {"scale": "loss scale", "lr": "learning rate", "scalar": "logged"}
+# the panels, in the order they are drawn, with their titles
+PANELS = {"scale": "loss scale (log2)", "lr": "learning rate", "scalar": "logged"}
 
 
 def curve_label(kind, source, key):
@@ -115,6 +117,7 @@ def _same(a, b):
 def status(entries, final):
     """The line under the curves: the step, each scaler's scale and skipped steps, each
     optimizer's LR, each logged scalar. entries: (kind, label, step, value, skipped count)."""
+    entries = sorted(entries, key=lambda e: list(PANELS).index(e[0]))
     parts, step = [], None
     for kind, label, at, value, skips in entries:
         if kind != "scalar":
@@ -130,18 +133,23 @@ def status(entries, final):
 
 
 class Drawn:
-    """The curves of some records as the dashboard draws them, each thinned to a budget: the
-    static picture, a saved notebook's widget state and the text fallback read this."""
+    """Every drawn curve of some records, read in one pass: the static picture, a saved
+    notebook's widget state and the text fallback take them thinned to their own budgets."""
 
-    def __init__(self, records, limit=None):
+    def __init__(self, records):
         grouped = _group(*columns(records))
-        grouped = {key: c for key, c in grouped.items()
-                   if _group_of(key) is None or key not in _hidden_groups(grouped)}
-        self.entries = sorted(
-            ((key[0], key[1], int(c.step[-1]), float(c.value[-1]), int(c.skipped.sum()))
-             for key, c in grouped.items()), key=lambda e: list(PANELS).index(e[0]))
-        limit = limit or max(200, SAVED_POINTS // max(1, len(grouped)))
-        self.curves = {key: c.thinned(limit) for key, c in grouped.items()}
+        hidden = {key for key, c in grouped.items() if _group_of(key) is not None
+                  and _group_of(key)[0] in grouped
+                  and _same(grouped[_group_of(key)[0]].value, c.value)}
+        self.full = {key: c for key, c in grouped.items() if key not in hidden}
+        self.entries = [(kind, label, int(c.step[-1]), float(c.value[-1]), int(c.skipped.sum()))
+                        for (kind, label), c in self.full.items()]
+
+    def curves(self, limit=None):
+        """{(kind, label): Curve}, each of at most `limit` points (default: SAVED_POINTS in
+        all)."""
+        limit = limit or max(200, SAVED_POINTS // max(1, len(self.full)))
+        return {key: c.thinned(limit) for key, c in self.full.items()}
 
     def status(self, final=True):
         return status(self.entries, final)
@@ -149,15 +157,10 @@ class Drawn:
     def state(self):
         """The widget's `snapshot` trait: the curves with their numbers as bytes."""
         out = []
-        for curve in self.curves.values():
+        for curve in self.curves().values():
             head, (step, value, skipped) = curve.message()
             out.append({**head, "step": step, "value": value, "skipped": skipped})
         return {"curves": out, "status": self.status(), "final": True}
-
-
-def _hidden_groups(grouped):
-    return {key for key, c in grouped.items() if _group_of(key) is not None
-            and _group_of(key)[0] in grouped and _same(grouped[_group_of(key)[0]].value, c.value)}
 
 
 class _Live:
@@ -215,10 +218,8 @@ class Stream:
         return reset, changes
 
     def status(self, final=False):
-        entries = sorted(((lv.kind, lv.label, *lv.last, lv.skips) for lv in self.live.values()
-                          if lv.visible and lv.last is not None),
-                         key=lambda e: list(PANELS).index(e[0]))
-        return status(entries, final)
+        return status([(lv.kind, lv.label, *lv.last, lv.skips) for lv in self.live.values()
+                       if lv.visible and lv.last is not None], final)
 
     def _advance(self, live, new):
         step, value, skipped = (np.concatenate([old, fresh]) for old, fresh in

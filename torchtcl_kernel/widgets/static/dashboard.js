@@ -36,8 +36,10 @@ class Series {
     this.value = new Float64Array(64);
     this.skipped = new Uint8Array(64);
     this.tail = null;
+    this.cached = null;                    // points(), until the series changes
   }
-  clear() { this.n = 0; this.tail = null; }
+  clear() { this.n = 0; this.setTail(null); }
+  setTail(tail) { this.tail = tail; this.cached = null; }
   append(step, value, skipped) {
     const need = this.n + step.length;
     if (need > this.step.length) {
@@ -52,10 +54,16 @@ class Series {
     this.value.set(value, this.n);
     this.skipped.set(skipped, this.n);
     this.n = need;
+    this.cached = null;
   }
   size() { return this.n + (this.tail ? this.tail.step.length : 0); }
-  // committed points and the filling bucket's records, as plain arrays for drawing
+  // committed points and the filling bucket's records, as plain arrays for drawing (made once
+  // per change: every panel, the overflow marks and the shading read them)
   points() {
+    if (!this.cached) this.cached = this.join();
+    return this.cached;
+  }
+  join() {
     const t = this.tail;
     const k = t ? t.step.length : 0;
     const step = new Float64Array(this.n + k), value = new Float64Array(this.n + k);
@@ -101,9 +109,9 @@ class Store {
       if (c.mode === "replace") s.clear();
       s.append(f64(buffers[b]), f64(buffers[b + 1]), u8(buffers[b + 2]));
       b += 3;
-      s.tail = null;
+      s.setTail(null);
       if (c.tail) {
-        s.tail = { step: f64(buffers[b]), value: f64(buffers[b + 1]), skipped: u8(buffers[b + 2]) };
+        s.setTail({ step: f64(buffers[b]), value: f64(buffers[b + 1]), skipped: u8(buffers[b + 2]) });
         b += 3;
       }
     }
@@ -206,6 +214,7 @@ function render({ model, el }) {
   let zoom = null;                 // the x range the reader chose, or null: follow the data
   let width = Math.max(320, el.clientWidth || 640);
   let frame = 0;
+  let skipped = [];                // the scalers' skipped steps, shaded in every panel
 
   function panel(kind, title) {
     let p = panels.get(kind);
@@ -299,7 +308,7 @@ function render({ model, el }) {
       legend: { live: true },
       series: seriesOptions(kind, list, p),
       hooks: {
-        drawClear: [shadeSkipped(() => skippedSteps(store))],
+        drawClear: [shadeSkipped(() => skipped)],
         setSelect: [(u) => {
           if (u.select.width > 2) {
             setZoom(u.posToVal(u.select.left, "x"), u.posToVal(u.select.left + u.select.width, "x"));
@@ -346,6 +355,7 @@ function render({ model, el }) {
     for (const s of store.series.values()) counts[s.kind + ":" + s.label] = s.size();
     el.dataset.points = JSON.stringify(counts);
     el.dataset.messages = String(store.messages);
+    skipped = skippedSteps(store);
     const shown = PANELS.filter(([kind]) => store.ofKind(kind).length);
     for (const [kind, title] of shown) {
       const list = store.ofKind(kind);

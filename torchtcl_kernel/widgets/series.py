@@ -91,9 +91,9 @@ class Curve:
 
 
 def _group(labels, label, step, value, skipped):
-    """{curve key: Curve} of the records given, in first-appearance order."""
+    """{curve key: Curve} of the records given, in label order (that of first appearance)."""
     out = {}
-    for i in np.unique(label):
+    for i in np.flatnonzero(np.bincount(label)):     # the labels present (few; no sort)
         kind, source, key = labels[i]
         name = curve_label(kind, source, key)
         if name is None:
@@ -163,6 +163,9 @@ class Drawn:
         return {"curves": out, "status": self.status(), "final": True}
 
 
+_EMPTY = (np.empty(0, np.int64), np.empty(0), np.empty(0, bool))
+
+
 class _Live:
     """One curve's state in a stream: what is committed on the page, what waits in a bucket."""
 
@@ -171,7 +174,7 @@ class _Live:
         self.bucket, self.committed, self.total, self.skips = 1, 0, 0, 0
         self.visible = _group_of((kind, label)) is None   # a group shows once it differs
         self.last = None
-        self.pending = (np.empty(0, np.int64), np.empty(0), np.empty(0, bool))
+        self.pending = _EMPTY
 
 
 class Stream:
@@ -207,7 +210,7 @@ class Stream:
             if live is None:
                 live = self.live[key] = _Live(*key)
             live.total += len(new.step)
-            live.skips += int(new.skipped.sum())
+            live.skips += int(np.count_nonzero(new.skipped))
             live.last = (int(new.step[-1]), float(new.value[-1]))
             if not live.visible:
                 first = grouped.get(_group_of(key)[0])
@@ -222,8 +225,11 @@ class Stream:
                        if lv.visible and lv.last is not None], final)
 
     def _advance(self, live, new):
-        step, value, skipped = (np.concatenate([old, fresh]) for old, fresh in
-                                zip(live.pending, (new.step, new.value, new.skipped)))
+        if len(live.pending[0]):
+            step, value, skipped = (np.concatenate([old, fresh]) for old, fresh in
+                                    zip(live.pending, (new.step, new.value, new.skipped)))
+        else:
+            step, value, skipped = new.step, new.value, new.skipped
         mode = "append"
         grows = len(step) if live.bucket == 1 else 2 * len(step) / live.bucket
         if live.committed + grows > self.limit:
@@ -231,8 +237,13 @@ class Stream:
             live.bucket = bucket_for(live.total, self.limit)
             step, value, skipped = full.step, full.value, full.skipped
             live.committed = 0
+        if live.bucket == 1:                 # every record, as it came (the common case)
+            done = Curve(live.kind, live.label, step, value, skipped)
+            live.committed += len(step)
+            live.pending = _EMPTY
+            return mode, done, None
         # a filling bucket keeps at least the newest record, so the page always shows it
-        ready = len(step) if live.bucket == 1 else (len(step) - 1) // live.bucket * live.bucket
+        ready = (len(step) - 1) // live.bucket * live.bucket
         at = minmax_pick(value[:ready], skipped[:ready], live.bucket)
         done = Curve(live.kind, live.label, step[:ready][at], value[:ready][at],
                      skipped[:ready][at])

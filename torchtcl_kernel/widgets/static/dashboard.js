@@ -1,7 +1,7 @@
 // The live dashboard's page side (an anywidget module; uPlot's own build is prepended to it).
 //
 // The kernel sends data only: a `snapshot` trait (every curve, thinned; set when a cell ends, and
-// what a saved notebook keeps) and `delta` messages of new points, at most ten a second. This
+// what a saved notebook keeps) and `delta` messages of new points, a few a second. This
 // module keeps the points per widget model, so every view of it (a re-rendered output, a second
 // tab) draws the same curves, and redraws at most once per animation frame.
 

@@ -1,11 +1,23 @@
 """The C bridge between Tcl and Python (core/_tclbridge.c): text both ways, errors of plain
 commands, handle values through Tcl's own operations, several interpreters, other threads."""
 
+import subprocess
+import sys
+import textwrap
 import threading
 
 import torch
 
+from conftest import ROOT
 from torchtcl_kernel import TorchTcl, TorchTclError
+
+
+def run_alone(script):
+    """Run a Python script in its own process (a crash fails the test, not pytest); its stdout."""
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-2000:]}"
+    return proc.stdout
 
 
 def test_text_crosses_both_ways_unchanged(tcl):
@@ -79,3 +91,126 @@ def test_results_of_every_kind_become_tcl_values(tcl):
     assert tcl("torch::tensor_numel [torch::ones {4}]") == "4"
     assert tcl("torch::handles -kind module") == "{handle linear1 kind module type Linear " \
                                                  "parameters 9 bytes 36}"
+
+
+def test_a_command_deleted_while_it_runs_finishes_its_call():
+    """puts writes to a reflected channel whose handler deletes puts (and fails the second time
+    it runs, for the newline): the call in progress ends with that error, later calls find no
+    such command. A command that deletes itself still returns its result."""
+    out = run_alone('''
+        import torch
+        from torchtcl_kernel import TorchTcl
+        tcl = TorchTcl()
+        tcl.eval("""
+            namespace eval rc {
+                namespace export *
+                namespace ensemble create
+                proc initialize {ch mode} { return {initialize finalize watch write} }
+                proc finalize {ch} {}
+                proc watch {ch events} {}
+                proc write {ch data} {
+                    append ::written $data
+                    rename ::puts {}
+                    return [string length $data]
+                }
+            }
+            set ch [chan create write rc]
+            chan configure $ch -buffering none
+        """)
+        print(tcl.eval("list [catch {puts $ch hello} m] $m [split $::written \\n]"))
+        print(tcl.eval("list [catch {puts again} m] $m"))
+
+        def gone():
+            tcl.tk.eval("rename gone {}")
+            return torch.ones(2)
+        tcl.add_command("gone", gone)
+        print(tcl.eval("torch::tensor_shape [gone]"))
+        print(tcl.eval("list [catch gone m] $m"))
+    ''')
+    assert out.splitlines() == ['1 {can\'t delete "::puts": command doesn\'t exist} {hello {}}',
+                                '1 {invalid command name "puts"}',
+                                "2", '1 {invalid command name "gone"}']
+
+
+def test_a_command_deleted_while_it_runs_can_still_fail():
+    """The same on the error path: a schedule's lambda deletes the command that called it and
+    returns no number."""
+    out = run_alone('''
+        from torchtcl_kernel import TorchTcl
+        tcl = TorchTcl()
+        tcl.eval("""
+            set o [torch::optimizer_sgd [torch::layer_parameters [torch::linear 2 2]] 0.1]
+            set s [torch::lr_scheduler_lambda $o {epoch {
+                if {$epoch == 0} { return 1.0 }
+                rename ::torch::lr_scheduler_step {}
+                return notanumber
+            }}]
+        """)
+        print(tcl.eval("catch {torch::lr_scheduler_step $s}"))
+        print(tcl.eval("list [catch {torch::lr_scheduler_step $s} m] $m"))
+        print(tcl.eval("torch::tensor_shape [torch::ones {3}]"))
+    ''')
+    assert out.splitlines() == ["1", '1 {invalid command name "torch::lr_scheduler_step"}', "3"]
+
+
+def test_drain_holds_the_handles_it_reports_while_python_runs():
+    """Two interpreters of one thread note escapes for the same drain. Python that runs inside
+    it (here a finalizer, run by the cycle collector at the drain's first allocation) makes the
+    second interpreter drop and free its handle; the drain must not read the freed handle (whose
+    memory the finalizer fills with other objects)."""
+    out = run_alone('''
+        import gc
+        from torchtcl_kernel import TorchTcl
+        a, b = TorchTcl(), TorchTcl()
+        b.tk.eval("set t [torch::ones {1000}]; list")
+        a.tk.eval("set u [torch::ones {2}]; list")
+        store = a.store
+        store.drain()
+        junk, draining = [], False
+
+        class Finalizer:
+            def __del__(self):
+                gc.set_threshold(700)
+                print("in drain:", draining)
+                b.tk.eval("unset t; torch::free tensor1")
+                # objects of a Handle's size, with ones where a Handle's store pointer is
+                junk.extend(bytes(16 * [1] + 24 * [0]) for _ in range(200000))
+
+        gc.disable()
+        f = Finalizer()
+        f.cycle = f
+        del f
+        a.tk.eval("set s x$u; list")        # each handle's text made, neither drained yet
+        b.tk.eval("set s x$t; list")
+        gc.set_threshold(1)
+        gc.enable()
+        draining = True
+        store.drain()
+        draining = False
+        print(len(junk), repr(b.eval("torch::handles")), a.eval("torch::tensor_shape $u"))
+    ''')
+    assert out.splitlines() == ["in drain: True", "200000 '' 2"]
+
+
+def test_a_result_list_changed_while_it_converts():
+    """Converting an element of a result list runs Python (here a module's handle_prefix), which
+    empties the list: the conversion stops at the list's new end."""
+    out = run_alone('''
+        import torch
+        from torchtcl_kernel import TorchTcl
+        tcl = TorchTcl()
+        result = []
+
+        class Emptying(torch.nn.Module):
+            @property
+            def handle_prefix(self):
+                result.clear()
+                return "emptying"
+
+        def make():
+            result[:] = [Emptying()] + [f"word{i}" * 20 for i in range(1000)]
+            return result
+        tcl.add_command("make", make)
+        print(tcl.eval("llength [make]"))
+    ''')
+    assert out == "1\n"

@@ -66,3 +66,77 @@ def test_free_by_name_takes_a_list(tcl):
     tcl("set a [torch::ones {1}]; set b [torch::ones {1}]")
     assert tcl("torch::free -handle [list $a $b]") == "2"
     assert tcl.error("torch::tensor_numel $a").message.startswith("Invalid tensor name")
+
+
+# --- names are never handed out twice (issue 14, case 17) ---------------------------------------
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from torchtcl_kernel import TorchTcl
+
+
+def test_put_prefix_ending_in_a_digit_is_not_a_later_tensor_name(tcl):
+    x = torch.ones(2)
+    name = tcl.interp.put(x, prefix="tensor1")
+    later = {tcl(f"set t{i} [torch::zeros {{1}}]") for i in range(15)}
+    assert name not in later
+    assert tcl.interp.tensor(name) is x
+
+
+def test_put_prefix_of_another_kind_shares_its_counter(tcl):
+    x = torch.ones(2)
+    as_linear = tcl.interp.put(x, prefix="linear")
+    as_tensor = tcl.interp.put(torch.nn.ReLU(), prefix="tensor")
+    made = {tcl(f"set l{i} [torch::linear 1 1]") for i in range(3)} | \
+        {tcl(f"set z{i} [torch::zeros {{1}}]") for i in range(3)}
+    assert not made & {as_linear, as_tensor}
+    assert tcl.interp.tensor(as_linear) is x
+    assert tcl.interp.store.kind_of(as_tensor) == "module"
+
+
+@pytest.mark.parametrize("prefix", ["", "1x", "a b", "tëst", "x-y", "{x}", 7])
+def test_put_rejects_prefixes_that_are_not_words(tcl, prefix):
+    if prefix == "":                     # no prefix: the kind's own
+        assert tcl.interp.put(torch.ones(1), prefix=prefix).startswith("tensor")
+        return
+    with pytest.raises(ValueError):
+        tcl.interp.put(torch.ones(1), prefix=prefix)
+
+
+_NAMING = TorchTcl(stdout=lambda s: None, stderr=lambda s: None)
+_SEEN = {}                               # every name handed out by _NAMING -> its object
+
+PREFIXES = st.one_of(
+    st.sampled_from(["tensor", "tensor1", "tensor12", "tensor_", "tensor1_", "linear", "linear1",
+                     "optimizer", "optimizer1", "sequential", "scheduler", "t", "_", "x9"]),
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True))
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("put"), PREFIXES, st.sampled_from(["tensor", "module"])),
+    st.tuples(st.just("eval"), st.sampled_from([
+        "torch::zeros {1}", "torch::linear 1 1", "torch::sequential [list [torch::linear 1 1]]",
+        "torch::optimizer_sgd [torch::layer_parameters [torch::linear 1 1]] 0.1",
+        "torch::tensor_add [torch::ones {1}] [torch::ones {1}]"]), st.none())),
+    min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(STEPS)
+def test_no_name_is_ever_handed_out_twice(steps):
+    """Random prefixes from Python interleaved with commands: every name is new, and every name
+    handed out earlier still means the object it was handed out for (or nothing, once freed)."""
+    tcl, store = _NAMING, _NAMING.store
+    for what, arg, kind in steps:
+        if what == "put":
+            obj = torch.zeros(1) if kind == "tensor" else torch.nn.Identity()
+            name = tcl.put(obj, prefix=arg)
+        else:
+            name = tcl.eval(f"lappend ::kept [{arg}]; lindex $::kept end")
+            obj = store.handles[name].obj
+        assert name not in _SEEN, f"{name} handed out twice"
+        _SEEN[name] = obj
+    for name, obj in _SEEN.items():
+        handle = store.handles.get(name)
+        assert handle is None or handle.obj is obj, f"{name} now means another object"

@@ -2,6 +2,7 @@
 leaves the interpreter, its variables and its handles as they were."""
 
 import re
+import sys
 
 import pytest
 import torch
@@ -173,3 +174,123 @@ def test_any_words_give_a_result_or_a_clean_error(world, name, words):
     if name == "free":
         words = [w for w in words if w not in world.handles.values()]
     world.run(name, words)
+
+
+# --- integers beyond what PyTorch takes (issue 14, case 21) -------------------------------------
+
+CPP_LEAK = re.compile(r"Exception raised from|frame #\d|c10::|\[enforce fail|\.cpp:\d")
+
+
+def _huge_cases():
+    for name in COMMANDS:
+        for p in REGISTRY[name].params:
+            if isinstance(p.type, (types.Int, types.IntList)):
+                yield name, p
+
+
+HUGE = list(_huge_cases())
+
+
+@pytest.mark.parametrize("name, param", HUGE, ids=[f"{n}:{p.name}" for n, p in HUGE])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_integers_beyond_int64_are_a_tcl_error_naming_the_parameter(world, name, param, sign):
+    cmd = REGISTRY[name]
+    if isinstance(param.type, types.Int):
+        huge = str(param.type.hi + 1 if sign > 0 else param.type.lo - 1)
+    else:
+        huge = f"2 {sign * 2**63 - (sign < 0)}"
+    words = []
+    for q in cmd.params:
+        if q is param:
+            words += [q.option, huge]
+        elif q.required:
+            good = _good_word_for(q, world)
+            if good == "x" and not isinstance(q.type, types.Str):
+                pytest.skip(f"no good word known for {q.type.name}")
+            words += [q.option, good]
+    error = world.run(name, words)
+    assert error is not None
+    assert not CPP_LEAK.search(error.message), error.message
+    if param.invalid is None:
+        assert f'bad {param.option} "{huge}": integer value too large to represent' \
+            in error.message
+    assert error.error_code.split()[:2] == ["TORCH", "RANGE"]
+
+
+@pytest.mark.parametrize("script, param", [
+    ("torch::zeros {N}", "shape"), ("torch::ones {2 N}", "shape"), ("torch::empty {N}", "shape"),
+    ("torch::full {N} 1.0", "shape"), ("torch::rand {N}", "shape"), ("torch::randn {N}", "shape"),
+    ("torch::linear N 3", "in_features"), ("torch::linear 3 N", "out_features"),
+    ("torch::tensor_create {1 2} -shape {N}", "-shape"),
+])
+def test_huge_shapes_name_the_parameter_without_a_cpp_trace(world, script, param):
+    with pytest.raises(TorchTclError) as info:
+        world.interp.eval(script.replace("N", str(2**63)))
+    message = info.value.message
+    assert message.startswith(f'bad {param} "'), message
+    assert "integer value too large to represent" in message and not CPP_LEAK.search(message)
+    world.check_intact()
+
+
+def test_huge_integers_in_data_are_doubles_as_in_tcl(world):
+    assert world.interp.eval(f"torch::tensor_dtype [torch::tensor_create {{1 {2**63}}}]") == \
+        "Float32"
+
+
+# --- PyTorch's and Python's wording stays out of Tcl messages (issue 14, case 22) ---------------
+
+def test_allocation_failure_says_how_much_memory(tcl):
+    e = tcl.error("torch::zeros {100000000000000}")
+    assert e.message == "not enough memory to allocate 400000000000000 bytes (400.0 TB)"
+    assert e.error_code.split()[:2] == ["TORCH", "NOMEM"]
+    assert "[enforce fail at" in e.error_info            # the original, for whoever debugs
+    assert e.error_info.index("not enough memory") < e.error_info.index("[enforce fail")
+    assert tcl("torch::tensor_numel [torch::zeros {1000}]") == "1000"
+
+
+def test_lambda_schedule_returning_text_names_the_lambda(tcl):
+    tcl("set o [torch::optimizer_sgd [torch::layer_parameters [torch::linear 2 1]] 0.1]")
+    e = tcl.error("torch::lr_scheduler_lambda $o {e {return abc}}")
+    assert e.message == 'bad result from the multiplier lambda: expected floating-point number ' \
+                        'but got "abc"'
+    assert not PYTHON_LEAK.search(e.message) and "could not convert" not in e.message
+    e = tcl.error("torch::lr_scheduler_step "
+                  "[torch::lr_scheduler_multiplicative $o -lr_lambda {e {return x$e}}]")
+    assert e.message.startswith("bad result from the lr_lambda lambda: expected floating-point")
+    s = tcl("torch::lr_scheduler_lambda $o {e {expr {$e < 2 ? 1.0 : \"late\"}}}")
+    assert 'but got "late"' in tcl.error(f"torch::lr_scheduler_step {s}; "
+                                         f"torch::lr_scheduler_step {s}").message
+
+
+def test_lbfgs_closure_that_recurses_is_tcls_nesting_error(tcl):
+    tcl("""set l [torch::linear 2 1]
+           set o [torch::optimizer_lbfgs [torch::layer_parameters $l]]
+           proc again {} { torch::optimizer_step $::o -closure again }""")
+    e = tcl.error("again")               # Tcl's nesting limit or Python's: the same message
+    assert e.message == "too many nested evaluations (infinite loop?) in -closure"
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(400)           # Python's limit first: its RecursionError, reworded
+    try:
+        e = tcl.error("again")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert e.message == "too many nested evaluations (infinite loop?) in -closure"
+    assert "RecursionError" in e.error_info
+    assert tcl("torch::tensor_numel [torch::ones {2}]") == "2"
+
+
+def test_cpp_trace_is_stripped_and_kept_in_error_info(tcl):
+    tcl.interp.add_command("::overflow", lambda: torch.zeros(2**63))   # PyTorch's C++ trace
+    e = tcl.error("overflow")
+    assert not CPP_LEAK.search(e.message), e.message
+    assert e.message.startswith("zeros(): argument 'size'") and e.message.endswith(
+        'with error "Overflow when unpacking long long"')
+    assert "Exception raised from" in e.error_info and "frame #" not in e.error_info
+
+
+def test_conversion_value_errors_read_as_tcls(tcl):
+    tcl.interp.add_command("::half", lambda word: float(word) / 2)
+    tcl.interp.add_command("::count", lambda word: int(word))
+    assert tcl.error("half abc").message == 'expected floating-point number but got "abc"'
+    assert tcl.error("count 1.5").message == 'expected integer but got "1.5"'
+    assert "ValueError: could not convert" in tcl.error("half abc").error_info

@@ -22,3 +22,14 @@ def free(ctx, handle):
 def list_handles(ctx, kind):
     """Live handles, each a dict: handle, kind, and shape/dtype/device/bytes where they apply."""
     return [ctx.store.describe(name) for name in ctx.store.names(kind)]
+
+
+@handles.command("collect", returns="empty string")
+def collect(ctx):
+    """Free, once the running cell, script or evaluation has ended, the handles whose names were
+    used as text (printed, put in strings, dict keys ...) and that nothing holds any more: no Tcl
+    value carries them and no variable, procedure, trace, `after` script, alias or child
+    interpreter names them. Frees nothing while a coroutine exists. docs/memory.md says what it
+    cannot see."""
+    ctx.reclaimer.request()
+    return ""

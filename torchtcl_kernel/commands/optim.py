@@ -9,7 +9,8 @@ import torch
 
 from ..core.errors import CommandError
 from ..core.registry import REQUIRED, Family, P
-from ..core.types import BOOL, FLOAT, INT, OPTIMIZER, STRING, Choice, Type, tcl_float, tcl_list
+from ..core.types import (BOOL, FLOAT, INT, OPTIMIZER, STRING, Choice, Type, script_callback,
+                          tcl_float, tcl_list)
 from .extra_optimizers import Lamb, NovoGrad
 
 optim = Family("optim")
@@ -241,7 +242,8 @@ def optimizer_step(ctx, optimizer, closure):
     recomputes the loss (zero_grad, forward, backward) and returns the loss handle; L-BFGS needs
     it once there are gradients (without any, a step changes nothing, as with every optimizer)."""
     if closure is not None:
-        optimizer.step(lambda: ctx.store.get(ctx.tk.eval(closure), "tensor"))
+        optimizer.step(script_callback("-closure", lambda: ctx.tk.eval(closure),
+                                       lambda result: ctx.store.get(result, "tensor")))
     elif not isinstance(optimizer, torch.optim.LBFGS):
         optimizer.step()
     elif any(p.grad is not None for g in optimizer.param_groups for p in g["params"]):

@@ -3,7 +3,7 @@
 import torch
 
 from ..core.registry import Family, P
-from ..core.types import INT
+from ..core.types import INT, Int
 from .tensors import like
 
 random = Family("random")
@@ -12,7 +12,9 @@ like(random, "randn_like", torch.randn_like)
 like(random, "rand_like", torch.rand_like)
 
 
-@random.command("manual_seed", P("seed", INT, aliases=("s",), check=lambda v: v >= 0,
+# torch.manual_seed takes any unsigned 64-bit seed
+@random.command("manual_seed", P("seed", Int(hi=(1 << 64) - 1), aliases=("s",),
+                                 check=lambda v: v >= 0,
                                  check_msg="Seed must be non-negative"),
                 errors={"prefix": "Error in manual_seed: ",
                         "missing": "Required parameters missing: seed value required",

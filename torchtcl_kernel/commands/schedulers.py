@@ -14,7 +14,8 @@ from torch.optim import lr_scheduler as L
 
 from ..core.errors import CommandError
 from ..core.registry import REGISTRY, Family, P
-from ..core.types import BOOL, FLOAT, INT, INTS, OPTIMIZER, Choice, Handle, Type, tcl_list
+from ..core.types import (BOOL, FLOAT, INT, INTS, OPTIMIZER, Choice, Handle, Type, script_callback,
+                          tcl_float, tcl_list)
 from .extra_schedulers import InverseSqrtLR, NoamLR
 
 INVALID = "Required parameters missing or invalid"
@@ -67,6 +68,9 @@ class LambdaOrNumber(Type):
 
     name = "number or Tcl lambda"
 
+    def __init__(self, param):
+        self.param = param                # errors of the lambda name it
+
     def convert(self, ctx, word):
         try:
             return float(word)
@@ -75,7 +79,9 @@ class LambdaOrNumber(Type):
         parts = tcl_list(ctx, word)
         if len(parts) not in (2, 3) or len(tcl_list(ctx, parts[0])) != 1:
             raise CommandError(f'expected a number or a lambda {{epoch body}} but got "{word}"')
-        return lambda epoch: float(ctx.tk.call("apply", word, epoch))
+        return script_callback(f"the {self.param} lambda",
+                               lambda epoch: ctx.tk.call("apply", word, epoch),
+                               lambda result: tcl_float(ctx, str(result)))
 
 
 def positive(v):
@@ -222,13 +228,13 @@ def _lambda(f_or_m, as_power):
 
 
 scheduler("lr_scheduler_lambda",
-          P("multiplier", LambdaOrNumber(), 1.0, aliases=("lambda", "lr_lambda")),
+          P("multiplier", LambdaOrNumber("multiplier"), 1.0, aliases=("lambda", "lr_lambda")),
           build=lambda opt, multiplier: L.LambdaLR(opt, _lambda(multiplier, True)),
           doc="LR = initial LR x f(epoch), torch.optim.lr_scheduler.LambdaLR. A number m means "
               "f(epoch) = m^epoch; a Tcl lambda {epoch {expr ...}} is f itself.")
 
 scheduler("lr_scheduler_multiplicative",
-          P("lr_lambda", LambdaOrNumber(), aliases=("multiplier",)),
+          P("lr_lambda", LambdaOrNumber("lr_lambda"), aliases=("multiplier",)),
           build=lambda opt, lr_lambda: L.MultiplicativeLR(opt, _lambda(lr_lambda, False)),
           doc="LR multiplied by f(epoch) every step, torch.optim.lr_scheduler.MultiplicativeLR. "
               "A number m means f = m; a Tcl lambda {epoch {expr ...}} is f itself.")

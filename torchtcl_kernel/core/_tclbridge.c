@@ -63,8 +63,8 @@ static PyTypeObject StoreType;
 /* Work noted by Tcl callbacks, drained with the GIL. Tcl frees and prints values in the thread of
  * their interpreter, so its notes go to lists of that thread (no lock); they borrow the handle,
  * which stays valid until its release is processed (escapes are processed before releases of the
- * same drain). Escapes noted from Python hold the GIL and own a reference: such a handle may
- * have no Tcl value at all. */
+ * same drain, and drain holds them before it calls any Python). Escapes noted from Python hold
+ * the GIL and own a reference: such a handle may have no Tcl value at all. */
 typedef struct { HandleObject **items; Py_ssize_t n, cap; } PendList;
 static __thread PendList escaped_list, released_list;
 static __thread int pending;
@@ -391,6 +391,11 @@ drain(void)
         PendList esc = escaped_list, owned = escaped_owned, rel = released_list;
         escaped_list = escaped_owned = released_list = (PendList) {0};
         pending = 0;
+        /* Python runs from here on (_escaped, finalizers, the cycle collector), and through it
+         * Tcl and a nested drain, which may drop the reference a handle noted here borrows:
+         * hold each one. */
+        for (Py_ssize_t i = 0; i < esc.n; i++)
+            Py_INCREF(esc.items[i]);
         /* Escapes, batched per store (there is usually one). */
         StoreObject *store = NULL;
         PyObject *batch = NULL;
@@ -426,6 +431,8 @@ drain(void)
                 release_handle(h);
             Py_DECREF(h);               /* the reference the Tcl values shared */
         }
+        for (Py_ssize_t i = 0; i < esc.n; i++)
+            Py_DECREF(esc.items[i]);
         for (Py_ssize_t i = 0; i < owned.n; i++)
             Py_DECREF(owned.items[i]);
         PyMem_RawFree(esc.items);
@@ -492,9 +499,10 @@ text_value(PyObject *v)
 /* ------------------------------------------------------------------------------------------ */
 /* Commands                                                                                    */
 
-typedef struct {
+typedef struct CommandData {
     PyObject *general;          /* callable(*words) -> result: every call can take this path */
-    PyObject *on_error;         /* callable(exception) -> (message, (errorCode words ...)) */
+    PyObject *on_error;         /* callable(exception) -> (message, (errorCode words ...)
+                                 * [, text for errorInfo]) */
     PyObject *to_tcl;           /* callable(value) -> str | Handle | tuple: other results */
     StoreObject *store;
     /* The fast path (func == NULL: none) */
@@ -504,7 +512,16 @@ typedef struct {
     PyObject *kinds[MAX_FAST_WORDS];      /* a handle of this kind is the value (or NULL) */
     PyObject *converters[MAX_FAST_WORDS]; /* else (or then) this converts the word (or NULL) */
     PyObject *defaults;         /* tuple, one per parameter */
+    int calls;                  /* calls in progress (all counted with the GIL) */
+    char deleted;               /* the command went while calls were in progress */
+    /* Every live command of ours, in one list (changed with the GIL), so that delete_commands
+     * finds an interpreter's commands under whatever names scripts gave them. */
+    Tcl_Interp *interp;
+    Tcl_Command token;
+    struct CommandData *prev, *next;
 } CommandData;
+
+static CommandData *live_commands;
 
 static void
 command_data_free(CommandData *d)
@@ -526,10 +543,22 @@ command_data_free(CommandData *d)
 static void
 command_deleted(ClientData cd)
 {
+    CommandData *d = cd;
     if (!Py_IsInitialized())
         return;                         /* the process is ending: nothing to give back */
     PyGILState_STATE gs = PyGILState_Ensure();
-    command_data_free(cd);
+    if (d->token != NULL) {
+        *(d->prev ? &d->prev->next : &live_commands) = d->next;
+        if (d->next)
+            d->next->prev = d->prev;
+        d->token = NULL;
+    }
+    /* A call in progress may have deleted it (rename, a new command of that name, the
+     * interpreter going): the last call to return frees it. */
+    if (d->calls)
+        d->deleted = 1;
+    else
+        command_data_free(d);
     PyGILState_Release(gs);
 }
 
@@ -562,10 +591,12 @@ tcl_value(CommandData *d, PyObject *v, int depth)
         return NULL;
     }
     if (t == &PyTuple_Type || t == &PyList_Type) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
         Tcl_Obj *list = Tcl_NewListObj(0, NULL);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Tcl_Obj *e = tcl_value(d, PySequence_Fast_GET_ITEM(v, i), depth + 1);
+        /* to_tcl may change a list under us: its size read each time, the item held */
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++) {
+            PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(v, i));
+            Tcl_Obj *e = tcl_value(d, item, depth + 1);
+            Py_DECREF(item);
             if (e == NULL) {
                 Tcl_DecrRefCount(list);
                 return NULL;
@@ -604,11 +635,14 @@ fail(Tcl_Interp *interp, CommandData *d)
         PyException_SetTraceback(exc, tb);
     PyObject *r = PyObject_CallOneArg(d->on_error, exc);
     Tcl_Obj *message = NULL, *code = NULL;
-    if (r != NULL && PyTuple_Check(r) && PyTuple_GET_SIZE(r) == 2) {
+    PyObject *info = NULL;
+    if (r != NULL && PyTuple_Check(r) && (PyTuple_GET_SIZE(r) == 2 || PyTuple_GET_SIZE(r) == 3)) {
         message = tcl_value(d, PyTuple_GET_ITEM(r, 0), 0);
         code = message ? tcl_value(d, PyTuple_GET_ITEM(r, 1), 0) : NULL;
         if (code == NULL)
             PyErr_Clear();
+        if (PyTuple_GET_SIZE(r) == 3 && PyUnicode_Check(PyTuple_GET_ITEM(r, 2)))
+            info = PyTuple_GET_ITEM(r, 2);
     }
     if (message == NULL) {
         PyErr_Clear();
@@ -620,6 +654,16 @@ fail(Tcl_Interp *interp, CommandData *d)
     Tcl_SetObjResult(interp, message);
     if (code != NULL)
         Tcl_SetObjErrorCode(interp, code);
+    if (info != NULL) {                 /* the original text, under the message in errorInfo */
+        Tcl_Obj *text = string_value(info);
+        if (text != NULL) {
+            Tcl_IncrRefCount(text);
+            Tcl_AppendObjToErrorInfo(interp, text);
+            Tcl_DecrRefCount(text);
+        }
+        else
+            PyErr_Clear();
+    }
     Py_XDECREF(r);
     Py_XDECREF(exc_type);
     Py_DECREF(exc);
@@ -685,6 +729,7 @@ command(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
     CommandData *d = cd;
     PyGILState_STATE gs = PyGILState_Ensure();
+    d->calls++;                         /* d outlives the command's deletion (command_deleted) */
     if (pending || escaped_owned.n)
         drain();
     int n = objc - 1;
@@ -718,6 +763,8 @@ command(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     }
     else
         code = fail(interp, d);
+    if (--d->calls == 0 && d->deleted)
+        command_data_free(d);
     PyGILState_Release(gs);
     return code;
 }
@@ -803,7 +850,12 @@ create_command(PyObject *module, PyObject *args)
         d->n_max = (int) n;
         d->defaults = Py_NewRef(defaults);
     }
-    Tcl_CreateObjCommand(interp, name, command, d, command_deleted);
+    d->interp = interp;
+    d->token = Tcl_CreateObjCommand(interp, name, command, d, command_deleted);
+    d->next = live_commands;
+    if (live_commands)
+        live_commands->prev = d;
+    live_commands = d;
     Py_RETURN_NONE;
 error:
     command_data_free(d);
@@ -813,48 +865,71 @@ error:
 /* ------------------------------------------------------------------------------------------ */
 /* Reading every variable without turning handle values into text                              */
 
+typedef struct {
+    StoreObject *store;
+    PyObject *live;             /* set: names found */
+    PyObject *prefixes;         /* set: every handle name without its trailing digits */
+    int longest;                /* the longest prefix */
+} Scan;
+
 static int
-note_tokens(StoreObject *store, const char *s, int len, PyObject *live)
+is_word(unsigned char c)
 {
-    /* Every [A-Za-z_][A-Za-z0-9_]* word that names a handle of the store. */
-    int i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
-            int j = i + 1;
-            while (j < len) {
-                unsigned char e = s[j];
-                if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
-                      (e >= '0' && e <= '9') || e == '_'))
-                    break;
-                j++;
-            }
-            if (j - i > 1 && s[j - 1] >= '0' && s[j - 1] <= '9') {   /* handles end in a number */
-                PyObject *w = PyUnicode_FromStringAndSize(s + i, j - i);
-                if (w == NULL)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int
+note_name(Scan *scan, const char *s, int n)
+{
+    PyObject *w = PyUnicode_FromStringAndSize(s, n);
+    if (w == NULL)
+        return -1;
+    int found = PyDict_Contains(scan->store->handles, w);
+    if (found > 0)
+        found = PySet_Add(scan->live, w) < 0 ? -1 : 1;
+    Py_DECREF(w);
+    return found < 0 ? -1 : 0;
+}
+
+static int
+note_tokens(Scan *scan, const char *s, int len)
+{
+    /* Every handle name anywhere in the text, inside longer words too ("x${t}y", "w_$t"): a
+     * name is a prefix (which ends in a non-digit) and digits, so at each run of digits that
+     * follows a word character, every handle prefix that ends there is tried with every leading
+     * part of the digits. A longer word that merely contains a name keeps it: safe. */
+    for (int d0 = 1; d0 < len; d0++) {
+        unsigned char c = s[d0];
+        if (!(c >= '0' && c <= '9') || !is_word(s[d0 - 1]) ||
+            (s[d0 - 1] >= '0' && s[d0 - 1] <= '9'))
+            continue;
+        int d1 = d0;
+        while (d1 < len && s[d1] >= '0' && s[d1] <= '9')
+            d1++;
+        for (int k = d0 - 1; k >= 0 && d0 - k <= scan->longest && is_word(s[k]); k--) {
+            PyObject *prefix = PyUnicode_FromStringAndSize(s + k, d0 - k);
+            if (prefix == NULL)
+                return -1;
+            int known = PySet_Contains(scan->prefixes, prefix);
+            Py_DECREF(prefix);
+            if (known < 0)
+                return -1;
+            for (int j = d0 + 1; known && j <= d1; j++)
+                if (note_name(scan, s + k, j - k) < 0)
                     return -1;
-                int found = PyDict_Contains(store->handles, w);
-                if (found > 0)
-                    found = PySet_Add(live, w) < 0 ? -1 : 1;
-                Py_DECREF(w);
-                if (found < 0)
-                    return -1;
-            }
-            i = j;
         }
-        else
-            i++;
+        d0 = d1;
     }
     return 0;
 }
 
 static int
-note_value(StoreObject *store, Tcl_Obj *o, PyObject *live, int depth)
+note_value(Scan *scan, Tcl_Obj *o, int depth)
 {
     if (o->typePtr == &handle_obj_type) {
         HandleObject *h = o->internalRep.twoPtrValue.ptr1;
-        if (h->store == store)
-            return PySet_Add(live, h->name);
+        if (h->store == scan->store)
+            return PySet_Add(scan->live, h->name);
     }
     if (o->bytes == NULL && depth < 1000) {
         if (o->typePtr == list_type) {
@@ -862,7 +937,7 @@ note_value(StoreObject *store, Tcl_Obj *o, PyObject *live, int depth)
             Tcl_Obj **items;
             if (Tcl_ListObjGetElements(NULL, o, &n, &items) == TCL_OK) {
                 for (int i = 0; i < n; i++)
-                    if (note_value(store, items[i], live, depth + 1) < 0)
+                    if (note_value(scan, items[i], depth + 1) < 0)
                         return -1;
                 return 0;
             }
@@ -874,8 +949,8 @@ note_value(StoreObject *store, Tcl_Obj *o, PyObject *live, int depth)
             if (Tcl_DictObjFirst(NULL, o, &search, &key, &value, &done) == TCL_OK) {
                 int r = 0;
                 for (; !done && r == 0; Tcl_DictObjNext(&search, &key, &value, &done))
-                    r = (note_value(store, key, live, depth + 1) < 0 ||
-                         note_value(store, value, live, depth + 1) < 0) ? -1 : 0;
+                    r = (note_value(scan, key, depth + 1) < 0 ||
+                         note_value(scan, value, depth + 1) < 0) ? -1 : 0;
                 Tcl_DictObjDone(&search);
                 return r;
             }
@@ -883,23 +958,37 @@ note_value(StoreObject *store, Tcl_Obj *o, PyObject *live, int depth)
     }
     int len;
     const char *s = Tcl_GetStringFromObj(o, &len);
-    return note_tokens(store, s, len, live);
+    return note_tokens(scan, s, len);
 }
 
 PyDoc_STRVAR(live_doc,
-"live(interp, script, store) -> set\n\n"
+"live(interp, script, store, prefixes) -> set\n\n"
 "Evaluate `script`, which must return a list of values, and return the names of the store's\n"
 "handles those values hold: handle values found inside lists and dicts (without making them\n"
-"text), and handle names found in any text.");
+"text), and handle names found anywhere in any text. `prefixes`: the set of the handle names\n"
+"without their trailing digits.");
 
 static PyObject *
 live(PyObject *module, PyObject *args)
 {
-    PyObject *addr;
+    PyObject *addr, *prefixes;
     const char *script;
     StoreObject *store;
     Tcl_Interp *interp;
-    if (!PyArg_ParseTuple(args, "OsO!", &addr, &script, &StoreType, &store))
+    if (!PyArg_ParseTuple(args, "OsO!O!", &addr, &script, &StoreType, &store, &PySet_Type,
+                          &prefixes))
+        return NULL;
+    Scan scan = {store, NULL, prefixes, 0};
+    PyObject *iter = PyObject_GetIter(prefixes), *p;
+    if (iter == NULL)
+        return NULL;
+    while ((p = PyIter_Next(iter)) != NULL) {
+        if (PyUnicode_Check(p) && PyUnicode_GET_LENGTH(p) > scan.longest)
+            scan.longest = (int) PyUnicode_GET_LENGTH(p);
+        Py_DECREF(p);
+    }
+    Py_DECREF(iter);
+    if (PyErr_Occurred())
         return NULL;
     if (!interp_arg(addr, &interp) || !bind(interp))
         return NULL;
@@ -917,12 +1006,12 @@ live(PyObject *module, PyObject *args)
     else {
         Tcl_Obj *values = Tcl_GetObjResult(interp);
         Tcl_IncrRefCount(values);
-        result = PySet_New(NULL);
+        result = scan.live = PySet_New(NULL);
         int n;
         Tcl_Obj **items;
         if (result != NULL && Tcl_ListObjGetElements(interp, values, &n, &items) == TCL_OK) {
             for (int i = 0; i < n; i++)
-                if (note_value(store, items[i], result, 0) < 0) {
+                if (note_value(&scan, items[i], 0) < 0) {
                     Py_CLEAR(result);
                     break;
                 }
@@ -1056,8 +1145,34 @@ static PyTypeObject StoreType = {
 
 /* ------------------------------------------------------------------------------------------ */
 
+PyDoc_STRVAR(delete_commands_doc,
+"delete_commands(interp)\n\n"
+"Delete every command create_command made in the interpreter at address `interp`, whatever\n"
+"names scripts gave them since. Returns how many.");
+
+static PyObject *
+delete_commands(PyObject *module, PyObject *addr)
+{
+    Tcl_Interp *interp;
+    if (!interp_arg(addr, &interp) || !bind(interp))
+        return NULL;
+    long n = 0;
+    for (;;) {
+        /* From the top each time: a delete trace may delete other commands of ours. */
+        CommandData *d = live_commands;
+        while (d != NULL && d->interp != interp)
+            d = d->next;
+        if (d == NULL)
+            break;
+        Tcl_DeleteCommandFromToken(interp, d->token);  /* command_deleted unlinks d */
+        n++;
+    }
+    return PyLong_FromLong(n);
+}
+
 static PyMethodDef module_methods[] = {
     {"create_command", create_command, METH_VARARGS, create_command_doc},
+    {"delete_commands", delete_commands, METH_O, delete_commands_doc},
     {"live", live, METH_VARARGS, live_doc},
     {NULL}
 };

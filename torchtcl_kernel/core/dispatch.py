@@ -11,25 +11,34 @@ function itself runs once, whatever it raises.
 """
 
 import tkinter
+import weakref
 
 from . import _tclbridge
-from .errors import CommandError
+from .errors import CommandError, tcl_wording
 
 
 def torch_message(exc):
-    text = str(exc).strip() or type(exc).__name__
-    # PyTorch appends C++ provenance to some messages; a Tcl user needs the first part only.
-    return text.split("\n\nException raised from")[0].strip()
+    """A Python exception's text as a Tcl message (errors.tcl_wording)."""
+    return tcl_wording(exc)[0]
+
+
+def _info(original):
+    """errorInfo's line for a reworded message: the original text, under the message."""
+    return "\n    (" + original.replace("\0", " ") + ")"
 
 
 def command_error(cmd):
-    """How a Python exception out of `cmd` reads as a Tcl error: (message, errorCode)."""
+    """How a Python exception out of `cmd` reads as a Tcl error: (message, errorCode), and the
+    original text for errorInfo where the message rewords it."""
     def on_error(e):
         if isinstance(e, CommandError):
             return cmd.prefix + e.message, ("TORCH", e.code, cmd.name)
         if isinstance(e, KeyboardInterrupt):
             return "interrupted", ("TORCHTCL", "INTERRUPT")
-        return cmd.prefix + torch_message(e), ("TORCH", "RUNTIME", cmd.name)
+        if isinstance(e, tkinter.TclError):      # a script it ran failed: Tcl's own message
+            return cmd.prefix + str(e), ("TORCH", "RUNTIME", cmd.name)
+        message, code, original = tcl_wording(e)
+        return cmd.prefix + message, ("TORCH", code, cmd.name), original and _info(original)
     return on_error
 
 
@@ -41,18 +50,57 @@ def plain_error(e):
         return e.message, ("TORCHTCL", e.code)
     if isinstance(e, KeyboardInterrupt):
         return "interrupted", ("TORCHTCL", "INTERRUPT")
-    return torch_message(e), ("TORCHTCL", "ERROR")
+    message, code, original = tcl_wording(e)
+    return (message, ("TORCHTCL", "ERROR" if code == "RUNTIME" else code),
+            original and _info(original))
+
+
+# A command's data belongs to Tcl (C), where Python's collector cannot see it: a reference from
+# there to the interpreter's Python side (which owns the Tcl interpreter) would make a cycle that
+# is never collected. So commands hold the interpreter weakly: `_weak(ctx)` is what they pass on
+# as ctx, and methods of the interpreter or of what it holds are called through a weak reference.
+
+def _weak(ctx):
+    return ctx if isinstance(ctx, weakref.ProxyTypes) else weakref.proxy(ctx)
+
+
+def _weak_method(method):
+    ref = weakref.WeakMethod(method)
+
+    def call(*words):
+        bound = ref()
+        if bound is None:
+            raise CommandError("this interpreter is closed", "CLOSED")
+        return bound(*words)
+    return call
+
+
+def _part_of(owner, ctx):
+    """Whether `owner` is the interpreter or one of its attributes: the interpreter keeps those
+    alive itself, so a command may hold them weakly."""
+    if owner is None or isinstance(owner, type):
+        return False
+    return owner is ctx or any(v is owner for v in ctx.__dict__.values())
 
 
 def create(ctx, name, func, on_error=plain_error, fast=None):
     """A Tcl command `name` in the interpreter `ctx` that calls func(*words)."""
-    _tclbridge.create_command(ctx.tk.interpaddr(), name, func, on_error, ctx.to_tcl, ctx.store,
-                              fast)
+    if _part_of(getattr(func, "__self__", None), ctx):
+        func = _weak_method(func)
+    _tclbridge.create_command(ctx.tk.interpaddr(), name, func, on_error,
+                              _weak_method(ctx.to_tcl), ctx.store, fast)
+
+
+def delete_commands(ctx):
+    """Delete every command `create` made in ctx's interpreter, under whatever name it has now (a
+    script may have renamed it): each holds the interpreter's store, and so every tensor."""
+    _tclbridge.delete_commands(ctx.tk.interpaddr())
 
 
 def register(ctx, cmd, invoked):
     """Create `::torch::<invoked>` (its snake_case or camelCase name) for the command `cmd`."""
     parse, func = cmd.parse, cmd.func
+    owner, ctx = ctx, _weak(ctx)
 
     if cmd.passes_ctx:
         def general(*words):
@@ -66,7 +114,7 @@ def register(ctx, cmd, invoked):
         spec = tuple(_spec(ctx, p) for p in cmd.fast)
         fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec,
                 tuple(p.default for p in cmd.params))
-    create(ctx, f"::torch::{invoked}", general, command_error(cmd), fast)
+    create(owner, f"::torch::{invoked}", general, command_error(cmd), fast)
 
 
 def _spec(ctx, p):

@@ -4,6 +4,7 @@ Kinds are declared once (below): what Python objects belong to a kind, its "not 
 handle of it is named and summarised. Names are never reused, so a freed handle stays unknown.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
@@ -71,16 +72,25 @@ KINDS = {k.name: k for k in [
 
 
 TENSOR = KINDS["tensor"]
-INF = float("inf")
 
-# When a collection of escaped handles becomes due (see reclaim.py): after at least this many
-# handles escaped since the last one, or as many as survived it, whichever is more (so its cost,
-# which grows with what survives, stays a small share per handle) ...
-COLLECT_EVERY = 4000
-# ... or once the escaped tensors hold this much (kept dead, they slow training down: the
-# allocator cannot reuse their memory). A collection triggered by bytes still waits for an eighth
-# of the survivors' number of new escapes.
-COLLECT_BYTES = 1 << 18
+# Escaped handles are kept (reclaim.py); past this many bytes of their tensors, or this many of
+# them, the interpreter warns, and again at each doubling.
+WARN_BYTES = 1 << 30
+WARN_COUNT = 100_000
+
+_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z", re.ASCII)
+
+
+def _stem(prefix):
+    """The stem a name is made of: a name is its stem plus a counter (1, 2, ... no leading zero),
+    and a stem never ends in a digit, so a name splits back into exactly one (stem, number) pair:
+    two stems' names never meet, and each stem has one counter. A prefix ending in a digit gets an
+    underscore ("tensor1" -> tensor1_1, not tensor11, which is the 11th tensor). A prefix must be
+    an identifier: the reclaimer finds names in text as such words (reclaim.py)."""
+    if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+        raise ValueError(f"a handle prefix is a word of letters, digits and _ that does not "
+                         f"start with a digit, not {prefix!r}")
+    return prefix + "_" if prefix[-1].isdigit() else prefix
 
 
 def kind_for(obj):
@@ -99,26 +109,24 @@ class HandleStore(Store):
     escaped (its name exists as text) or is pinned (never reclaimed automatically).
 
     A handle that never escaped is freed as soon as Tcl drops its last value (the C side does
-    that). Escaped ones are the reclaimer's: they wait in `young` for a collection."""
+    that). Escaped ones are kept in `young` until torch::free or torch::collect (reclaim.py)."""
 
     def __init__(self):
         super().__init__(torch.Tensor)
         self._counters = defaultdict(int)  # prefix -> last number handed out (tensors: C side)
         self._by_id = {}                   # id(object) -> Handle, for everything but tensors
-        self.young = {}                    # escaped, unpinned handle name -> seq
+        self.young = {}                    # escaped, unpinned handle name -> its tensor's bytes
         self.young_bytes = 0
         self.escapes = 0                   # handles that escaped, all told
-        self.due = False                   # a collection is due at the next safe point
-        self.on_due = None                 # called when it becomes due
-        self.eager = False                 # due after every escape (tests of liveness)
-        self.collected(everything=True)
+        self.on_pressure = None            # (count, bytes) when the escaped ones pass a mark
+        self._marks = (WARN_COUNT, WARN_BYTES)
 
     # --- creating ---------------------------------------------------------------------------
     def new(self, obj, kind=None, prefix=None):
         """A new handle for a command's result (any kind)."""
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
-        prefix = prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj)
-        if prefix == "tensor":
+        prefix = _stem(prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj))
+        if prefix == "tensor":                 # one counter for every tensorN: the C side's
             name = self.next_tensor_name()
         else:
             self._counters[prefix] = n = self._counters[prefix] + 1
@@ -134,37 +142,21 @@ class HandleStore(Store):
         handle.pinned = True
         return handle.name
 
-    # --- escapes and collections --------------------------------------------------------------
+    # --- escapes ------------------------------------------------------------------------------
     def _escaped(self, handles):
         """Called by the C side (Store.drain) with handles whose names just became text."""
         young = self.young
         for handle in handles:
-            young[handle.key] = handle.seq
             obj = handle.obj
-            if isinstance(obj, torch.Tensor):
-                self.young_bytes += obj.nbytes
+            young[handle.key] = size = obj.nbytes if isinstance(obj, torch.Tensor) else 0
+            self.young_bytes += size
         self.escapes += len(handles)
-        if not self.due and (self.escapes >= self._full or (
-                self.young_bytes >= COLLECT_BYTES and self.escapes >= self._floor)):
-            self.due = True
-            if self.on_due is not None:
-                self.on_due()
-
-    def collected(self, everything=False):
-        """A collection ran (or none yet): arm the thresholds for the next one. A collection in a
-        loop only looks at what the loop created; once the young handles outside such ranges
-        have grown as much, `everything_due` asks for one over them all where that is safe."""
-        survivors = len(self.young)
-        self.young_bytes = 0
-        self.due = False
-        self._full = self.escapes + (1 if self.eager else max(COLLECT_EVERY, survivors))
-        self._floor = self.escapes + (1 if self.eager else survivors // 8)
-        if everything:
-            self._everything_at = survivors + (1 if self.eager else max(COLLECT_EVERY, survivors))
-
-    @property
-    def everything_due(self):
-        return self.due or len(self.young) >= self._everything_at
+        count, nbytes = self._marks
+        if len(young) >= count or self.young_bytes >= nbytes:
+            # said once per doubling, so a long run is told, not flooded
+            self._marks = (max(count, 2 * len(young)), max(nbytes, 2 * self.young_bytes))
+            if self.on_pressure is not None:
+                self.on_pressure(len(young), self.young_bytes)
 
     def pin(self, names):
         """These handles left Tcl's sight (an evaluation returned them): never reclaim them."""
@@ -173,7 +165,7 @@ class HandleStore(Store):
             handle = handles.get(name)
             if handle is not None:
                 handle.pinned = True
-                young.pop(name, None)
+                self.young_bytes -= young.pop(name, 0)
 
     # --- lookups ------------------------------------------------------------------------------
     def name_of(self, obj):
@@ -205,10 +197,10 @@ class HandleStore(Store):
         self.discard((name,))
 
     def discard(self, names):
-        """Drop handles (the reclaimer's bulk free); names already gone are skipped."""
+        """Drop handles (torch::free, torch::collect); names already gone are skipped."""
         handles, young = self.handles, self.young
         for name in names:
-            young.pop(name, None)
+            self.young_bytes -= young.pop(name, 0)
             handle = handles.get(name)
             if handle is not None:
                 handle.release()

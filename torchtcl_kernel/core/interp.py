@@ -4,7 +4,7 @@ import os
 import sys
 import tkinter
 
-from .errors import CommandError, TorchTclError
+from .errors import CommandError, TorchTclError, TorchTclExit
 from .handles import HandleStore
 from .cancel import Canceller
 from . import dispatch
@@ -17,7 +17,11 @@ PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `pack
 
 
 class TorchTcl:
-    """A Tcl interpreter that speaks torch::. `eval` runs Tcl; `tensor`/`put` cross to Python."""
+    """A Tcl interpreter that speaks torch::. `eval` runs Tcl; `tensor`/`put` cross to Python.
+
+    `close()` (or leaving a `with TorchTcl() as tcl:` block) frees it and everything it holds."""
+
+    closed = False
 
     def __init__(self, stdout=None, stderr=None):
         self._tcl = tkinter.Tcl()
@@ -25,7 +29,8 @@ class TorchTcl:
         self.store = HandleStore()
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
-        self.exit_handler = self._default_exit
+        self.exit_handler = self._default_exit   # called by `exit` before the evaluation unwinds
+        self._exit_code = None                   # set by `exit` until eval reports it
         self.flush_output = lambda channel: getattr(sys, channel).flush()
         self.modes = Modes()
         self.telemetry = Telemetry()
@@ -45,41 +50,113 @@ class TorchTcl:
 
     # --- Python side ------------------------------------------------------------------------
     def eval(self, script):
-        """Evaluate a Tcl script; a Tcl error comes out as TorchTclError.
+        """Evaluate a Tcl script; a Tcl error comes out as TorchTclError, `exit` as TorchTclExit.
 
         PyTorch's thread-local modes (grad, autocast) are the interpreter's own for the duration.
         Handles named in the result are kept for good: the caller may hold on to their names.
         """
-        self.canceller.settle()
+        if self.closed:
+            raise _closed()
         outermost = not self.depth
         if outermost:
-            self.reclaimer.loops.clear()     # loops of an earlier evaluation have all ended
+            self._exit_code = None           # (exit) left by an evaluation that ended otherwise
+            self.canceller.begin()           # (interrupt) settles a request left by the last one
         outer = self.modes.enter()
         self.depth += 1
         result = None
+        nul = False
         try:
-            result = self.tk.eval(script)
+            try:
+                nul = isinstance(script, str) and "\0" in script
+                if nul:
+                    # tkinter's eval takes a C string, but Tcl holds NULs in values: the script
+                    # goes in as a value, through a variable that is gone once it starts. As
+                    # UTF-8 bytes: tkinter would pass an ASCII str's NULs as raw 0 bytes, which
+                    # Tcl's C-string results then cut short; decoding makes them Tcl's own NULs.
+                    self.tk.globalsetvar("::torchtcl::_nul_script", script.encode("utf-8"))
+                    result = self.tk.eval("::eval [encoding convertfrom utf-8 "
+                                          "[set ::torchtcl::_nul_script]]"
+                                          "[unset ::torchtcl::_nul_script]")
+                else:
+                    result = self.tk.eval(script)
+            except UnicodeEncodeError as e:  # a lone surrogate: the one text Tcl cannot hold
+                raise TorchTclError(
+                    f"the script holds U+{ord(e.object[e.start]):04X} at character {e.start}, "
+                    "a lone surrogate, which Tcl cannot represent", "TORCHTCL ENCODING") from None
+            finally:
+                if outermost:
+                    # From here on no interrupt can reach Tcl. One that came in as the script
+                    # ended is dropped, unless it is what ended it (a Tcl error, seen below), so
+                    # that the Tcl run below (reclaimer and exit bookkeeping) is not cancelled.
+                    self.canceller.end()
+                    if (self.canceller.requested and self._exit_code is None
+                            and sys.exc_info()[0] is not tkinter.TclError):
+                        self.canceller.settle()
+            self._exited(outermost)          # (exit) `catch {exit}` as the script's last command
             return result
         except tkinter.TclError as e:
+            self._exited(outermost)          # (exit) before "interrupted": exit unwinds likewise
             if self.canceller.requested:
-                self.canceller.settle()
+                if outermost:                # (a nested one leaves it: the Tcl around unwinds)
+                    self.canceller.settle()
                 raise TorchTclError("interrupted", "TORCHTCL INTERRUPT", "interrupted") from None
             info = self.tk.eval("set ::errorInfo")
             code = self.tk.eval("set ::errorCode")
+            cut = info.rfind('\n    ("eval" body line ') if nul else -1
+            if cut >= 0 and "::torchtcl::_nul_script" in info[cut:]:
+                info = info[:cut]            # (NUL) not the frames of the `eval` that ran it
+                self.tk.globalsetvar("errorInfo", info)
             raise TorchTclError(str(e), code, info) from None
         finally:
             self.depth -= 1
             self.modes.leave(outer)
             self.reclaimer.evaluation_ended(result, outermost)
 
-    def interrupt(self):
-        """Stop the running evaluation (from any thread); it fails with "interrupted". The
-        interpreter, its variables and handles stay as they are. Does nothing when idle."""
+    def close(self):
+        """Free the interpreter: delete the commands it made (they hold it, its store and thus
+        every tensor, from C), then every handle. Like tkinter's `destroy`. Afterwards `eval`,
+        `put` and `tensor` fail; closing again does nothing. Not from inside an evaluation."""
+        if self.closed:
+            return
         if self.depth:
-            self.canceller.cancel()
+            raise TorchTclError("cannot close the interpreter while it evaluates a script",
+                                "TORCHTCL BUSY")
+        self.closed = True
+        try:
+            dispatch.delete_commands(self)
+        except BaseException:
+            self.closed = False           # e.g. called from another thread: nothing was deleted
+            raise
+        store = self.store
+        store.drain()                     # releases Tcl noted before (they borrow handles)
+        store.discard(list(store.handles))
+        store.drain()
+        self.dashboard = self.explorer = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def interrupt(self, evaluation=None):
+        """Stop the running evaluation (from any thread); it fails with "interrupted". The
+        interpreter, its variables and handles stay as they are. Does nothing when idle.
+
+        `evaluation` (a number from `canceller.current()`, which any thread may ask) makes it stop
+        that evaluation only: when it has ended already, nothing happens, whatever runs now.
+        Whether a stop was requested."""
+        if evaluation is not None:
+            return self.canceller.cancel(evaluation)
+        if self.depth:
+            return self.canceller.cancel()
+        return False
 
     def tensor(self, handle):
         """The torch.Tensor behind a tensor handle (the same object, not a copy)."""
+        if self.closed:
+            raise _closed()
         try:
             return self.store.get(handle, "tensor")
         except CommandError as e:
@@ -88,6 +165,8 @@ class TorchTcl:
     def put(self, obj, prefix=None):
         """Store a tensor (or module, optimizer, ...) and return its new handle. Handles put from
         Python are never reclaimed automatically (Python code may hold the name)."""
+        if self.closed:
+            raise _closed()
         return self.store.put(obj, prefix=prefix)
 
     # --- Tcl side ---------------------------------------------------------------------------
@@ -111,10 +190,13 @@ class TorchTcl:
         """Register a plain Tcl command (not a torch:: one): its Python errors become Tcl errors.
         Frontends add their own commands this way, never with tkinter's createcommand (see
         _tclbridge.c)."""
+        if self.closed:
+            raise _closed()
         dispatch.create(self, name, func)
 
     def _install_builtins(self):
-        """puts to stdout/stderr goes through Python (a kernel can see it); exit is catchable."""
+        """puts to stdout/stderr goes through Python (a kernel can see it); exit ends the
+        evaluation and lets the caller decide what ending means (see _exit)."""
         # (tkinter already deleted Tcl's own exit, which would end the process mid-buffer.)
         self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load;"
                      "rename ::flush ::torchtcl::_flush")
@@ -153,14 +235,33 @@ class TorchTcl:
         if len(args) > 1:
             raise CommandError('wrong # args: should be "exit ?returnCode?"', "USAGE")
         code = self.tk.getint(args[0]) if args else 0
-        self.exit_handler(code)
-        return ""
+        if self.depth:
+            # An error alone would stop at the first `catch`. Note the code and unwind the whole
+            # evaluation (Tcl's cancel passes through catch); eval then raises TorchTclExit.
+            self._exit_code = code
+            try:
+                self.exit_handler(code)
+            finally:
+                self.canceller.cancel()
+        raise CommandError(f"exit {code}", "EXIT")
 
     def _default_exit(self, code):
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        self.tk.eval("foreach ch [chan names] {catch {flush $ch}}")
-        os._exit(code)
+        # What the script wrote reaches its destination before the caller acts on the exit, as
+        # when tclsh exits (files it left open included). Runs before the unwind starts.
+        for channel in ("stdout", "stderr"):
+            self.flush_output(channel)
+        self.tk.eval("foreach ch [chan names] {catch {::torchtcl::_flush $ch}}")
+
+    def _exited(self, outermost):
+        """After `exit`: report it once the evaluation has unwound. Only the outermost evaluation
+        ends the unwind, so that the Tcl around a nested one unwinds too."""
+        code = self._exit_code
+        if code is None:
+            return
+        if outermost:
+            self._exit_code = None
+            self.canceller.settle()
+        raise TorchTclExit(code) from None
 
     def _load(self, *args):
         # Scripts written for the C++ extension begin by loading its shared library; here the
@@ -168,3 +269,7 @@ class TorchTcl:
         if args and "torch" in os.path.basename(args[0]).lower() and not os.path.exists(args[0]):
             return ""
         return self.tk.call("::torchtcl::_load", *args)
+
+
+def _closed():
+    return TorchTclError("this interpreter is closed (TorchTcl.close)", "TORCHTCL CLOSED")

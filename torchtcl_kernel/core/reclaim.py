@@ -1,112 +1,111 @@
-"""Reclaiming escaped handles nothing can reach any more, without ever freeing a live one.
+"""Escaped handles: kept until `torch::free`, or until an explicit `torch::collect` finds no
+holder; a warning when what they keep grows large.
 
 Most handles never need this: a handle whose name Tcl never turned into text lives exactly as long
-as the Tcl values carrying it, and goes with the last of them (_tclbridge.c). Once a handle's name
-exists as text (printed, put in a string, a dict key, returned to Python ...), copies of it may be
-anywhere, and it is reclaimed here instead.
+as the Tcl values carrying it, and goes with the last of them (_tclbridge.c). That is exact: Tcl
+counts every reference to a value, wherever it is (a variable, a list, a pending argument word, a
+suspended coroutine's frame, a C extension).
 
-A handle is live while any variable holds it (any frame, any namespace, an array element, or
-anywhere inside a list or dict value) or while it waits, already computed, as an argument word of a
-command still being assembled: in `torch::tensor_add [torch::randn {3}] [f]` the randn handle is
-held only by Tcl's evaluation stack while `f` runs. Tcl does not show that stack, so the safe
-points are chosen where it cannot hold anything reclaimable:
+Once a handle's name exists as text (printed, put in a string, a dict key, returned to Python ...),
+copies of it may be anywhere, and some holders of text cannot be seen from a script or from C: the
+words of a command still being put together, a suspended coroutine's locals, text a C extension
+or a channel buffer keeps. No automatic scan can prove such a handle unreachable, so none is freed
+behind the user's back. They are counted instead, and past handles.WARN_BYTES (or WARN_COUNT
+handles) of them the interpreter says so, once per doubling.
 
-* The end of an iteration of a `for`, `while`, `foreach` or `time` loop body. The loop commands
-  are wrapped (the originals run via `tailcall`, in the caller's frame, so `return`, `break` and
-  errors behave as before) and each body gets a cheap check appended. When the loop started, its
-  start was recorded as a position in the sequence of created handles. At the end of an iteration
-  every command of the body has completed, frames the body called have returned, and whatever is
-  pending in enclosing frames or commands was created before the loop started. So a handle
-  created after the loop started is live exactly when a variable holds it.
-* The end of the outermost evaluation (a cell, a script, a call from Python): nothing is pending
-  at all. Handles named in its result are pinned first: the caller may keep their names.
-
-A collection reads every variable's value: handle values inside lists and dicts are recognised as
-they are, and any text is searched for handle names. It frees the escaped handles in its range
-(created since the loop started, or all at the end of an evaluation) that no value mentions.
-Collections run once enough handles escaped since the last one (4000, or as many as survived) or
-once the escaped tensors hold 256 kB, so their cost is spread thin.
+`torch::collect` is the explicit way out. It runs when the outermost evaluation ends, when no
+command is pending, and frees the escaped handles that no Tcl value of theirs still carries and
+whose name appears in none of: any namespace's variables (array elements, ::torchtcl included),
+variable and command traces, procedure bodies and default arguments, TclOO method bodies,
+`after` scripts, aliases, channel event scripts, namespace unknown handlers, and the same in every
+child interpreter. It frees nothing while a coroutine exists (its locals cannot be read), and
+never frees a handle whose name went to Python (an evaluation's result, `TorchTcl.put`).
+docs/memory.md states the limits.
 """
 
 import re
+import weakref
 
 from . import _tclbridge
 
-_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DIGITS = re.compile(r"(?<=[A-Za-z_])[0-9]+")
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
-LOOPS_TCL = r"""
-namespace eval ::torchtcl {
-    variable due 0
-    variable hooked
-    variable env_written 0
-}
-# Reading ::env costs a system call per element: it is read only once a script wrote to it.
-trace add variable ::env write {::apply {args {set ::torchtcl::env_written 1}}}
-rename ::for ::torchtcl::_for
-rename ::while ::torchtcl::_while
-rename ::foreach ::torchtcl::_foreach
-rename ::time ::torchtcl::_time
 
-proc ::torchtcl::hooked {body} {
-    variable hooked
-    if {![info exists hooked($body)]} {
-        set hooked($body) "$body\n::if {\$::torchtcl::due} ::torchtcl::collect"
-    }
-    return $hooked($body)
-}
-proc ::for {args} {
-    if {[llength $args] != 4} {
-        return -code error {wrong # args: should be "for start test next command"}
-    }
-    ::torchtcl::loop_start
-    tailcall ::torchtcl::_for {*}[lreplace $args 3 3 [::torchtcl::hooked [lindex $args 3]]]
-}
-proc ::while {args} {
-    if {[llength $args] != 2} {
-        return -code error {wrong # args: should be "while test command"}
-    }
-    ::torchtcl::loop_start
-    tailcall ::torchtcl::_while [lindex $args 0] [::torchtcl::hooked [lindex $args 1]]
-}
-proc ::foreach {args} {
-    if {[llength $args] < 3 || [llength $args] % 2 == 0} {
-        return -code error \
-            {wrong # args: should be "foreach varList list ?varList list ...? command"}
-    }
-    ::torchtcl::loop_start
-    tailcall ::torchtcl::_foreach {*}[lreplace $args end end [::torchtcl::hooked [lindex $args end]]]
-}
-proc ::time {args} {
-    if {[llength $args] < 1 || [llength $args] > 2} {
-        return -code error {wrong # args: should be "time command ?count?"}
-    }
-    ::torchtcl::loop_start
-    tailcall ::torchtcl::_time [::torchtcl::hooked [lindex $args 0]] {*}[lrange $args 1 end]
-}
+def names_in(text, handles):
+    """The handle names anywhere in `text`, inside longer words too (as the C scan finds them):
+    at each run of digits that follows a letter, every word part ending there plus a leading part
+    of the digits."""
+    found = set()
+    if not handles:
+        return found
+    longest = 64
+    for m in _DIGITS.finditer(text):
+        d0, d1 = m.span()
+        k = d0 - 1
+        while k >= 0 and d0 - k <= longest and text[k] in _WORD:
+            for j in range(d0 + 1, d1 + 1):
+                if text[k:j] in handles:
+                    found.add(text[k:j])
+            k -= 1
+    return found
 
-# Every variable value: procedure frames on the stack, then every namespace but ours.
-proc ::torchtcl::live_values {} {
+# Every value in which a handle name could be held, as a list; "" when a coroutine exists (its
+# frame cannot be read: nothing may be freed). Runs as a lambda so that child interpreters, which
+# have none of our procedures, can run it too (it calls itself on them).
+HELD = r"""self {
     set out {}
-    set top [info level]
-    ::torchtcl::_for {set l 1} {$l < $top} {incr l} {
-        ::torchtcl::_foreach name [uplevel #$l {info locals}] {
-            upvar #$l $name v
-            if {[array exists v]} {lappend out [array get v]} elseif {[info exists v]} {lappend out $v}
-        }
-    }
     set spaces {::}
-    ::torchtcl::_while {[llength $spaces]} {
+    while {[llength $spaces]} {
         set ns [lindex $spaces end]
         set spaces [lreplace $spaces end end {*}[namespace children $ns]]
-        if {$ns eq "::torchtcl"} continue
-        ::torchtcl::_foreach name [info vars ${ns}::*] {
-            if {$name eq "::env" && !$::torchtcl::env_written} continue
+        lappend out [namespace eval $ns {::namespace unknown}]
+        foreach name [info vars ${ns}::*] {
+            if {$name eq "::env" && !([info exists ::torchtcl::env_written]
+                                      && $::torchtcl::env_written)} continue
+            lappend out [trace info variable $name]
             upvar #0 $name v
             if {[array exists v]} {lappend out [array get v]} elseif {[info exists v]} {lappend out $v}
         }
+        foreach p [info procs ${ns}::*] {
+            lappend out [info body $p]
+            foreach a [info args $p] {
+                if {[info default $p $a d]} {lappend out $d}
+            }
+        }
+        foreach c [info commands ${ns}::*] {
+            if {![catch {::tcl::unsupported::corotype $c}]} {return -code error coroutine}
+            lappend out [trace info command $c] [trace info execution $c]
+        }
+    }
+    foreach id [after info] {catch {lappend out [after info $id]}}
+    foreach a [interp aliases {}] {lappend out [interp alias {} $a]}
+    foreach ch [chan names] {
+        catch {lappend out [chan event $ch readable] [chan event $ch writable]}
+    }
+    foreach cls [info class instances ::oo::class] {
+        catch {lappend out [info class constructor $cls] [info class destructor $cls]}
+        foreach m [info class methods $cls -private] {
+            catch {lappend out [info class definition $cls $m]}
+            catch {lappend out [info class forward $cls $m]}
+        }
+        foreach obj [info class instances $cls] {
+            foreach m [info object methods $obj -private] {
+                catch {lappend out [info object definition $obj $m]}
+                catch {lappend out [info object forward $obj $m]}
+            }
+        }
+    }
+    foreach child [interp slaves {}] {
+        lappend out [interp eval $child [list ::apply $self $self]]
     }
     return $out
-}
+}"""
+
+SETUP_TCL = r"""
+namespace eval ::torchtcl { variable env_written 0 }
+# Reading ::env costs a system call per element: it is read only once a script wrote to it.
+trace add variable ::env write {::apply {args {set ::torchtcl::env_written 1}}}
 """
 
 
@@ -116,62 +115,60 @@ class Reclaimer:
         self.tk = interp.tk
         self.address = interp.tk.interpaddr()
         self.store = interp.store
-        self.loops = []          # (frame depth, handle sequence at the loop's start), innermost last
+        self.requested = False
         self.collections = 0
         self.freed = 0
-        self.tk.eval(LOOPS_TCL)
-        interp.add_command("::torchtcl::loop_start", self.loop_start)
-        interp.add_command("::torchtcl::collect", self.collect)
-        self.store.on_due = self._due
+        self.last = ""           # what the last collection did, in a sentence
+        self.tk.eval(SETUP_TCL)
+        # weakly: the store is held by every command (C side), and must not keep the
+        # interpreter alive once a caller drops it
+        me = weakref.ref(self)
+        self.store.on_pressure = lambda count, nbytes: me() and me()._warn(count, nbytes)
 
-    def _due(self):
-        self.tk.call("set", "::torchtcl::due", 1)
+    def request(self):
+        """torch::collect: collect once the outermost evaluation has ended."""
+        self.requested = True
 
-    def _depth(self):
-        return int(self.tk.eval("info frame"))
-
-    def loop_start(self):
-        depth = self._depth()
-        while self.loops and self.loops[-1][0] >= depth:
-            self.loops.pop()             # loops at this depth or deeper have ended
-        self.loops.append((depth, self.store.seq))
-        return ""
-
-    def collect(self):
-        """A safe point: the end of an iteration of the innermost running loop."""
-        depth = self._depth()
-        while self.loops and self.loops[-1][0] > depth:
-            self.loops.pop()
-        if self.loops and self.loops[-1][0] == depth:
-            self._collect(self.loops[-1][1])
-        return ""                        # else not a body we know the start of: no collection
+    def _warn(self, count, nbytes):
+        self.interp.write_stderr(
+            f"torchtcl: {count} handles whose names were used as text keep "
+            f"{nbytes / 2**20:.0f} MB of tensors (and their autograd graphs). They are kept "
+            "until torch::free; torch::collect frees those nothing holds any more "
+            "(docs/memory.md).\n")
 
     def evaluation_ended(self, result, outermost):
         """An evaluation returned `result` to Python. The handles it names are pinned (the caller
-        may keep their names); after the outermost one nothing is pending any more, so every
-        escaped handle is checked if a collection is due."""
+        may keep their names); after the outermost one nothing is pending any more, so a
+        requested collection runs."""
         store = self.store
         store.drain()
         if result and store.handles:
-            store.pin(_TOKEN.findall(result))
-        if outermost:
-            self.loops.clear()
-            if store.everything_due:
-                self._collect(0)
+            store.pin(names_in(result, store.handles))
+        if outermost and self.requested:
+            self.requested = False
+            self.collect()
 
-    def _collect(self, start):
-        """Free the escaped handles created after sequence number `start` that no value holds."""
+    def collect(self):
+        """Free the escaped handles no Tcl value carries and no text holds (see the module's
+        docstring). Only when no evaluation is running."""
         store = self.store
         store.drain()
-        self.tk.call("set", "::torchtcl::due", 0)
-        candidates = [name for name, seq in store.young.items() if seq > start]
-        if candidates:
-            try:
-                live = _tclbridge.live(self.address, "::torchtcl::live_values", store)
-            except RuntimeError:
-                return                   # the variables could not be read (a cancelled run): keep all
-            dead = [name for name in candidates if name not in live]
-            store.discard(dead)
-            self.freed += len(dead)
+        handles = store.handles
+        candidates = [name for name in store.young if handles[name].tcl_refs == 0]
         self.collections += 1
-        store.collected(everything=not start)
+        if not candidates:
+            self.last = "nothing to collect"
+            return
+        prefixes = {name.rstrip("0123456789") for name in handles}
+        script = f"::apply {{{HELD}}} {{{HELD}}}"
+        try:
+            live = _tclbridge.live(self.address, script, store, prefixes)
+        except RuntimeError as e:
+            # a coroutine exists, or the holders could not all be read: keep everything
+            self.last = ("nothing freed: a coroutine exists" if "coroutine" in str(e) else
+                         f"nothing freed: the holders could not be read ({e})")
+            return
+        dead = [name for name in candidates if name not in live]
+        store.discard(dead)
+        self.freed += len(dead)
+        self.last = f"{len(dead)} freed, {len(store.young)} kept"

@@ -292,6 +292,9 @@ class Command:
         try:
             value = p.type.convert(ctx, word)
         except CommandError as e:
+            if p.invalid is None and e.code == "RANGE":      # a number beyond what torch takes
+                raise CommandError(f'bad {option} "{word}": {e.message} ({e.detail})',
+                                   e.code) from None
             if p.invalid is None:
                 raise
             text = p.invalid.format(value=word, error=e.message, option=option)

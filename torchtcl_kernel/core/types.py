@@ -5,10 +5,11 @@ A type also names itself for docs and inspection (`name`), and says what complet
 """
 
 import re
+import tkinter
 
 import torch
 
-from .errors import CommandError
+from .errors import NESTED, CommandError
 
 _TCL_INT = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|\d+)\s*$", re.ASCII)
 
@@ -68,17 +69,35 @@ def _read_int(ctx, word):
     return None
 
 
-def tcl_int(ctx, word):
+# What PyTorch takes for a size, a dimension, an index or a count (a C++ int64_t). Tcl reads any
+# integer exactly, so every integer parameter checks this range itself: PyTorch's own overflow
+# error comes with a C++ stack trace and does not say which argument it was.
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def tcl_int(ctx, word, lo=INT64_MIN, hi=INT64_MAX):
     value = _read_int(ctx, word)
     if value is None:
         raise CommandError(f'expected integer but got "{word}"')
+    if not lo <= value <= hi:
+        raise out_of_range(word, value, lo, hi)
     return value
 
 
+def out_of_range(word, value, lo, hi):
+    """Tcl's own words for an integer it cannot take. The registry adds the parameter and its
+    word (registry.Command._convert); "RANGE" tells it to."""
+    return CommandError("integer value too large to represent", "RANGE",
+                        f"{value} is not in the range {lo} to {hi}")
+
+
 def tcl_number(ctx, word):
-    """An integer where Tcl reads one (exact for int64), else a double."""
+    """An integer where Tcl reads one (exact for int64), else a double (also for an integer
+    beyond int64: PyTorch has no wider integer, and Tcl would compute with it as a double)."""
     value = _read_int(ctx, word)
-    return tcl_float(ctx, word) if value is None else value
+    if value is None:
+        return tcl_float(ctx, word)
+    return value if INT64_MIN <= value <= INT64_MAX else float(value)
 
 
 def tcl_float(ctx, word):
@@ -109,11 +128,36 @@ def tcl_list(ctx, word):
         raise CommandError(f'expected a Tcl list but got "{word}"') from None
 
 
+def script_callback(label, run, convert):
+    """A script a parameter gave (a schedule's lambda, an optimizer's closure) as the function
+    PyTorch calls later: run(*args) evaluates it, convert(result) reads its result. What goes
+    wrong is said in Tcl's words and names the parameter; the script's own errors pass unchanged."""
+    def call(*args):
+        try:
+            result = run(*args)
+        except RecursionError:
+            raise CommandError(f"{NESTED} in {label}", "LIMIT") from None
+        except tkinter.TclError as e:
+            if str(e) == NESTED:           # a deeper command hit the limit (errors.tcl_wording)
+                raise CommandError(f"{NESTED} in {label}", "LIMIT") from None
+            raise
+        try:
+            return convert(result)
+        except CommandError as e:
+            raise CommandError(f"bad result from {label}: {e.message}", e.code) from None
+    return call
+
+
 class Int(Type):
+    """An integer within [lo, hi] (by default what PyTorch's int64 holds)."""
+
     name = "integer"
 
+    def __init__(self, lo=INT64_MIN, hi=INT64_MAX):
+        self.lo, self.hi = lo, hi
+
     def convert(self, ctx, word):
-        return tcl_int(ctx, word)
+        return tcl_int(ctx, word, self.lo, self.hi)
 
 
 class Float(Type):

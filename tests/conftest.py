@@ -1,3 +1,4 @@
+import contextlib
 import pathlib
 import subprocess
 import sys
@@ -40,3 +41,18 @@ def tcl():
 def run_cli(*args, stdin=None, timeout=120):
     return subprocess.run([sys.executable, "-m", "torchtcl_kernel.cli", *args], input=stdin,
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@contextlib.contextmanager
+def cli_prompt(*args):
+    """The CLI on a terminal (pexpect), at its first prompt unless `args` run a file; closed
+    after (child.exitstatus is then set)."""
+    import pexpect
+    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli", *args], cwd=str(ROOT),
+                          encoding="utf-8", timeout=60)
+    try:
+        if not args:
+            child.expect_exact("% ")
+        yield child
+    finally:
+        child.close(force=True)

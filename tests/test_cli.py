@@ -9,7 +9,7 @@ import time
 
 import pexpect
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli_prompt, run_cli
 
 
 def test_run_sets_argv_and_info_script(tmp_path):
@@ -59,9 +59,12 @@ def test_script_from_stdin():
 
 
 def test_prompt_on_a_terminal():
-    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli"], cwd=str(ROOT),
-                          encoding="utf-8", timeout=60)
-    child.expect_exact("% ")
+    with cli_prompt() as child:
+        _prompt_session(child)
+    assert child.exitstatus == 0
+
+
+def _prompt_session(child):
     child.sendline("set t [torch::zeros {2 2}]")
     child.expect(r"tensor\d+")
     child.expect_exact("% ")
@@ -77,8 +80,6 @@ def test_prompt_on_a_terminal():
     child.expect_exact("2 2")
     child.sendeof()
     child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
 
 
 def test_training_example_loss_goes_down():
@@ -98,10 +99,7 @@ def test_amp_demo_script_reports_the_overflow_it_induces():
 
 
 def test_ctrl_c_stops_a_pure_tcl_loop_at_the_prompt():
-    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli"], cwd=str(ROOT),
-                          encoding="utf-8", timeout=60)
-    try:
-        child.expect_exact("% ")
+    with cli_prompt() as child:
         child.sendline("set keep [torch::ones {2}]; while 1 {}")
         time.sleep(1.0)
         child.sendintr()
@@ -111,21 +109,17 @@ def test_ctrl_c_stops_a_pure_tcl_loop_at_the_prompt():
         child.expect_exact("2")
         child.sendeof()
         child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
 
 
 def test_ctrl_c_ends_a_running_script(tmp_path):
     script = tmp_path / "spin.tcl"
     script.write_text("puts started; flush stdout; while 1 {}\n")
-    child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli", "run", str(script)],
-                          cwd=str(ROOT), encoding="utf-8", timeout=60)
-    child.expect_exact("started")
-    time.sleep(0.5)
-    child.sendintr()
-    child.expect_exact("interrupted")
-    child.expect(pexpect.EOF)
-    child.close()
+    with cli_prompt("run", str(script)) as child:
+        child.expect_exact("started")
+        time.sleep(0.5)
+        child.sendintr()
+        child.expect_exact("interrupted")
+        child.expect(pexpect.EOF)
     assert child.exitstatus == 1
 
 

@@ -12,7 +12,8 @@ import signal
 import sys
 import threading
 
-from .core import TorchTcl, TorchTclError
+from .core import TorchTcl, TorchTclError, TorchTclExit
+from .core.cancel import in_command
 
 USAGE = __doc__.split("\n\n", 1)[1]
 
@@ -45,7 +46,10 @@ def _ctrl_c_stops_tcl(interp):
 
     While Tcl loops no Python runs, so a Python handler alone would wait for the loop to end. The
     signal also lands on a wakeup pipe; a thread reading it asks Tcl to unwind the evaluation,
-    which then fails with "interrupted". At the prompt, Ctrl-C still clears the line.
+    which then fails with "interrupted". Tcl only checks between commands, though: a long
+    Python-side command is stopped by the handler, which raises KeyboardInterrupt in it (the
+    command then fails with "interrupted", as in the kernel). At the prompt, Ctrl-C still clears
+    the line.
     """
     if threading.current_thread() is not threading.main_thread():
         return
@@ -56,6 +60,9 @@ def _ctrl_c_stops_tcl(interp):
     def handler(signum, frame):
         if not interp.depth:
             raise KeyboardInterrupt
+        interp.interrupt()                  # first, so that no `catch` can go on after the error
+        if in_command(frame):
+            raise KeyboardInterrupt
 
     def watch():
         while True:
@@ -65,16 +72,46 @@ def _ctrl_c_stops_tcl(interp):
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _run(interp, script):
+    """Run a whole script as tclsh would; the process's exit status: `exit N` gives N (even
+    under `catch`), an uncaught error or Ctrl-C 1."""
+    try:
+        interp.eval(script)
+        status = 0
+    except TorchTclExit as e:
+        status = e.code
+    except TorchTclError as e:
+        _report(e)
+        status = 1
+    except KeyboardInterrupt:               # Ctrl-C just before or after Tcl ran
+        sys.stdout.flush()
+        sys.stderr.write("interrupted\n")
+        status = 1
+    return _ending(interp, status)
+
+
+def _ending(interp, status):
+    """End the process with `status` as tclsh does: what the script wrote is flushed, to channels
+    it left open too, and nothing else runs. Python's own shutdown would take about half a second
+    (its collector's passes over torch's objects), and a Ctrl-C that went through code torch ran
+    with PyRun_String makes it end by SIGINT, whatever the status."""
+    try:
+        interp.tk.eval("foreach ch [chan names] {catch {::torchtcl::_flush $ch}}")
+    except Exception:                       # noqa: BLE001 (a closed interpreter: nothing left)
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):      # a closed pipe: what was left cannot go anywhere
+            pass
+    os._exit(status & 0xFF)
+
+
 def run_file(path, args):
     interp = _interpreter()
     _set_args(interp, path, args)
     interp.tk.call("set", "::tcl_interactive", 0)
-    try:
-        interp.eval("source $::argv0")     # `source` sets `info script` while the file runs
-    except TorchTclError as e:
-        _report(e)
-        return 1
-    return 0
+    return _run(interp, "source $::argv0")    # `source` sets `info script` while the file runs
 
 
 def run_stdin():
@@ -82,12 +119,7 @@ def run_stdin():
     _set_args(interp, sys.argv[0], [])
     if not sys.stdin.isatty():
         interp.tk.call("set", "::tcl_interactive", 0)
-        try:
-            interp.eval(sys.stdin.read())
-        except TorchTclError as e:
-            _report(e)
-            return 1
-        return 0
+        return _run(interp, sys.stdin.read())
     return repl(interp)
 
 
@@ -99,7 +131,7 @@ def repl(interp):
             line = input("% " if not buffer else "> ")
         except EOFError:
             sys.stdout.write("\n")
-            return 0
+            return _ending(interp, 0)
         except KeyboardInterrupt:
             sys.stdout.write("\n")
             buffer = ""
@@ -110,6 +142,8 @@ def repl(interp):
         script, buffer = buffer, ""
         try:
             result = interp.eval(script)
+        except TorchTclExit as e:
+            return _ending(interp, e.code)
         except TorchTclError as e:
             sys.stdout.flush()
             sys.stderr.write(e.message + "\n")

@@ -5,6 +5,7 @@ Frontend-neutral: the kernel and the magics both use it.
 
 import pathlib
 import re
+import tkinter
 
 from .core.registry import REGISTRY, REQUIRED, camel, lookup
 
@@ -80,6 +81,9 @@ def _show(value):
 
 
 class Introspector:
+    """No text of the user's is ever part of a Tcl script here, nor a glob pattern: it goes to
+    Tcl as a word of its own (`tk.call`), to commands that take it literally."""
+
     def __init__(self, interp):
         self.interp = interp
         self.tk = interp.tk
@@ -138,21 +142,34 @@ class Introspector:
             name = word[1:].strip("{}")
             if self.tk.call("info", "exists", name):
                 if self.tk.call("array", "exists", name):
-                    return f"array {name}: {self.tk.eval(f'array get {{{name}}}')}"
-                return f"{name} = {self.tk.call('set', name)}"
+                    pairs = self.tk.splitlist(self.tk.call("array", "get", name))
+                    pairs = sorted(zip(pairs[::2], pairs[1::2]), key=lambda kv: str(kv[0]))
+                    return f"array {name}: {self._text([w for kv in pairs for w in kv])}"
+                return f"{name} = {self._text(self.tk.call('set', name))}"
             return None
         cmd = lookup(word)
         if cmd is not None:
             return command_help(cmd)
         if word in self.interp.store:
             return "\n".join(f"{k}: {_show(v)}" for k, v in self.interp.store.describe(word).items())
-        if self.tk.call("info", "procs", word):
-            args = self.tk.call("info", "args", word)
-            return f"proc {word} {{{_show(args)[1:-1] if isinstance(args, tuple) else args}}}\n" \
-                   f"{self.tk.call('info', 'body', word)}"
-        if self.tk.call("info", "commands", word):
+        # (`info procs` and `info commands` take glob patterns: `*` would match them all)
+        if self._is_proc(word):
+            args, body = (self._text(self.tk.call("info", part, word)) for part in ("args", "body"))
+            return f"proc {word} {{{args}}}\n{body}"
+        if self.tk.call("namespace", "which", "-command", word):
             return f"{word}: a Tcl command"
         return None
+
+    def _is_proc(self, name):
+        try:
+            self.tk.call("info", "args", name)
+            return True
+        except tkinter.TclError:       # "..." isn't a procedure
+            return False
+
+    def _text(self, value):
+        """A Tcl value as Tcl writes it (tk.call gives a list as a tuple, a number as one)."""
+        return str(self.tk.call("format", "%s", value))
 
     @staticmethod
     def _word_at(code, cursor):

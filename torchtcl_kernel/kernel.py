@@ -4,20 +4,37 @@ Built on ipykernel's IPythonKernel for the protocol, the comm manager (ipywidget
 only the language side is replaced: execute, complete, inspect, is_complete, interrupt.
 """
 
+import _thread
+import asyncio
+import datetime
+import functools
+import os
 import re
+import signal
 import sys
+import threading
+import time
 import tkinter
+import traceback
 
 import torch
 from IPython.display import HTML, Image, Markdown, clear_output, display
 from ipykernel.ipkernel import IPythonKernel
+from tornado import ioloop
 
 from . import __version__
-from .core import CommandError, TorchTcl, TorchTclError
+from .core import TorchTcl, TorchTclError, TorchTclExit
+from .core.cancel import in_command
 from .introspect import Introspector
 from .widgets.dashboard import LiveDashboard
 from .widgets.explorer import LiveExplorer
 
+# Requests whose handlers use Tcl. ipykernel also takes them on the control channel, and runs
+# those in its control thread; a Tcl interpreter only works in the thread that made it.
+_TCL_REQUESTS = ("execute_request", "complete_request", "inspect_request", "is_complete_request")
+# How an interrupt reaches a Python-side command: a signal handled in the interpreter's thread
+# (see _on_interrupt_signal). Not SIGINT, whose handler ipykernel swaps around each request.
+_INTERRUPT_SIGNAL = signal.SIGUSR2
 
 
 class TorchTclKernel(IPythonKernel):
@@ -35,7 +52,8 @@ class TorchTclKernel(IPythonKernel):
 
     @property
     def banner(self):
-        return (f"Tcl {self.tcl.tk.eval('info patchlevel')} with the torch:: commands "
+        # (no Tcl here: kernel_info may be asked on the control channel, in another thread)
+        return (f"Tcl {self.language_info['version']} with the torch:: commands "
                 f"(torchtcl_kernel {__version__}, PyTorch {torch.__version__})")
 
     @property
@@ -60,6 +78,13 @@ class TorchTclKernel(IPythonKernel):
         self.tcl.add_command("::jupyter::markdown", lambda text: self._display(Markdown(text)))
         self.tcl.add_command("::jupyter::image", lambda path: self._display(Image(filename=path)))
         self.tcl.add_command("::jupyter::clear_output", lambda *wait: clear_output(bool(wait)))
+        self._tcl_thread = threading.current_thread()
+        for msg_type in _TCL_REQUESTS:
+            self.control_handlers[msg_type] = functools.partial(self._on_tcl_thread, msg_type)
+        self._interrupt_for = None          # the evaluation the last interrupt was for
+        self._cell_header = {}              # the header of the execute_request running last
+        if self._tcl_thread is threading.main_thread():
+            signal.signal(_INTERRUPT_SIGNAL, self._on_interrupt_signal)
 
     def _display(self, obj):
         display(obj)
@@ -81,12 +106,23 @@ class TorchTclKernel(IPythonKernel):
         self._write(sys.stderr, sys.stdout, text)
 
     def _exit(self, code):
-        # `exit` ends a tclsh script; here it ends the cell and keeps the kernel (and its state).
-        raise CommandError(f"exit {code}", "EXIT")
+        # `exit` ends a tclsh script; here it ends the cell, even under `catch` (TorchTcl.eval
+        # unwinds it and raises TorchTclExit), and keeps the kernel and its state. What the cell
+        # wrote so far goes out first, as tclsh flushes when it exits.
+        self._flush()
 
     # --- execute ------------------------------------------------------------------------------
     async def do_execute(self, code, silent, store_history=True, user_expressions=None,
                          allow_stdin=False, *, cell_meta=None, cell_id=None):
+        count = self.shell.execution_count
+        self._cell_header = self.get_parent("shell").get("header") or {}   # (see _sent_before)
+        try:
+            return await self._do_execute(code, silent, store_history, user_expressions)
+        except Exception as e:              # a bug of ours: the cell still gets its reply
+            self.log.error("execute failed", exc_info=True)
+            return self._error(count, _internal(e), silent)
+
+    async def _do_execute(self, code, silent, store_history, user_expressions):
         count = self.shell.execution_count
         if store_history and not silent:
             self.shell.history_manager.store_inputs(count, code)
@@ -95,8 +131,8 @@ class TorchTclKernel(IPythonKernel):
         try:
             result = self.tcl.eval(code)
         except TorchTclError as e:
-            if e.error_code.split()[:2] == ["TORCHTCL", "EXIT"]:
-                result = ""
+            if isinstance(e, TorchTclExit):
+                result = ""                  # the cell ends here, with status ok
             else:
                 return self._error(count, e, silent)
         except KeyboardInterrupt:
@@ -137,25 +173,44 @@ class TorchTclKernel(IPythonKernel):
             try:
                 out[name] = {"status": "ok", "data": {"text/plain": self.tcl.eval(script)},
                              "metadata": {}}
-            except TorchTclError as e:
+            except Exception as e:
+                e = e if isinstance(e, TorchTclError) else _internal(e)
                 out[name] = {"status": "error", "ename": "TclError", "evalue": e.message,
-                             "traceback": e.error_info.split("\n")}
+                             "traceback": (e.error_info or e.message).split("\n")}
         return out
 
     # --- language services ----------------------------------------------------------------------
+    # Each replies, whatever happens: an error reply rather than none.
     def do_complete(self, code, cursor_pos):
-        cursor_pos = len(code) if cursor_pos is None else cursor_pos
-        matches, start, end = self.introspector.complete(code, cursor_pos)
+        try:
+            cursor_pos = len(code) if cursor_pos is None else cursor_pos
+            matches, start, end = self.introspector.complete(code, cursor_pos)
+        except Exception as e:
+            return self._failed("complete", e)
         return {"status": "ok", "matches": matches, "cursor_start": start, "cursor_end": end,
                 "metadata": {}}
 
     def do_inspect(self, code, cursor_pos, detail_level=0, omit_sections=()):
-        text = self.introspector.inspect(code, len(code) if cursor_pos is None else cursor_pos)
+        try:
+            text = self.introspector.inspect(code, len(code) if cursor_pos is None else cursor_pos)
+        except Exception as e:
+            return self._failed("inspect", e)
         if text is None:
             return {"status": "ok", "found": False, "data": {}, "metadata": {}}
         return {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
 
     def do_is_complete(self, code):
+        try:
+            return self._is_complete(code)
+        except Exception as e:
+            return self._failed("is_complete", e)
+
+    def _failed(self, what, error):
+        self.log.error("%s failed", what, exc_info=True)
+        return {"status": "error", "ename": type(error).__name__, "evalue": str(error),
+                "traceback": traceback.format_exception(error)}
+
+    def _is_complete(self, code):
         tk = self.tcl.tk
         if not tk.call("info", "complete", code):
             depth = max(code.count("{") - code.count("}"), 1)
@@ -167,6 +222,124 @@ class TorchTclKernel(IPythonKernel):
             return {"status": "invalid"}
         return {"status": "complete"}
 
+    # --- the control channel ----------------------------------------------------------------
+    async def _on_tcl_thread(self, msg_type, stream, ident, parent):
+        """A request that needs Tcl, come on the control channel: run on the interpreter's thread
+        (the shell's), as if it had come on the shell channel; replied on the control channel."""
+        replies = _ReplyVia(stream, ioloop.IOLoop.current())
+        done = asyncio.run_coroutine_threadsafe(self._as_shell(msg_type, replies, ident, parent),
+                                                self.io_loop.asyncio_loop)
+        # Wait without holding the control channel: what interrupts this very request comes
+        # there too. ipykernel holds the lock around each control handler; take it back after.
+        held = self._control_lock.locked()
+        if held:
+            self._control_lock.release()
+        try:
+            await asyncio.wrap_future(done)
+        except Exception:
+            self.log.error("control %s failed", msg_type, exc_info=True)
+        finally:
+            if held:
+                await self._control_lock.acquire()
+            self.set_parent(ident, parent, channel="control")    # for the idle status after
+
+    async def _as_shell(self, msg_type, stream, ident, parent):
+        async with self._main_asyncio_lock:     # one shell request at a time, as ipykernel does
+            before = (self._get_shell_context_var(self._shell_parent_ident),
+                      self.get_parent("shell"))
+            self.set_parent(ident, parent, channel="shell")
+            self.pre_handler_hook()
+            try:
+                await self.shell_handlers[msg_type](stream, ident, parent)
+            finally:
+                self.post_handler_hook()
+                self.set_parent(*before, channel="shell")
+
+    # --- interrupts ---------------------------------------------------------------------------
+    # An interrupt stops the evaluation that ran when it was asked for, and never another one:
+    # Tcl is asked to unwind that evaluation only (TorchTcl.interrupt(evaluation)), and a
+    # KeyboardInterrupt is raised in Python code only inside a command of that evaluation, by a
+    # handler that runs in the interpreter's thread and can check both. (ipykernel's own way, a
+    # SIGINT to the whole process, lands wherever the main thread is once it is delivered: after
+    # the cell, in the sending of its reply or in the next cell.)
     async def interrupt_request(self, stream, ident, parent):
-        self.tcl.interrupt()                 # a pure-Tcl loop: Tcl unwinds it
-        await super().interrupt_request(stream, ident, parent)   # Python code: SIGINT
+        content = {"status": "ok"}
+        try:
+            evaluation = self.tcl.canceller.current()
+            if (evaluation is not None and not self._sent_before(parent["header"])
+                    and self._interrupt(evaluation)):
+                try:                         # programs the cell started (exec), as ipykernel does
+                    self._signal_children(signal.SIGINT)
+                except Exception:
+                    self.log.warning("could not interrupt child processes", exc_info=True)
+        except Exception as e:
+            content = self._failed("interrupt", e)
+        self.session.send(stream, "interrupt_reply", content, parent, ident=ident)
+
+    def _sent_before(self, header):
+        """Whether an interrupt was sent before the cell running now: then it was for an earlier
+        one, and reached the control thread late (as under load). Only decidable when the same
+        client (session) stamped both messages, with one clock."""
+        cell = self._cell_header
+        sent, started = header.get("date"), cell.get("date")
+        return (cell.get("session") is not None and cell.get("session") == header.get("session")
+                and isinstance(sent, datetime.datetime) and isinstance(started, datetime.datetime)
+                and sent < started)
+
+    def _interrupt(self, evaluation):
+        """From any thread: stop `evaluation` if it still runs."""
+        if not self.tcl.interrupt(evaluation):
+            return False
+        self._interrupt_for = evaluation
+        # A Python-side command runs on until the handler raises in it. The handler declines
+        # where an exception could break the kernel's own state, so ask again until it ends.
+        threading.Thread(target=self._nudge, args=(evaluation,), daemon=True).start()
+        return True
+
+    def _nudge(self, evaluation):
+        while self.tcl.canceller.current() == evaluation:
+            _thread.interrupt_main(_INTERRUPT_SIGNAL)
+            time.sleep(0.05)
+
+    def _on_interrupt_signal(self, signum, frame):
+        # In the interpreter's thread, between two bytecodes of whatever it runs.
+        evaluation = self._interrupt_for
+        if (evaluation is not None and evaluation == self.tcl.canceller.current()
+                and _in_command(frame)):
+            raise KeyboardInterrupt
+
+    def _on_sigint(self, signum, frame):
+        # A SIGINT (interrupt_mode "signal"): for the evaluation running as it is handled.
+        evaluation = self.tcl.canceller.current()
+        if evaluation is not None and self._interrupt(evaluation) and _in_command(frame):
+            raise KeyboardInterrupt
+
+    def pre_handler_hook(self):
+        self.saved_sigint_handler = signal.signal(signal.SIGINT, self._on_sigint)
+
+
+class _ReplyVia:
+    """A stream for Session.send that sends on `stream` from the thread of `loop`, its owner."""
+
+    def __init__(self, stream, loop):
+        self._stream, self._loop = stream, loop
+
+    def send_multipart(self, parts, copy=True, **kwargs):
+        self._loop.add_callback(self._stream.send_multipart, parts, copy=copy)
+
+
+def _internal(error):
+    return TorchTclError(f"internal error: {type(error).__name__}: {error}", "TORCHTCL INTERNAL",
+                         "".join(traceback.format_exception(error)))
+
+
+# Nor in the libraries the kernel talks through (a message half sent, a lock half taken).
+_LIBRARIES = tuple(os.path.dirname(m.__file__) + os.sep for m in (
+    asyncio, ioloop, __import__("zmq"), __import__("jupyter_client"),
+    __import__("ipykernel"), __import__("comm"), __import__("logging"),
+    __import__("concurrent.futures").futures)) + tuple(
+    m.__file__ for m in (threading, __import__("queue"), __import__("contextlib")))
+
+
+def _in_command(frame):
+    return in_command(frame, also=_LIBRARIES)

@@ -10,12 +10,13 @@ All cells share one interpreter, with the same live dashboards as the kernel.
 """
 
 import _tkinter
+import contextlib
 
 import torch
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from .core import TorchTcl, TorchTclError
+from .core import TorchTcl, TorchTclError, TorchTclExit
 from .widgets.dashboard import LiveDashboard
 from .widgets.explorer import LiveExplorer
 
@@ -63,12 +64,18 @@ class TclMagics(Magics):
         for name in _names(args.input):
             if name not in self.shell.user_ns:
                 raise TclCellError(f"-i {name}: no such Python variable")
-            self.interp.tk.call("set", name, self.to_tcl(self.shell.user_ns[name]))
+            with _option_error("-i", name):
+                self.interp.tk.call("set", name, self.to_tcl(self.shell.user_ns[name]))
         code = cell if cell is not None else " ".join(args.script)
         try:
             result = self.interp.eval(code)
             for name in _names(args.output):
-                self.shell.user_ns[name] = self.from_tcl(self.interp.tk.call("set", name))
+                with _option_error("-o", name):
+                    self.shell.user_ns[name] = self.from_tcl(self.interp.tk.call("set", name))
+        except TorchTclExit as e:
+            # Ending the process, as tclsh would, would end the user's Python kernel.
+            raise TclCellError(f"exit {e.code} (the Tcl code ended here; the kernel keeps "
+                               f"running)") from None
         except TorchTclError as e:
             raise TclCellError(e.message) from None
         finally:
@@ -105,6 +112,16 @@ class TclMagics(Magics):
         if len(words) > 1:
             return [self.from_tcl(w) for w in words]
         return value
+
+
+@contextlib.contextmanager
+def _option_error(option, name):
+    """A Tcl error while exchanging a variable (missing, an array, text that is not a list) is
+    the cell's one-line error, not a traceback from tkinter."""
+    try:
+        yield
+    except _tkinter.TclError as e:
+        raise TclCellError(f"{option} {name}: {e}") from None
 
 
 def _names(options):

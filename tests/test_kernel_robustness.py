@@ -1,0 +1,264 @@
+"""Every request gets a reply (issue 14, cases 10, 11, 12, 14), through a real kernel process:
+NUL bytes, requests on the control channel, interrupts at random moments, odd variable names.
+
+The interrupt stress test makes 40 interrupts; TORCHTCL_INTERRUPTS=200 makes more (run it once
+with the machine loaded), TORCHTCL_SEED=N replays a run's random choices."""
+
+import os
+import random
+import threading
+import time
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+import test_kernel as tk_
+from test_kernel import kernel  # noqa: F401  (the module's kernel fixture)
+from torchtcl_kernel import TorchTcl, TorchTclError
+
+REPLY_TIMEOUT = 15      # a request that was answered is answered well within this
+
+
+def run(kc, code, timeout=REPLY_TIMEOUT, **kw):
+    msg_id = kc.execute(code, **kw)
+    reply = tk_.shell_reply(kc, msg_id, timeout=timeout)["content"]
+    return reply, tk_._collect(kc, msg_id)
+
+
+def results(msgs):
+    return [c["data"]["text/plain"] for _, kind, c in msgs if kind == "execute_result"]
+
+
+# --- case 10: NUL bytes ---------------------------------------------------------------------------
+def test_eval_takes_a_nul_as_tcl_does():
+    tcl = TorchTcl()
+    assert tcl.eval('set s "a\0b"; string length $s') == "3"
+    assert tcl.eval("set s") == "a\0b"
+    assert tcl.eval("string length {x\0y}") == "3"
+    # errors read as they would without the NUL: no trace of how the script got to Tcl
+    with pytest.raises(TorchTclError) as nul:
+        tcl.eval("proc f {} {error x\0y {} {MY CODE}}\nf")
+    with pytest.raises(TorchTclError) as plain:
+        tcl.eval("proc f {} {error xAy {} {MY CODE}}\nf")
+    assert nul.value.message == "x\0y"
+    assert nul.value.error_code == "MY CODE"
+    assert nul.value.error_info.replace("\0", "A") == plain.value.error_info
+    assert tcl.eval("info vars ::torchtcl::*nul*") == ""
+    # a lone surrogate (JSON can carry one) is the one thing Tcl cannot hold: a Tcl error
+    with pytest.raises(TorchTclError, match="U\\+D800"):
+        tcl.eval("puts \ud800")
+    assert tcl.eval("expr {1 + 1}") == "2"
+
+
+def test_nul_in_a_cell_and_in_user_expressions_gets_replies(kernel):  # noqa: F811
+    _, kc = kernel
+    reply, msgs = run(kc, 'set nul "a\0b"; string length $nul')
+    assert reply["status"] == "ok" and results(msgs) == ["3"]
+    reply, _ = run(kc, "set plain 1", user_expressions={"n": "string length $nul\0",
+                                                         "bad": "error x\0y"})
+    assert reply["status"] == "ok"
+    expr = reply["user_expressions"]
+    assert expr["n"]["data"]["text/plain"] == "4"
+    assert expr["bad"]["status"] == "error" and expr["bad"]["evalue"] == "x\0y"
+    reply, _ = run(kc, "error x\0y")
+    assert reply["status"] == "error" and reply["evalue"] == "x\0y"
+    assert run(kc, "set plain")[0]["status"] == "ok"
+
+
+# --- case 11: the control channel -----------------------------------------------------------------
+def control(kc, msg_type, content, timeout=REPLY_TIMEOUT):
+    msg = kc.session.msg(msg_type, content)
+    kc.control_channel.send(msg)
+    deadline = time.time() + timeout
+    while True:
+        reply = kc.get_control_msg(timeout=max(0.01, deadline - time.time()))
+        if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            return reply, msg["header"]["msg_id"]
+
+
+def test_requests_on_the_control_channel_get_replies(kernel):  # noqa: F811
+    _, kc = kernel
+    reply, _ = control(kc, "kernel_info_request", {})
+    assert reply["content"]["status"] == "ok"
+    assert reply["content"]["banner"].startswith("Tcl 8.")
+    reply, _ = control(kc, "is_complete_request", {"code": 'puts "abc'})
+    assert reply["content"]["status"] == "incomplete"
+    reply, _ = control(kc, "is_complete_request", {"code": 'puts "a"x'})
+    assert reply["content"]["status"] == "invalid"
+    reply, _ = control(kc, "complete_request", {"code": "::torch::tensor_ad", "cursor_pos": 18})
+    assert "::torch::tensor_add" in reply["content"]["matches"]
+    reply, _ = control(kc, "inspect_request", {"code": "torch::zeros", "cursor_pos": 5})
+    assert reply["content"]["found"]
+    reply, msg_id = control(kc, "execute_request", {"code": "set viacontrol 7", "silent": False})
+    assert reply["msg_type"] == "execute_reply" and reply["content"]["status"] == "ok"
+    # its output is its own, and arrives before it goes idle
+    assert results(tk_._collect(kc, msg_id)) == ["7"]
+    reply, msgs = run(kc, "set viacontrol")          # the same interpreter as the shell's
+    assert reply["status"] == "ok" and results(msgs) == ["7"]
+
+
+def test_an_execute_on_the_control_channel_can_be_interrupted(kernel):  # noqa: F811
+    _, kc = kernel
+    msg = kc.session.msg("execute_request", {"code": "while 1 {}", "silent": False})
+    kc.control_channel.send(msg)
+    time.sleep(0.5)
+    reply, _ = control(kc, "interrupt_request", {})
+    assert reply["content"]["status"] == "ok"
+    while True:
+        reply = kc.get_control_msg(timeout=REPLY_TIMEOUT)
+        if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            break
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    assert run(kc, "expr {1 + 1}")[0]["status"] == "ok"
+
+
+# --- case 14: no user text in a Tcl script --------------------------------------------------------
+def test_inspect_and_complete_odd_names_get_replies(kernel):  # noqa: F811
+    _, kc = kernel
+    reply, _ = run(kc, r"set {w\(a)} 1; set {w\(b)} {x y}; proc {p*} {a} {}; proc pq {} {}")
+    assert reply["status"] == "ok"
+    for code, expected in [("puts $w\\", r"array w\: a 1 b {x y}"),
+                           ("p*", "proc p* {a}"), ("*", None), ("p?", None), ("[", None),
+                           ("puts $w\\(a)", "w\\(a) = 1"), ("$", None), ('$"', None)]:
+        reply = tk_.shell_reply(kc, kc.inspect(code, len(code)), timeout=REPLY_TIMEOUT)["content"]
+        assert reply["status"] == "ok", (code, reply)
+        if expected is None:
+            assert not reply["found"], (code, reply)
+        else:
+            assert reply["found"] and reply["data"]["text/plain"].startswith(expected), (code,
+                                                                                       reply)
+    for code in ["puts $w\\", "puts $", "p*", "[", "puts {", "torch::zeros {2} -dtype "]:
+        reply = tk_.shell_reply(kc, kc.complete(code, len(code)), timeout=REPLY_TIMEOUT)
+        assert reply["content"]["status"] == "ok", (code, reply)
+
+
+# --- case 12: interrupts at random moments --------------------------------------------------------
+def test_an_interrupt_for_an_ended_evaluation_stops_nothing():
+    tcl = TorchTcl()
+    tcl.eval("set a 1")
+    ended = tcl.canceller.evaluation
+    timer = threading.Timer(0.1, lambda: tcl.interrupt(ended))
+    timer.start()
+    assert tcl.eval("after 400; set b 2") == "2"
+    timer.join()
+    running = []
+    timer = threading.Timer(0.1, lambda: running.append(tcl.interrupt(tcl.canceller.current())))
+    timer.start()
+    with pytest.raises(TorchTclError, match="interrupted"):
+        tcl.eval("while 1 {}")
+    timer.join()
+    assert running == [True] and tcl.canceller.current() is None
+    assert tcl.eval("set b") == "2"
+
+
+def test_an_interrupt_in_a_nested_evaluation_stops_the_outer_one():
+    tcl = TorchTcl()
+
+    def nested():
+        try:
+            tcl.eval("while 1 {}")
+        except TorchTclError:
+            pass                    # a command that goes on after its script failed
+        return ""
+    tcl.add_command("nested", nested)
+    timer = threading.Timer(0.3, tcl.interrupt)
+    timer.start()
+    with pytest.raises(TorchTclError, match="interrupted"):
+        tcl.eval("nested; set after 1")
+    timer.join()
+    assert tcl.eval("info exists after") == "0"
+
+
+# Through a real kernel process: cells of each kind, interrupted at random moments.
+CELLS = {
+    # a pure-Tcl loop, of a random length: the interrupt lands during it or after its end
+    "tcl": lambda r: f"set i 0; while {{$i < {r.randint(1000, 2500000)}}} {{incr i}}; set i",
+    # a long Python-side command
+    "python": lambda r: f"llength [torch::lr_explore cosine -tMax 100 "
+                        f"-steps {r.randint(100, 60000)}]",
+    # Tcl calling Python in a loop
+    "mixed": lambda r: f"for {{set i 0}} {{$i < {r.randint(10, 80000)}}} {{incr i}} "
+                       f"{{torch::free [torch::ones {{2}}]}}",
+    # a cell that ends at once: the interrupt comes right at its end, or after it
+    "end": lambda r: "set x 1",
+}
+
+
+def interrupt_stress(n, seed):
+    """`n` interrupts at random moments; returns the counts of what went wrong."""
+    rng = random.Random(seed)
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    lost = aborted = bad_next = lost_interrupt = 0
+    seen = []                           # what went wrong, for the report
+    stopped = {kind: 0 for kind in CELLS}   # cells the interrupt stopped (the others had ended)
+    slowest = 0.0                       # from an interrupt to the reply of the cell it stopped
+    try:
+        run(kc, "set probe 0")
+        probe = 0
+        kinds = list(CELLS)
+        for k in range(n):
+            kind = kinds[k % len(kinds)]
+            msg_id = kc.execute(CELLS[kind](rng))
+            time.sleep(rng.uniform(0, 0.02) if kind == "end" else rng.uniform(0, 0.7))
+            t0 = time.time()
+            if k % 2:
+                km.interrupt_kernel()       # as a frontend does (interrupt_mode message)
+            else:
+                try:
+                    control(kc, "interrupt_request", {})
+                except Exception:
+                    lost_interrupt += 1
+            try:
+                reply = tk_.shell_reply(kc, msg_id, timeout=REPLY_TIMEOUT)["content"]
+                if reply.get("ename") == "KeyboardInterrupt":
+                    stopped[kind] += 1
+                    slowest = max(slowest, time.time() - t0)
+                tk_._collect(kc, msg_id)
+            except Exception:
+                lost += 1
+                seen.append((k, kind, "lost"))
+                continue
+            if reply["status"] == "aborted":
+                aborted += 1
+                seen.append((k, kind, "aborted"))
+            elif reply["status"] == "error" and reply["ename"] != "KeyboardInterrupt":
+                bad_next += 1
+                seen.append((k, kind, reply["ename"], reply["evalue"]))
+            # the next cell runs normally: the interrupt did not reach it
+            probe += 1
+            try:
+                reply, msgs = run(kc, "incr probe")
+            except Exception:
+                lost += 1
+                seen.append((k, kind, "next: lost"))
+                continue
+            if reply["status"] == "aborted":
+                aborted += 1
+                seen.append((k, kind, "next: aborted"))
+            elif reply["status"] != "ok" or results(msgs) != [str(probe)]:
+                bad_next += 1
+                seen.append((k, kind, "next:", reply.get("ename"), results(msgs)))
+                run(kc, f"set probe {probe}")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return {"interrupts": n, "lost replies": lost, "aborted cells": aborted,
+            "wrong results": bad_next, "lost interrupt replies": lost_interrupt,
+            "stopped": stopped, "slowest stop": round(slowest, 2), "what went wrong": seen}
+
+
+def test_interrupts_at_random_moments_lose_no_reply(capsys):
+    n = int(os.environ.get("TORCHTCL_INTERRUPTS", "40"))
+    seed = int(os.environ.get("TORCHTCL_SEED", str(int(time.time()))))
+    t0 = time.time()
+    counts = interrupt_stress(n, seed)
+    with capsys.disabled():
+        print(f"\ninterrupt stress (seed {seed}, {time.time() - t0:.0f} s, "
+              f"load {os.getloadavg()[0]:.1f}): {counts}")
+    stopped, slowest = counts.pop("stopped"), counts.pop("slowest stop")
+    counts.pop("what went wrong")
+    assert sum(stopped.values()) >= n // 6, stopped     # the interrupts did stop cells
+    assert slowest < 3.0
+    assert counts == {"interrupts": n, "lost replies": 0, "aborted cells": 0, "wrong results": 0,
+                      "lost interrupt replies": 0}

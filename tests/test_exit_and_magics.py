@@ -180,3 +180,25 @@ def test_ctrl_c_stops_a_long_python_command_at_the_prompt():
         child.sendeof()
         child.expect(pexpect.EOF)
     assert took <= 1.0, f"Ctrl-C took {took:.2f} s"
+
+
+def test_exit_in_a_child_interpreter_ends_the_evaluation_not_the_process():
+    """Child interpreters (at any depth, safe ones' hidden exit included) get our exit."""
+    script = r'''
+from torchtcl_kernel import TorchTcl, TorchTclExit
+tcl = TorchTcl()
+for s in ["interp create kid; kid eval {exit 3}", "interp cr k2 -safe; interp invokehidden k2 exit 4",
+          "interp create k3; k3 eval {interp create g; g eval {exit 5}}"]:
+    try:
+        tcl.eval(s)
+    except TorchTclExit as e:
+        print("exit", e.code)
+    except Exception as e:
+        print("error", e)
+print(tcl.eval("set alive yes"))
+'''
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["exit 3", 'error invalid hidden command name "exit"',
+                                     "exit 5", "yes"]

@@ -16,6 +16,26 @@ from .registry import REGISTRY
 PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
 
 
+# A child interpreter has Tcl's own `exit`, which ends the process. Each one made (by `interp
+# create`, here or in a child, at any depth) gets ours instead, hidden one included: an execution
+# trace on `interp` sees each creation.
+CHILD_EXIT_TCL = r"""
+proc ::torchtcl::child_made {parent command code result op} {
+    set sub [lindex $command 1]
+    if {$code != 0 || [string length $sub] < 2 || ![string equal -length [string length $sub] \
+            $sub create]} return
+    ::torchtcl::guard [list {*}$parent {*}$result]
+}
+proc ::torchtcl::guard {path} {
+    catch {interp expose $path exit}
+    interp alias $path exit {} ::exit
+    interp alias $path ::torchtcl_child_made {} ::torchtcl::child_made $path
+    interp eval $path {trace add execution interp leave ::torchtcl_child_made}
+}
+trace add execution ::interp leave {::torchtcl::child_made {}}
+"""
+
+
 class TorchTcl:
     """A Tcl interpreter that speaks torch::. `eval` runs Tcl; `tensor`/`put` cross to Python.
 
@@ -204,6 +224,7 @@ class TorchTcl:
         self.add_command("::flush", self._flush)
         self.add_command("::exit", self._exit)
         self.add_command("::load", self._load)
+        self.tk.eval(CHILD_EXIT_TCL)
 
     def _puts(self, *args):
         words = list(args)

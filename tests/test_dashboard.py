@@ -199,7 +199,7 @@ def test_points_arrive_within_250_ms_in_at_most_ten_messages_a_second(tcl_kernel
     assert len(seen) == 80 and max(delays) < 0.25, sorted(delays)[-5:]
     times = [t for t, _ in page.deltas]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(times) >= 8 and min(gaps) >= 0.1, gaps     # batched: FLUSH (0.15 s) apart, at least
+    assert len(times) >= 6 and min(gaps) >= 0.15, gaps    # batched: FLUSH (0.2 s) apart, at least
 
 
 def _views(msgs):

@@ -4,9 +4,9 @@ data the kernel sends.
 The first training record of a cell shows a dashboard in that cell's output. While the cell runs,
 new points go to the page at most every FLUSH seconds: sent by the training thread itself, between
 two records, while steps come fast; by a sender thread when none came for COVER seconds, so a
-step's points arrive within ~0.22 s however slow the next step is. When the cell ends, the widget gets its final state (what a saved notebook keeps) and
-its output a static picture beside the widget view, drawn once with matplotlib, for frontends
-without widgets. The next cell that trains gets a dashboard of its own.
+step's points arrive within ~0.22 s however slow the next step is. When the cell ends, the widget
+gets its final state (what a saved notebook keeps) and its output a static picture beside the
+widget view, drawn once with matplotlib, for frontends without widgets. The next cell that trains gets a dashboard of its own.
 """
 
 import functools
@@ -20,7 +20,7 @@ from IPython.display import display
 from .plot import HeadlessDashboard, dashboard_figure, png
 from .series import Drawn, Stream
 
-# Each message costs the kernel ~1 ms of CPU, two thirds of it in ipykernel's IOPub path (its
+# Each message costs the kernel ~1 ms of CPU, about half of it in ipykernel's IOPub path (its
 # thread wakes, takes the GIL, sends): at ten a second that alone is 1 % of a busy loop, so
 # five, which still brings each step to the page within a quarter of a second.
 FLUSH = 0.2     # seconds between two messages to the page, at the least

@@ -6,7 +6,8 @@ new points go to the page at most every FLUSH seconds: sent by the training thre
 two records, while steps come fast; by a sender thread when none came for COVER seconds, so a
 step's points arrive within ~0.22 s however slow the next step is. When the cell ends, the widget
 gets its final state (what a saved notebook keeps) and its output a static picture beside the
-widget view, drawn once with matplotlib, for frontends without widgets. The next cell that trains gets a dashboard of its own.
+widget view, drawn once with matplotlib, for frontends without widgets. The next cell that trains
+gets a dashboard of its own.
 """
 
 import functools

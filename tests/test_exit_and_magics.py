@@ -120,6 +120,26 @@ def test_input_errors_in_the_magics_are_one_line(python_kernel):
     assert line == "TclError: -i tarr: can't set \"tarr\": variable is array"
 
 
+@pytest.mark.parametrize("line, expected", [
+    ("%tcl torch::tensor_dtype [torch::zeros {2 2} -dtype int64]", "Int64"),
+    ("%tcl llength [torch::lr_explore cosine -tMax 100 -steps 5]", "5"),
+    ("n = 21\n%tcl -i n -o m set m [expr {$n * 2}]\nprint(m)", None),
+])
+def test_a_line_magic_hands_its_whole_line_to_tcl(python_kernel, line, expected):
+    """Issue 16: option words of the Tcl code (-dtype, -tMax) are Tcl's, not the magic's."""
+    reply, msgs = run(python_kernel, line)
+    assert reply["status"] == "ok", reply
+    if expected is None:
+        assert _stdout(msgs) == "42\n"
+    else:
+        assert _results(msgs) == [expected]
+
+
+def test_a_cell_magic_takes_only_its_options(python_kernel):
+    line = _one_line_error(*run(python_kernel, "%%tcl -dtype int64\nset a 1"))
+    assert line == "TclError: %%tcl takes only -i NAME and -o NAME options, not: -dtype int64"
+
+
 # --- the CLI ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("script", ["catch {exit 4}", "proc main {} {exit 4}; catch main",

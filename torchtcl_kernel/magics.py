@@ -11,10 +11,10 @@ All cells share one interpreter, with the same live dashboards as the kernel.
 
 import _tkinter
 import contextlib
+import re
 
 import torch
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .widgets.dashboard import LiveDashboard
@@ -50,26 +50,28 @@ class TclMagics(Magics):
         shell.events.register("post_run_cell", lambda *_: self.interp.dashboard.cell_finished())
         shell.set_custom_exc((TclCellError,), _one_line)
 
-    @magic_arguments()
-    @argument("-i", "--input", action="append", default=[],
-              help="a Python variable to set in Tcl (repeatable; comma-separated names work too)")
-    @argument("-o", "--output", action="append", default=[],
-              help="a Tcl variable to set in Python afterwards (repeatable)")
-    @argument("script", nargs="*", help="Tcl code (line magic)")
     @no_var_expand                 # $x in a %tcl line is a Tcl variable, not IPython's expansion
     @line_cell_magic
     def tcl(self, line, cell=None):
-        """Run Tcl with the torch:: commands; the cell's result is shown like a Python value."""
-        args = parse_argstring(self.tcl, line)
-        for name in _names(args.input):
+        """Run Tcl with the torch:: commands; the cell's result is shown like a Python value.
+
+        %tcl [-i NAME] [-o NAME] TCL CODE   (the rest of the line, as Tcl reads it)
+        %%tcl [-i NAME] [-o NAME]           (the cell is the Tcl code)
+
+        -i NAME: a Python variable to set in Tcl first; -o NAME: a Tcl variable to set in Python
+        afterwards. Both repeat, and take comma-separated names too."""
+        inputs, outputs, rest = _options(line)
+        if cell is not None and rest.strip():
+            raise TclCellError(f"%%tcl takes only -i NAME and -o NAME options, not: {rest.strip()}")
+        for name in _names(inputs):
             if name not in self.shell.user_ns:
                 raise TclCellError(f"-i {name}: no such Python variable")
             with _option_error("-i", name):
                 self.interp.tk.call("set", name, self.to_tcl(self.shell.user_ns[name]))
-        code = cell if cell is not None else " ".join(args.script)
+        code = cell if cell is not None else rest
         try:
             result = self.interp.eval(code)
-            for name in _names(args.output):
+            for name in _names(outputs):
                 with _option_error("-o", name):
                     self.shell.user_ns[name] = self.from_tcl(self.interp.tk.call("set", name))
         except TorchTclExit as e:
@@ -122,6 +124,19 @@ def _option_error(option, name):
         yield
     except _tkinter.TclError as e:
         raise TclCellError(f"{option} {name}: {e}") from None
+
+
+_OPTION = re.compile(r"\s*(-i|--input|-o|--output)\s+(\S+)")
+
+
+def _options(line):
+    """The leading -i/-o options of a magic's line, and the rest of it untouched: a line magic's
+    Tcl code goes to Tcl whole, its own option words (-dtype int64) included."""
+    inputs, outputs = [], []
+    while (m := _OPTION.match(line)):
+        (inputs if m.group(1) in ("-i", "--input") else outputs).append(m.group(2))
+        line = line[m.end():]
+    return inputs, outputs, line
 
 
 def _names(options):

@@ -12,7 +12,7 @@ import torch
 from torchtcl_kernel import TorchTcl, TorchTclError, docs
 from torchtcl_kernel.core.registry import REGISTRY
 from torchtcl_kernel.introspect import Introspector, command_example, command_help
-from torchtcl_kernel.widgets.plot import attach_headless
+from torchtcl_kernel.widgets import attach_headless
 
 from conftest import ROOT
 

@@ -35,7 +35,7 @@ def _set_args(interp, argv0, args):
 
 
 def _interpreter():
-    from .widgets.plot import attach_headless
+    from .widgets import attach_headless
     interp = attach_headless(TorchTcl())
     _ctrl_c_stops_tcl(interp)
     return interp

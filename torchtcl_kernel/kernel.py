@@ -26,8 +26,7 @@ from . import __version__
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
 from .introspect import Introspector
-from .widgets.dashboard import LiveDashboard
-from .widgets.explorer import LiveExplorer
+from .widgets import attach_live
 
 # Requests whose handlers use Tcl. ipykernel also takes them on the control channel, and runs
 # those in its control thread; a Tcl interpreter only works in the thread that made it.
@@ -70,8 +69,7 @@ class TorchTclKernel(IPythonKernel):
         self.tcl = TorchTcl(stdout=self._puts_stdout, stderr=self._puts_stderr)
         self.tcl.exit_handler = self._exit
         self.introspector = Introspector(self.tcl)
-        self.tcl.dashboard = LiveDashboard(self.tcl)
-        self.tcl.explorer = LiveExplorer()
+        attach_live(self.tcl)
         self.language_info = {**self.language_info, "version": self.tcl.tk.eval("info patchlevel")}
         self.tcl.tk.eval("namespace eval ::jupyter {}")
         self.tcl.add_command("::jupyter::html", lambda html: self._display(HTML(html)))

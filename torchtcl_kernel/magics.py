@@ -17,8 +17,7 @@ import torch
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
-from .widgets.dashboard import LiveDashboard
-from .widgets.explorer import LiveExplorer
+from .widgets import attach_live
 
 
 class TclResult(str):
@@ -44,9 +43,7 @@ def _one_line(shell, etype, value, tb, tb_offset=None):
 class TclMagics(Magics):
     def __init__(self, shell):
         super().__init__(shell)
-        self.interp = TorchTcl()
-        self.interp.dashboard = LiveDashboard(self.interp)
-        self.interp.explorer = LiveExplorer()
+        self.interp = attach_live(TorchTcl())
         shell.events.register("post_run_cell", lambda *_: self.interp.dashboard.cell_finished())
         shell.set_custom_exc((TclCellError,), _one_line)
 

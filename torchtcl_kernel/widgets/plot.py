@@ -121,10 +121,3 @@ class HeadlessExplorer:
 
     def show(self, kind, options, curves, recompute):
         pass
-
-
-def attach_headless(interp):
-    """Give an interpreter the views a non-notebook frontend has (used by the CLI)."""
-    interp.dashboard = HeadlessDashboard(interp)
-    interp.explorer = HeadlessExplorer()
-    return interp

@@ -4,13 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench clean
+.PHONY: install test test-fast demo bench clean wheel-check
 
 install: $(STAMP)
 
 # Idempotent: rebuilt only when the venv is missing, the project's requirements changed, or the C
-# extension's source did (pip builds it; it needs gcc, Python's headers and tcl8.6-dev).
-$(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridge.c
+# extension's source did (pip builds it; it needs gcc, Python's headers and tcl8.6-dev), or the
+# kernelspec it installs did.
+$(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridge.c \
+		torchtcl_kernel/data/kernelspec/kernel.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
@@ -19,6 +21,14 @@ $(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridg
 
 test: install
 	$(PY) -m pytest -q
+
+# Skips tests marked `slow` (browser, notebooks, hypothesis-heavy, stress); aims for under 60 s.
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
+
+# Builds the wheel and sdist, installs the wheel in a clean venv and runs the kernel and CLI from it.
+wheel-check: install
+	PY=$(PY) .ci/wheel-check
 
 # Runs notebooks/amp_workflow.ipynb headlessly on the torchtcl kernel; results in out/.
 demo: install

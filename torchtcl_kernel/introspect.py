@@ -12,7 +12,8 @@ from .core.registry import REGISTRY, REQUIRED, camel, lookup
 _WORD_END = re.compile(r"[^\s\[\]{};\"]*")
 # Each command's runnable example, hand-written in the repository's docs/ (absent when the package
 # is installed without the repository: inspection then shows no example).
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "docs" / "examples"
+# Package data, so an installed wheel has them; docs/examples is a symlink to this directory.
+EXAMPLES = pathlib.Path(__file__).resolve().parent / "data" / "examples"
 
 
 def command_words(code, cursor):

@@ -1,4 +1,6 @@
-"""Installing the `torchtcl` kernelspec (kernel.json and logos from the project's kernelspec/)."""
+"""Installing the `torchtcl` kernelspec (kernel.json and logos shipped as package data in
+torchtcl_kernel/data/kernelspec/, so a wheel carries them; the top-level kernelspec/ is a
+symlink to it)."""
 
 import json
 import pathlib
@@ -8,7 +10,7 @@ import tempfile
 
 from jupyter_client.kernelspec import KernelSpecManager
 
-SOURCE = pathlib.Path(__file__).resolve().parent.parent / "kernelspec"
+SOURCE = pathlib.Path(__file__).resolve().parent / "data" / "kernelspec"
 NAME = "torchtcl"
 
 

@@ -1,0 +1,44 @@
+"""The files the installed package reads at run time live inside it (a wheel carries them), and
+the repository's kernelspec/ and docs/examples/ are views of them, not second copies.
+The full proof, a built wheel in a clean venv, is .ci/wheel-check (`make wheel-check`)."""
+
+import json
+import pathlib
+
+import torchtcl_kernel
+from torchtcl_kernel import introspect, kernelspec
+
+PACKAGE = pathlib.Path(torchtcl_kernel.__file__).resolve().parent
+ROOT = PACKAGE.parent
+
+
+def test_runtime_files_are_inside_the_package():
+    for path in (kernelspec.SOURCE, introspect.EXAMPLES):
+        assert path.resolve().is_relative_to(PACKAGE), path
+    assert {p.name for p in kernelspec.SOURCE.iterdir()} == {
+        "kernel.json", "logo-32x32.png", "logo-64x64.png"}
+    assert len(list(introspect.EXAMPLES.glob("*.tcl"))) > 50
+
+
+def test_repository_copies_are_symlinks_to_the_package_data():
+    # One source of truth: editing either path edits the same file.
+    assert (ROOT / "kernelspec").resolve() == kernelspec.SOURCE.resolve()
+    assert (ROOT / "docs" / "examples").resolve() == introspect.EXAMPLES.resolve()
+
+
+def test_package_data_globs_cover_the_files():
+    import tomllib
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["torchtcl_kernel"]
+    data = PACKAGE / "data"
+    shipped = {p for g in globs for p in PACKAGE.glob(g)}
+    assert {p for p in data.rglob("*") if p.is_file()} <= shipped
+
+
+def test_install_into_a_prefix(tmp_path):
+    installed = pathlib.Path(kernelspec.install(prefix=str(tmp_path)))
+    assert installed == tmp_path / "share" / "jupyter" / "kernels" / kernelspec.NAME
+    spec = json.loads((installed / "kernel.json").read_text())
+    assert spec["argv"][1:3] == ["-m", "torchtcl_kernel"]
+    assert pathlib.Path(spec["argv"][0]).name.startswith("python")
+    assert (installed / "logo-64x64.png").read_bytes()[:4] == b"\x89PNG"

@@ -315,6 +315,11 @@ def test_grad_scaler_page_examples_print_what_the_page_says(page):
         tcl.eval(block)
         printed = "".join(out).splitlines()
         expected = _expected_lines(block)
+        # zip() alone would let a block that prints nothing (or too little) pass. Blocks with no
+        # `;#` annotation state no output to compare.
+        if expected:
+            assert len(printed) == len(expected), \
+                f"{page} block {i}: printed {len(printed)} lines, page shows {len(expected)}"
         for line, want in zip(printed, expected):
             if want and want not in PRINTED_DIFFERENTLY:
                 assert line == want or line.endswith(": " + want.split(": ", 1)[-1]), \

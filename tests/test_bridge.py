@@ -39,6 +39,20 @@ def test_a_plain_command_fails_as_a_tcl_error(tcl):
     assert tcl("set ok 1") == "1", "the interpreter goes on"
 
 
+def test_python_traceback_in_error_info_only_when_asked(tcl, monkeypatch):
+    def boom(*words):
+        raise ValueError("deep down")
+    tcl.interp.add_command("boom", boom)
+    monkeypatch.delenv("TORCHTCL_TRACEBACK", raising=False)
+    for script in ("boom x", "torch::tensor_shape nosuch"):
+        assert "Traceback" not in tcl.error(script).error_info
+    monkeypatch.setenv("TORCHTCL_TRACEBACK", "1")
+    info = tcl.error("boom x").error_info
+    assert "Traceback (most recent call last)" in info and "ValueError: deep down" in info
+    assert "in boom" in info and "boom x" in info, "the Tcl part is kept"
+    assert tcl.error("boom x").message == "deep down", "the message is unchanged"
+
+
 def test_handle_values_survive_what_tcl_does_to_them(tcl):
     """Shimmering to other types, copies made by Tcl, text made of them: the handle stays valid
     while anything still holds it."""

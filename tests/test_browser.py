@@ -25,6 +25,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # a real browser: `make test-fast` skips it
+
 NOTEBOOK = ROOT / "notebooks" / "amp_workflow.ipynb"
 OUT = ROOT / "out"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -374,6 +374,7 @@ def test_magics_errors_are_one_line(python_kernel):
     assert errors and errors[0]["traceback"] == ["TclError: Invalid tensor name: nosuch"]
 
 
+@pytest.mark.slow  # over ~3 s
 def test_magics_have_the_same_dashboard(python_kernel):
     kc = python_kernel
     run(kc, "%load_ext torchtcl_kernel")

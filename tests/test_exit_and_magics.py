@@ -144,6 +144,7 @@ def test_a_cell_magic_takes_only_its_options(python_kernel):
 
 @pytest.mark.parametrize("script", ["catch {exit 4}", "proc main {} {exit 4}; catch main",
                                     "proc main {} {exit 4}; if {[catch main]} {puts caught}"])
+@pytest.mark.slow  # over ~3 s
 def test_exit_under_catch_sets_the_cli_status(tmp_path, script):
     out = tmp_path / "out.txt"
     path = tmp_path / "exit.tcl"
@@ -164,6 +165,7 @@ def test_exit_at_the_prompt_ends_the_session():
     assert child.exitstatus == 6
 
 
+@pytest.mark.slow  # over ~3 s
 def test_ctrl_c_stops_a_long_python_command_in_a_script(tmp_path):
     script = tmp_path / "long.tcl"
     script.write_text(f"puts started; flush stdout\n{LONG_COMMAND}\nputs finished\n")
@@ -184,6 +186,7 @@ def test_ctrl_c_stops_a_long_python_command_in_a_script(tmp_path):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow  # over ~3 s
 def test_ctrl_c_stops_a_long_python_command_at_the_prompt():
     with cli_prompt() as child:
         child.sendline(f"set keep [torch::ones {{2}}]; catch {{{LONG_COMMAND}}}; set after 1")

@@ -164,6 +164,7 @@ def test_interrupt_stops_a_loop_and_keeps_the_state(kernel, loop):
     assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["42 {2 2}"]
 
 
+@pytest.mark.slow  # over ~3 s
 def test_restart_is_clean():
     km, kc = start_new_kernel(kernel_name="torchtcl")
     try:
@@ -196,6 +197,7 @@ if __name__ == "__main__":
     unittest.main()
 
 
+@pytest.mark.slow  # over ~3 s
 def test_jupyter_console_session():
     import sys
 

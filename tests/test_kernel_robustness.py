@@ -248,6 +248,7 @@ def interrupt_stress(n, seed):
             "stopped": stopped, "slowest stop": round(slowest, 2), "what went wrong": seen}
 
 
+@pytest.mark.slow  # stress test
 def test_interrupts_at_random_moments_lose_no_reply(capsys):
     n = int(os.environ.get("TORCHTCL_INTERRUPTS", "40"))
     seed = int(os.environ.get("TORCHTCL_SEED", str(int(time.time()))))

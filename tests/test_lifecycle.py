@@ -4,6 +4,8 @@ holds (issue 14, case 20)."""
 import ctypes
 import gc
 import os
+import subprocess
+import sys
 import weakref
 
 import pytest
@@ -127,6 +129,7 @@ def _four_megabytes_closed():
     return refs
 
 
+@pytest.mark.slow  # over ~3 s
 def test_twenty_closed_interpreters_holding_4_mb_each_do_not_grow_memory():
     for _ in range(10):                  # the allocators' own first growth
         _four_megabytes_closed()
@@ -140,3 +143,19 @@ def test_twenty_closed_interpreters_holding_4_mb_each_do_not_grow_memory():
     assert not [r for r in refs if r() is not None]
     # Kept, they would hold 80 MB and more; freed, what remains is the allocators' slack.
     assert grown < 16, f"RSS grew {grown:.1f} MB over 20 closed interpreters"
+
+
+def test_an_interpreter_collected_in_another_thread_does_not_abort_the_process():
+    """Tcl aborts when an interpreter is deleted outside its thread; Python's collector may run
+    in any thread (a jupyter_client channel's, say)."""
+    script = """
+import gc, threading
+from torchtcl_kernel import TorchTcl
+t = TorchTcl(); t.eval("set x [torch::ones {1000}]")
+gc.disable()
+del t
+th = threading.Thread(target=gc.collect); th.start(); th.join()
+print(TorchTcl().eval("expr 1+1"))
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (r.returncode, r.stdout) == (0, "2\n"), r.stderr

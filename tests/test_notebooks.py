@@ -17,6 +17,8 @@ from PIL import Image
 from conftest import ROOT
 from torchtcl_kernel.demo import summary as demo_summary
 
+pytestmark = pytest.mark.slow  # executes whole notebooks: `make test-fast` skips it
+
 NOTEBOOKS = ROOT / "notebooks"
 NAMES = ["getting_started", "amp_workflow", "lr_schedules", "python_magics"]
 WIDGET = "application/vnd.jupyter.widget-view+json"

@@ -30,6 +30,36 @@
 
 #define MAX_FAST_WORDS 32
 
+/* The pending exception as one object (PyErr_Fetch/Restore are deprecated since 3.12). */
+#if PY_VERSION_HEX >= 0x030C0000
+#define take_exception() PyErr_GetRaisedException()
+#define restore_exception(e) PyErr_SetRaisedException(e)
+#else
+static PyObject *
+take_exception(void)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (type == NULL)
+        return NULL;
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL && value != NULL)
+        PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+}
+
+static void
+restore_exception(PyObject *e)
+{
+    if (e == NULL)
+        return;
+    PyObject *tb = PyException_GetTraceback(e);
+    PyErr_Restore(Py_NewRef((PyObject *) Py_TYPE(e)), e, tb);
+}
+#endif
+
 /* ------------------------------------------------------------------------------------------ */
 /* Handles                                                                                     */
 
@@ -44,6 +74,14 @@ typedef struct {
                                  * NULL once freed. (Handles are no GC objects: cheap to make.) */
     long long seq;              /* creation order within the store */
     Py_ssize_t tcl_refs;        /* Tcl_Objs of our type pointing here (they share one reference) */
+    /* Written 0 -> 1 only, by Python code with the GIL (mark_escaped_owned) or by Tcl in the
+     * interpreter's thread, which may run without the GIL (tkinter releases it while Tcl
+     * evaluates: Tcl may print a value while another Python thread reads h.name). A byte
+     * store of the same value on both sides: no torn or lost state. Each side notes h in its
+     * own list (thread-local vs GIL-guarded), so no list is shared. The worst outcome: both
+     * see 0 and h is reported twice in one drain, counting its bytes twice in the store's
+     * young_bytes/escapes (a pressure warning comes a little early). Decisions read it in
+     * drain and the reclaimer, with the GIL, after the notes are drained. */
     char escaped;               /* the name exists as text somewhere */
     char pinned;                /* never reclaimed automatically */
 } HandleObject;
@@ -53,6 +91,9 @@ typedef struct StoreObject {
     PyObject *handles;          /* name -> HandleObject, the live handles */
     PyObject *tensor_type;      /* torch.Tensor: results of exactly this type become handles here */
     PyObject *tensor_kind;      /* "tensor" */
+    PyObject *on_escape;        /* on_escape(store, list of handles), called by drain; given
+                                 * the store rather than bound to it: no cycle, so a store
+                                 * goes by reference counting once its commands go */
     long long seq;
     long long tensor_serial;
 } StoreObject;
@@ -291,12 +332,6 @@ handle_get_obj(HandleObject *h, void *closure)
 }
 
 static PyObject *
-handle_get_alive(HandleObject *h, void *closure)
-{
-    return PyBool_FromLong(h->obj != NULL);
-}
-
-static PyObject *
 handle_get_escaped(HandleObject *h, void *closure)
 {
     return PyBool_FromLong(h->escaped);
@@ -335,7 +370,6 @@ static PyGetSetDef handle_getset[] = {
     {"name", (getter) handle_get_name, NULL, "The handle's name; reading it lets the name escape."},
     {"key", (getter) handle_get_key, NULL, "The name, for the store's own bookkeeping."},
     {"obj", (getter) handle_get_obj, NULL, "The object (None once freed)."},
-    {"alive", (getter) handle_get_alive, NULL, NULL},
     {"escaped", (getter) handle_get_escaped, NULL, NULL},
     {"pinned", (getter) handle_get_pinned, (setter) handle_set_pinned, NULL},
     {NULL}
@@ -370,7 +404,9 @@ static PyTypeObject HandleType = {
 static void
 report_escapes(StoreObject *store, PyObject *list)
 {
-    PyObject *r = PyObject_CallMethod((PyObject *) store, "_escaped", "O", list);
+    if (store->on_escape == NULL || store->on_escape == Py_None)
+        return;
+    PyObject *r = PyObject_CallFunctionObjArgs(store->on_escape, (PyObject *) store, list, NULL);
     if (r == NULL) {
         if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
             PyErr_Clear();
@@ -385,8 +421,7 @@ report_escapes(StoreObject *store, PyObject *list)
 static void
 drain(void)
 {
-    PyObject *exc_type, *exc_value, *exc_tb;
-    PyErr_Fetch(&exc_type, &exc_value, &exc_tb);
+    PyObject *saved = take_exception();
     while (pending || escaped_owned.n) {
         PendList esc = escaped_list, owned = escaped_owned, rel = released_list;
         escaped_list = escaped_owned = released_list = (PendList) {0};
@@ -439,7 +474,7 @@ drain(void)
         PyMem_RawFree(owned.items);
         PyMem_RawFree(rel.items);
     }
-    PyErr_Restore(exc_type, exc_value, exc_tb);
+    restore_exception(saved);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -619,20 +654,50 @@ tcl_value(CommandData *d, PyObject *v, int depth)
 }
 
 /* The Python error as the command's Tcl error (message and errorCode). */
+/* TORCHTCL_TRACEBACK=1 (read at each error) appends the Python traceback to errorInfo. Not
+ * always: most errors are the user's ("Invalid tensor name ..."), and errorInfo is what Tcl
+ * users read; the traceback is for debugging torchtcl itself. */
+static int
+traceback_wanted(void)
+{
+    const char *v = getenv("TORCHTCL_TRACEBACK");
+    return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+static void
+append_traceback(Tcl_Interp *interp, PyObject *exc)
+{
+    PyObject *saved = take_exception();
+    PyObject *tbmod = PyImport_ImportModule("traceback");
+    PyObject *lines = tbmod ? PyObject_CallMethod(tbmod, "format_exception", "O", exc) : NULL;
+    PyObject *sep = lines ? PyUnicode_FromString("") : NULL;
+    PyObject *text = sep ? PyUnicode_Join(sep, lines) : NULL;
+    if (text != NULL) {
+        PyObject *full = PyUnicode_FromFormat("\n(Python traceback)\n%U", text);
+        Tcl_Obj *o = full ? string_value(full) : NULL;
+        if (o != NULL) {
+            Tcl_IncrRefCount(o);
+            Tcl_AppendObjToErrorInfo(interp, o);
+            Tcl_DecrRefCount(o);
+        }
+        Py_XDECREF(full);
+    }
+    PyErr_Clear();
+    Py_XDECREF(text);
+    Py_XDECREF(sep);
+    Py_XDECREF(lines);
+    Py_XDECREF(tbmod);
+    restore_exception(saved);
+}
+
 static int
 fail(Tcl_Interp *interp, CommandData *d)
 {
-    PyObject *exc_type, *exc, *tb;
-    PyErr_Fetch(&exc_type, &exc, &tb);
-    PyErr_NormalizeException(&exc_type, &exc, &tb);
+    PyObject *exc = take_exception();
     if (exc == NULL) {
         Tcl_SetObjResult(interp, Tcl_NewStringObj("unknown error", -1));
-        Py_XDECREF(exc_type);
-        Py_XDECREF(tb);
         return TCL_ERROR;
     }
-    if (tb != NULL)
-        PyException_SetTraceback(exc, tb);
     PyObject *r = PyObject_CallOneArg(d->on_error, exc);
     Tcl_Obj *message = NULL, *code = NULL;
     PyObject *info = NULL;
@@ -664,10 +729,10 @@ fail(Tcl_Interp *interp, CommandData *d)
         else
             PyErr_Clear();
     }
+    if (traceback_wanted())
+        append_traceback(interp, exc);
     Py_XDECREF(r);
-    Py_XDECREF(exc_type);
     Py_DECREF(exc);
-    Py_XDECREF(tb);
     return TCL_ERROR;
 }
 
@@ -1028,9 +1093,14 @@ live(PyObject *module, PyObject *args)
 static int
 store_init(StoreObject *self, PyObject *args, PyObject *kwds)
 {
-    PyObject *tensor_type;
-    if (!PyArg_ParseTuple(args, "O!", &PyType_Type, &tensor_type))
+    PyObject *tensor_type, *on_escape = Py_None;
+    if (!PyArg_ParseTuple(args, "O!|O", &PyType_Type, &tensor_type, &on_escape))
         return -1;
+    if (on_escape != Py_None && !PyCallable_Check(on_escape)) {
+        PyErr_SetString(PyExc_TypeError, "on_escape must be callable or None");
+        return -1;
+    }
+    Py_XSETREF(self->on_escape, Py_NewRef(on_escape));
     Py_XSETREF(self->handles, PyDict_New());
     if (self->handles == NULL)
         return -1;
@@ -1047,6 +1117,7 @@ store_traverse(StoreObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->handles);
     Py_VISIT(self->tensor_type);
+    Py_VISIT(self->on_escape);
     return 0;
 }
 
@@ -1063,6 +1134,7 @@ store_clear(StoreObject *self)
     Py_CLEAR(self->handles);
     Py_CLEAR(self->tensor_type);
     Py_CLEAR(self->tensor_kind);
+    Py_CLEAR(self->on_escape);
     return 0;
 }
 
@@ -1073,12 +1145,6 @@ store_dealloc(StoreObject *self)
     PyObject_GC_UnTrack(self);
     store_clear(self);
     Py_TYPE(self)->tp_free((PyObject *) self);
-}
-
-static PyObject *
-store_new_tensor(StoreObject *self, PyObject *tensor)
-{
-    return (PyObject *) new_tensor_handle(self, tensor);
 }
 
 static PyObject *
@@ -1112,14 +1178,12 @@ store_next_tensor_name(StoreObject *self, PyObject *unused)
 }
 
 static PyMethodDef store_methods[] = {
-    {"new_tensor", (PyCFunction) store_new_tensor, METH_O,
-     "new_tensor(tensor) -> Handle named tensorN, for a command's result"},
     {"new_handle", (PyCFunction) store_new_handle, METH_VARARGS,
      "new_handle(obj, kind, name) -> Handle"},
     {"next_tensor_name", (PyCFunction) store_next_tensor_name, METH_NOARGS,
      "The next tensorN name (for a tensor put from Python)."},
     {"drain", (PyCFunction) store_drain, METH_NOARGS,
-     "Free the handles whose last Tcl value went; report escapes to _escaped(list)."},
+     "Free the handles whose last Tcl value went; report escapes to on_escape(store, list)."},
     {NULL}
 };
 

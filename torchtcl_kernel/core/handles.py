@@ -112,7 +112,7 @@ class HandleStore(Store):
     that). Escaped ones are kept in `young` until torch::free or torch::collect (reclaim.py)."""
 
     def __init__(self):
-        super().__init__(torch.Tensor)
+        super().__init__(torch.Tensor, HandleStore._escaped)  # unbound: no cycle
         self._counters = defaultdict(int)  # prefix -> last number handed out (tensors: C side)
         self._by_id = {}                   # id(object) -> Handle, for everything but tensors
         self.young = {}                    # escaped, unpinned handle name -> its tensor's bytes
@@ -144,7 +144,7 @@ class HandleStore(Store):
 
     # --- escapes ------------------------------------------------------------------------------
     def _escaped(self, handles):
-        """Called by the C side (Store.drain) with handles whose names just became text."""
+        """Store.drain calls this (given to Store.__init__) with handles whose names became text."""
         young = self.young
         for handle in handles:
             obj = handle.obj

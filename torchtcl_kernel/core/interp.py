@@ -2,6 +2,7 @@
 
 import os
 import sys
+import threading
 import tkinter
 
 from .errors import CommandError, TorchTclError, TorchTclExit
@@ -44,6 +45,8 @@ class TorchTcl:
     closed = False
 
     def __init__(self, stdout=None, stderr=None):
+        _bury_orphans()
+        self._thread = threading.get_ident()
         self._tcl = tkinter.Tcl()
         self.tk = self._tcl.tk
         self.store = HandleStore()
@@ -152,6 +155,14 @@ class TorchTcl:
         store.discard(list(store.handles))
         store.drain()
         self.dashboard = self.explorer = None
+
+    def __del__(self):
+        # A Tcl interpreter may only be deleted in its own thread (Tcl aborts the process
+        # otherwise), but Python's collector may drop an unclosed TorchTcl in any thread: there
+        # its Tcl side is kept, and deleted by the next TorchTcl made in the owning thread.
+        tk = getattr(self, "tk", None)
+        if tk is not None and threading.get_ident() != self._thread:
+            _ORPHANS.append((self._thread, tk))
 
     def __enter__(self):
         return self
@@ -290,6 +301,16 @@ class TorchTcl:
         if args and "torch" in os.path.basename(args[0]).lower() and not os.path.exists(args[0]):
             return ""
         return self.tk.call("::torchtcl::_load", *args)
+
+
+_ORPHANS = []          # (thread id, tkapp) of interpreters collected in another thread
+
+
+def _bury_orphans():
+    here = threading.get_ident()
+    mine = [entry for entry in _ORPHANS if entry[0] == here]
+    for entry in mine:
+        _ORPHANS.remove(entry)
 
 
 def _closed():

@@ -61,10 +61,6 @@ class Telemetry:
         """callback(record) after every record (from the evaluating thread)."""
         self._subscribers.append(callback)
 
-    def unsubscribe(self, callback):
-        if callback in self._subscribers:
-            self._subscribers.remove(callback)
-
     def next_step(self, source):
         """A per-source counter for sources that do not count their own steps."""
         self._counters[source] = n = self._counters.get(source, 0) + 1

@@ -933,7 +933,7 @@ error:
 typedef struct {
     StoreObject *store;
     PyObject *live;             /* set: names found */
-    PyObject *prefixes;         /* set: every handle name without its trailing digits */
+    PyObject *prefixes;         /* set: every handle name without its trailing digits, or NULL */
     int longest;                /* the longest prefix */
 } Scan;
 
@@ -972,13 +972,16 @@ note_tokens(Scan *scan, const char *s, int len)
         while (d1 < len && s[d1] >= '0' && s[d1] <= '9')
             d1++;
         for (int k = d0 - 1; k >= 0 && d0 - k <= scan->longest && is_word(s[k]); k--) {
-            PyObject *prefix = PyUnicode_FromStringAndSize(s + k, d0 - k);
-            if (prefix == NULL)
-                return -1;
-            int known = PySet_Contains(scan->prefixes, prefix);
-            Py_DECREF(prefix);
-            if (known < 0)
-                return -1;
+            int known = 1;              /* without a prefix set, every word part is tried */
+            if (scan->prefixes != NULL) {
+                PyObject *prefix = PyUnicode_FromStringAndSize(s + k, d0 - k);
+                if (prefix == NULL)
+                    return -1;
+                known = PySet_Contains(scan->prefixes, prefix);
+                Py_DECREF(prefix);
+                if (known < 0)
+                    return -1;
+            }
             for (int j = d0 + 1; known && j <= d1; j++)
                 if (note_name(scan, s + k, j - k) < 0)
                     return -1;
@@ -1234,7 +1237,27 @@ delete_commands(PyObject *module, PyObject *addr)
     return PyLong_FromLong(n);
 }
 
+PyDoc_STRVAR(names_in_doc,
+"names_in(text, store) -> set\n\n"
+"The names of the store's handles found anywhere in `text`, as live() finds them in values (every\n"
+"word part of up to 64 characters before a run of digits is tried: short texts, no prefix set).");
+
+static PyObject *
+names_in(PyObject *module, PyObject *args)
+{
+    const char *text;
+    Py_ssize_t len;
+    StoreObject *store;
+    if (!PyArg_ParseTuple(args, "s#O!", &text, &len, &StoreType, &store))
+        return NULL;
+    Scan scan = {store, PySet_New(NULL), NULL, 64};
+    if (scan.live != NULL && note_tokens(&scan, text, (int) len) < 0)
+        Py_CLEAR(scan.live);
+    return scan.live;
+}
+
 static PyMethodDef module_methods[] = {
+    {"names_in", names_in, METH_VARARGS, names_in_doc},
     {"create_command", create_command, METH_VARARGS, create_command_doc},
     {"delete_commands", delete_commands, METH_O, delete_commands_doc},
     {"live", live, METH_VARARGS, live_doc},

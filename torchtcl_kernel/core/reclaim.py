@@ -23,32 +23,9 @@ never frees a handle whose name went to Python (an evaluation's result, `TorchTc
 docs/memory.md states the limits.
 """
 
-import re
 import weakref
 
 from . import _tclbridge
-
-_DIGITS = re.compile(r"(?<=[A-Za-z_])[0-9]+")
-_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def names_in(text, handles):
-    """The handle names anywhere in `text`, inside longer words too (as the C scan finds them):
-    at each run of digits that follows a letter, every word part ending there plus a leading part
-    of the digits."""
-    found = set()
-    if not handles:
-        return found
-    longest = 64
-    for m in _DIGITS.finditer(text):
-        d0, d1 = m.span()
-        k = d0 - 1
-        while k >= 0 and d0 - k <= longest and text[k] in _WORD:
-            for j in range(d0 + 1, d1 + 1):
-                if text[k:j] in handles:
-                    found.add(text[k:j])
-            k -= 1
-    return found
 
 # Every value in which a handle name could be held, as a list; "" when a coroutine exists (its
 # frame cannot be read: nothing may be freed). Runs as a lambda so that child interpreters, which
@@ -143,7 +120,7 @@ class Reclaimer:
         store = self.store
         store.drain()
         if result and store.handles:
-            store.pin(names_in(result, store.handles))
+            store.pin(_tclbridge.names_in(result, store))
         if outermost and self.requested:
             self.requested = False
             self.collect()
@@ -159,10 +136,9 @@ class Reclaimer:
         if not candidates:
             self.last = "nothing to collect"
             return
-        prefixes = {name.rstrip("0123456789") for name in handles}
         script = f"::apply {{{HELD}}} {{{HELD}}}"
         try:
-            live = _tclbridge.live(self.address, script, store, prefixes)
+            live = _tclbridge.live(self.address, script, store, _prefixes(store))
         except RuntimeError as e:
             # a coroutine exists, or the holders could not all be read: keep everything
             self.last = ("nothing freed: a coroutine exists" if "coroutine" in str(e) else
@@ -172,3 +148,8 @@ class Reclaimer:
         store.discard(dead)
         self.freed += len(dead)
         self.last = f"{len(dead)} freed, {len(store.young)} kept"
+
+
+def _prefixes(store):
+    """The stems of the store's handle names (a name is a stem and a number; handles.py)."""
+    return {name.rstrip("0123456789") for name in store.handles}

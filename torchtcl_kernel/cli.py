@@ -63,6 +63,13 @@ def _ctrl_c_stops_tcl(interp):
         interp.interrupt()                  # first, so that no `catch` can go on after the error
         if in_command(frame):
             raise KeyboardInterrupt
+        # It landed in bookkeeping (or an import), where raising could break state: a long
+        # command would run on. Ask again shortly, as long as the evaluation lasts.
+        threading.Timer(0.05, again).start()
+
+    def again():
+        if interp.depth:
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
     def watch():
         while True:

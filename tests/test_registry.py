@@ -5,7 +5,11 @@ import re
 import pytest
 import torch
 
+from torchtcl_kernel import docs
+from torchtcl_kernel.core import types
+from torchtcl_kernel.core.errors import CommandError
 from torchtcl_kernel.core.registry import REGISTRY, camel, lookup
+from torchtcl_kernel.introspect import command_help
 
 
 def test_every_command_answers_to_both_spellings(tcl):
@@ -128,3 +132,56 @@ def test_metadata_for_completion_and_docs(tcl):
     for c in REGISTRY.values():
         assert c.doc, f"{c.name} has no description"
         assert all(re.fullmatch(r"-\w+", o) for o in c.options)
+
+
+def _type_classes(cls=types.Type):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _type_classes(sub)
+
+
+def test_every_type_declares_a_word_it_rejects(tcl):
+    """tests/test_malformed_input.py gives each parameter its type's bad_example: a type that
+    does not declare one (inheriting its parent's, which it may accept) would go untested."""
+    for cls in _type_classes():
+        assert "bad_example" in vars(cls), f"{cls.__name__} declares no bad_example"
+        assert cls.bad_example is not None or issubclass(cls, types.Str), \
+            f"{cls.__name__}: only free text (Str) may accept every word"
+    checked = set()
+    for cmd in REGISTRY.values():
+        for p in cmd.params:
+            if p.type.bad_example is None or id(p.type) in checked:
+                continue
+            checked.add(id(p.type))
+            with pytest.raises(CommandError):
+                p.type.convert(tcl.interp, p.type.bad_example)
+    assert len(checked) > 20
+
+
+def test_named_form_is_the_syntax_by_option(tcl):
+    cmd = lookup("torch::zeros")
+    assert cmd.named_form() == \
+        "-shape shape ?-dtype dtype? ?-device device? ?-requiresGrad requires_grad?"
+    assert lookup("torch::lr_scheduler_cosine").named_form() == \
+        "-optimizer optimizer -tMax T_max ?-etaMin eta_min?"
+    assert f"  torch::zeros {cmd.named_form()}" in command_help(cmd).split("\n")
+    assert f"torch::zeros {cmd.named_form()}" in docs.syntax(cmd)
+
+
+def test_the_tensor_input_parameter_reads_alike_everywhere(tcl):
+    """-input is declared once (commands/common.py): every command taking it answers to -input and
+    -tensor and names it `tensor` positionally, but where a page words it otherwise."""
+    for name in ("tensor_relu", "tensor_print", "tensor_dtype", "tensor_sum", "zeros_like",
+                 "rand_like", "tensor_grad", "tensor_to"):
+        cmd = lookup(name)
+        assert cmd.options["-input"] is cmd.options["-tensor"] is cmd.by_name["input"], name
+        assert cmd.forms[0].text.split()[0] == "tensor", name
+    tcl("set t [torch::tensor_create {-1.0 2.0}]")
+    assert tcl("torch::tensor_dtype -tensor $t") == tcl("torch::tensor_dtype -input $t") == \
+        "Float32"
+    assert tcl("torch::tensor_print -tensor [torch::tensor_relu -tensor $t]") == \
+        tcl("torch::tensor_print [torch::tensor_relu $t]")
+    assert lookup("layer_forward").forms[0].text == "layer_handle input_tensor"
+    assert tcl.error("torch::mse_loss -input nosuch -target $t").message == \
+        "Invalid input tensor name"
+    assert "-tensor" not in lookup("tensor_reshape").options

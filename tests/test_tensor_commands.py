@@ -12,7 +12,8 @@ def T(tcl, script):
     ("torch::tensor_create {1.0 2.0 3.0}", torch.tensor([1.0, 2.0, 3.0])),
     ("torch::tensorCreate -data {1.0 2.0 3.0}", torch.tensor([1.0, 2.0, 3.0])),
     ("torch::tensor_create -values {1 2 3} -dtype int64", torch.tensor([1, 2, 3])),
-    ("torch::tensor_create {{1 2} {3 4}} float64", torch.tensor([[1.0, 2], [3, 4]], dtype=torch.float64)),
+    ("torch::tensor_create {{1 2} {3 4}} float64",
+     torch.tensor([[1.0, 2], [3, 4]], dtype=torch.float64)),
     ("torch::tensor_create {1 0 1} bool", torch.tensor([True, False, True])),
     ("torch::tensor_create -data {true false} -dtype bool", torch.tensor([True, False])),
     ("torch::tensor_create -data {1 2 3 4} -shape {2 2}", torch.tensor([[1.0, 2], [3, 4]])),
@@ -25,13 +26,16 @@ def T(tcl, script):
     ("torch::full -shape {3} -value 3 -dtype int32", torch.full((3,), 3, dtype=torch.int32)),
     ("torch::eye -n 3 -m 4", torch.eye(3, 4)),
     ("torch::eye 2 2 float64 cpu false", torch.eye(2, dtype=torch.float64)),
-    ("torch::arange -start 1 -end 3 -step 0.5 -dtype float64", torch.arange(1, 3, 0.5, dtype=torch.float64)),
+    ("torch::arange -start 1 -end 3 -step 0.5 -dtype float64",
+     torch.arange(1, 3, 0.5, dtype=torch.float64)),
     ("torch::arange 1 6 1 float64 cpu", torch.arange(1, 6, 1, dtype=torch.float64)),
     ("torch::linspace 0 10 5", torch.linspace(0, 10, 5)),
-    ("torch::linspace -start 1 -end 5 -steps 4 -dtype float64", torch.linspace(1, 5, 4, dtype=torch.float64)),
+    ("torch::linspace -start 1 -end 5 -steps 4 -dtype float64",
+     torch.linspace(1, 5, 4, dtype=torch.float64)),
     ("torch::zeros_like [torch::ones {3 4}]", torch.zeros(3, 4)),
     ("torch::ones_like [torch::zeros {2}] int32", torch.ones(2, dtype=torch.int32)),
-    ("torch::onesLike -input [torch::zeros {2}] -dtype float64", torch.ones(2, dtype=torch.float64)),
+    ("torch::onesLike -input [torch::zeros {2}] -dtype float64",
+     torch.ones(2, dtype=torch.float64)),
 ])
 def test_creation_matches_pytorch(tcl, script, expected):
     got = T(tcl, script)
@@ -42,11 +46,12 @@ def test_creation_matches_pytorch(tcl, script, expected):
 def test_random_creation_is_seeded_like_pytorch(tcl):
     tcl("torch::manual_seed 7")
     got = [T(tcl, "torch::randn {2 3}"), T(tcl, "torch::rand -shape {4} -dtype float64"),
-           T(tcl, "torch::randn_like [torch::zeros {2}]"), T(tcl, "torch::randLike -input [torch::zeros {3}]")]
+           T(tcl, "torch::randn_like [torch::zeros {2}]"),
+           T(tcl, "torch::randLike -input [torch::zeros {3}]")]
     torch.manual_seed(7)
     want = [torch.randn(2, 3), torch.rand(4, dtype=torch.float64),
             torch.randn_like(torch.zeros(2)), torch.rand_like(torch.zeros(3))]
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert torch.equal(g, w)
     assert tcl("torch::tensor_shape [torch::randn {}]") == ""
     assert tcl("torch::tensor_dtype [torch::randn {2} cpu float64]") == "Float64"
@@ -66,7 +71,8 @@ def test_inspection(tcl):
     assert tcl("torch::tensor_dtype $t") == "Float32"
     assert tcl("torch::tensor_dtype [torch::ones {1} bool]") == "Bool"
     assert tcl("torch::tensor_item [torch::tensor_create -data 5.0]") == "5.000000"
-    assert tcl("torch::tensor_item [torch::tensor_create -data 3.14159 -dtype float64]") == "3.141590"
+    assert tcl("torch::tensor_item [torch::tensor_create -data 3.14159 -dtype float64]") \
+        == "3.141590"
     assert tcl("torch::tensorItem -input [torch::tensor_create -data 42 -dtype int32]") == "42"
     assert tcl("torch::tensor_item [torch::tensor_create -data 1 -dtype bool]") == "1"
     assert tcl.error("torch::tensor_item $t").message.startswith("Tensor has 6 elements")
@@ -104,10 +110,12 @@ def test_arithmetic_matches_pytorch(tcl):
         assert torch.equal(T(tcl, script), want), script
     m = torch.arange(6.0).reshape(2, 3)
     tcl("set m [torch::tensor_reshape [torch::arange 6] {2 3}]")
-    assert torch.equal(T(tcl, "torch::tensor_matmul $m [torch::tensor_reshape [torch::arange 6] {3 2}]"),
-                       m @ m.reshape(3, 2))
+    assert torch.equal(
+        T(tcl, "torch::tensor_matmul $m [torch::tensor_reshape [torch::arange 6] {3 2}]"),
+        m @ m.reshape(3, 2))
     assert torch.equal(T(tcl, "torch::tensor_sum $m 1"), m.sum(1))
-    assert torch.equal(T(tcl, "torch::tensor_sum -input $m -dim 0 -keepdim 1"), m.sum(0, keepdim=True))
+    assert torch.equal(T(tcl, "torch::tensor_sum -input $m -dim 0 -keepdim 1"),
+                       m.sum(0, keepdim=True))
     assert torch.equal(T(tcl, "torch::tensorMean $m 0"), m.mean(0))
     assert tcl.error("torch::tensor_mean $m invalid").message == "Invalid dimension value: invalid"
     assert "cannot be multiplied" in tcl.error("torch::tensor_matmul $m $m").message
@@ -136,18 +144,20 @@ def test_autograd_and_grad_mode(tcl):
 def test_tensor_to(tcl):
     tcl("set x [torch::tensor_create {1.5 2.5}]")
     assert tcl("torch::tensor_dtype [torch::tensor_to $x cpu float64]") == "Float64"
-    assert tcl("torch::tensor_dtype [torch::tensorTo -input $x -device cpu -dtype int32]") == "Int32"
+    assert tcl("torch::tensor_dtype [torch::tensorTo -input $x -device cpu -dtype int32]") \
+        == "Int32"
     if not torch.cuda.is_available():
         assert "CUDA is not available" in tcl.error("torch::tensor_to $x cuda").message
 
 
 def test_models_losses_and_sgd_step_like_pytorch(tcl):
-    tcl("torch::manual_seed 0; set l1 [torch::linear 4 3]; set l2 [torch::linearLayer -inFeatures 3 "
-        "-outFeatures 2 -bias false]; set model [torch::sequential [list $l1 $l2]]")
+    tcl("torch::manual_seed 0; set l1 [torch::linear 4 3]; "
+        "set l2 [torch::linearLayer -inFeatures 3 -outFeatures 2 -bias false]; "
+        "set model [torch::sequential [list $l1 $l2]]")
     model = tcl.interp.store.get(tcl("set model"), "module")
     torch.manual_seed(0)
     ref = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Linear(3, 2, bias=False))
-    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), ref.parameters()))
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), ref.parameters(), strict=True))
     assert tcl("llength [torch::layer_parameters $model]") == "3"
 
     x, y = torch.randn(5, 4), torch.tensor([0, 1, 1, 0, 1])
@@ -162,14 +172,16 @@ def test_models_losses_and_sgd_step_like_pytorch(tcl):
         opt.zero_grad()
         torch.nn.functional.cross_entropy(ref(x), y).backward()
         opt.step()
-    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), ref.parameters()))
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), ref.parameters(), strict=True))
     out = tcl.interp.tensor(tcl(f"torch::layerForward -layer $model -input {hx}"))
     mse = tcl.interp.tensor(tcl(f"torch::mse_loss {hx} {hx} sum"))
     assert mse.item() == 0.0 and out.shape == (5, 2)
-    assert tcl.interp.tensor(tcl("torch::mseLoss -input $out -target $out -reduction none")).shape == (5, 2)
+    unreduced = tcl.interp.tensor(tcl("torch::mseLoss -input $out -target $out -reduction none"))
+    assert unreduced.shape == (5, 2)
     assert tcl.error("torch::layer_forward nosuch $out").message == "Invalid layer name"
     assert tcl.error("torch::layer_forward $model nosuch").message == "Invalid input tensor name"
-    assert tcl.error("torch::mse_loss -input nosuch -target $out").message == "Invalid input tensor name"
+    assert tcl.error("torch::mse_loss -input nosuch -target $out").message \
+        == "Invalid input tensor name"
     assert tcl.error("torch::linear 0 3").message == "Invalid in_features: 0 (must be positive)"
     assert tcl.error("torch::optimizer_sgd [torch::layer_parameters $model] -1").message == \
         "Required parameters missing or invalid (parameters and positive learning rate required)"

@@ -2,8 +2,8 @@
 
 import torch
 
-from ..core.registry import Family, P
-from ..core.types import TENSOR
+from ..core.registry import Family
+from .common import TENSOR_INPUT
 
 activations = Family("activations")
 
@@ -12,8 +12,7 @@ def activation(name, op, doc):
     def body(input):
         return op(input)
     body.__doc__ = doc
-    activations.command(name, P("input", TENSOR, aliases=("tensor",), label="tensor"),
-                        returns="tensor handle")(body)
+    activations.command(name, TENSOR_INPUT, returns="tensor handle")(body)
 
 
 activation("tensor_relu", torch.relu, "max(0, x) for each element.")

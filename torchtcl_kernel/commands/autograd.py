@@ -3,17 +3,17 @@
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import Family, P
+from ..core.registry import Family, param
 from ..core.types import BOOL, TENSOR
+from .common import TENSOR_INPUT
 
 autograd = Family("autograd", missing="Input tensor is required")
 
-INPUT_P = P("input", TENSOR, aliases=("tensor",), label="tensor")
 NO_ARGS = {"usage": 'wrong # args: should be "{cmd}"'}
 
 
-@autograd.command("tensor_backward", INPUT_P, P("gradient", TENSOR, None),
-                  P("retain_graph", BOOL, False), forms=["tensor"], returns="OK")
+@autograd.command("tensor_backward", TENSOR_INPUT, param("gradient", TENSOR, None),
+                  param("retain_graph", BOOL, False), forms=["tensor"], returns="OK")
 def tensor_backward(input, gradient, retain_graph):
     """Backpropagate from input (a scalar, or pass -gradient) into every leaf's .grad."""
     if not input.requires_grad:
@@ -22,7 +22,7 @@ def tensor_backward(input, gradient, retain_graph):
     return "OK"
 
 
-@autograd.command("tensor_grad", INPUT_P, returns="tensor handle")
+@autograd.command("tensor_grad", TENSOR_INPUT, returns="tensor handle")
 def tensor_grad(input):
     """The gradient accumulated in input.grad (the same tensor, not a copy)."""
     if not input.requires_grad:
@@ -32,7 +32,7 @@ def tensor_grad(input):
     return input.grad
 
 
-@autograd.command("tensor_requires_grad", INPUT_P,
+@autograd.command("tensor_requires_grad", TENSOR_INPUT,
                   errors={"usage": "Invalid number of arguments"}, returns="1 or 0")
 def tensor_requires_grad(input):
     """Whether autograd records operations on input."""

@@ -1,13 +1,13 @@
 """Moving tensors between devices and dtypes (the spec's device_memory_perf family)."""
 
-from ..core.registry import Family, P
-from ..core.types import DEVICE, DTYPE, TENSOR
+from ..core.registry import Family, param
+from ..core.types import DEVICE, DTYPE
+from .common import TENSOR_INPUT
 
 devices = Family("devices")
 
 
-@devices.command("tensor_to", P("input", TENSOR, aliases=("tensor",), label="tensor"),
-                 P("device", DEVICE), P("dtype", DTYPE, None),
+@devices.command("tensor_to", TENSOR_INPUT, param("device", DEVICE), param("dtype", DTYPE, None),
                  errors={"missing": "Required parameters missing: {required_names}"},
                  returns="tensor handle")
 def tensor_to(input, device, dtype):

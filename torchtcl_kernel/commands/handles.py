@@ -1,13 +1,13 @@
 """Commands about handles themselves: listing and freeing them."""
 
 from ..core.handles import KINDS
-from ..core.registry import Family, P
+from ..core.registry import Family, param
 from ..core.types import AnyHandle, Choice
 
 handles = Family("handles")
 
 
-@handles.command("free", P("handle", AnyHandle(), (), variadic=True), returns="integer")
+@handles.command("free", param("handle", AnyHandle(), (), variadic=True), returns="integer")
 def free(ctx, handle):
     """Release handles; their objects go once nothing else holds them. Returns how many.
     A handle named twice in one call is released once."""
@@ -17,7 +17,7 @@ def free(ctx, handle):
     return len(names)
 
 
-@handles.command("handles", P("kind", Choice(*KINDS), None), forms=[""],
+@handles.command("handles", param("kind", Choice(*KINDS), None), forms=[""],
                  returns="list of dicts")
 def list_handles(ctx, kind):
     """Live handles, each a dict: handle, kind, and shape/dtype/device/bytes where they apply."""

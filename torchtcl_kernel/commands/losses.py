@@ -2,14 +2,15 @@
 
 import torch.nn.functional as F
 
-from ..core.registry import Family, P
+from ..core.registry import Family, param
 from ..core.types import FLOAT, INT, TENSOR, Choice
+from .common import tensor_input
 
 losses = Family("losses", missing="Required parameters {required} must be provided")
 
-REDUCTION = P("reduction", Choice("mean", "sum", "none"), "mean")
-PAIR = (P("input", TENSOR, invalid="Invalid input tensor name"),
-        P("target", TENSOR, invalid="Invalid target tensor name"))
+REDUCTION = param("reduction", Choice("mean", "sum", "none"), "mean")
+PAIR = (tensor_input(label="input", aliases=(), invalid="Invalid input tensor name"),
+        param("target", TENSOR, invalid="Invalid target tensor name"))
 
 
 @losses.command("mse_loss", *PAIR, REDUCTION, returns="tensor handle")
@@ -18,8 +19,8 @@ def mse_loss(input, target, reduction):
     return F.mse_loss(input, target, reduction=reduction)
 
 
-@losses.command("cross_entropy_loss", *PAIR, P("weight", TENSOR, None), REDUCTION,
-                P("ignore_index", INT, -100), P("label_smoothing", FLOAT, 0.0),
+@losses.command("cross_entropy_loss", *PAIR, param("weight", TENSOR, None), REDUCTION,
+                param("ignore_index", INT, -100), param("label_smoothing", FLOAT, 0.0),
                 forms=["input target ?weight? ?reduction?", "input target ?reduction?"],
                 returns="tensor handle")
 def cross_entropy_loss(input, target, weight, reduction, ignore_index, label_smoothing):

@@ -2,8 +2,9 @@
 
 import torch
 
-from ..core.registry import Family, P
-from ..core.types import INT, Int
+from ..core.registry import Family, param
+from ..core.types import Int
+from .common import non_negative
 from .tensors import like
 
 random = Family("random")
@@ -13,9 +14,9 @@ like(random, "rand_like", torch.rand_like)
 
 
 # torch.manual_seed takes any unsigned 64-bit seed
-@random.command("manual_seed", P("seed", Int(hi=(1 << 64) - 1), aliases=("s",),
-                                 check=lambda v: v >= 0,
-                                 check_msg="Seed must be non-negative"),
+@random.command("manual_seed", param("seed", Int(hi=(1 << 64) - 1), aliases=("s",),
+                                     check=non_negative,
+                                     check_msg="Seed must be non-negative"),
                 errors={"prefix": "Error in manual_seed: ",
                         "missing": "Required parameters missing: seed value required",
                         "no_value": "Named parameters must come in pairs",

@@ -3,9 +3,21 @@
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import Family, P
-from ..core.types import (BOOL, DEVICE, DTYPE, INT, INTS, NUMBER, NUMBERS, SHAPE, TENSOR,
-                          TENSOR_OR_NUMBER, dtype_label)
+from ..core.registry import Family, param
+from ..core.types import (
+    BOOL,
+    DEVICE,
+    DTYPE,
+    INT,
+    INTS,
+    NUMBER,
+    NUMBERS,
+    SHAPE,
+    TENSOR,
+    TENSOR_OR_NUMBER,
+    dtype_label,
+)
+from .common import TENSOR_INPUT, non_negative, tensor_input
 
 tensors = Family("tensors")
 
@@ -14,9 +26,9 @@ INPUT_REQUIRED = {"missing": "Input tensor is required"}
 MISSING_OPTION = {"missing": "Missing required parameter: {option}"}
 
 # The trailing options every creation command shares.
-DTYPE_P = P("dtype", DTYPE, torch.float32)
-DEVICE_P = P("device", DEVICE, CPU)
-GRAD_P = P("requires_grad", BOOL, False)
+DTYPE_P = param("dtype", DTYPE, torch.float32)
+DEVICE_P = param("device", DEVICE, CPU)
+GRAD_P = param("requires_grad", BOOL, False)
 
 
 def _finish(t, requires_grad):
@@ -24,8 +36,9 @@ def _finish(t, requires_grad):
 
 
 @tensors.command("tensor_create",
-                 P("data", NUMBERS, aliases=("values",), label="values"), P("shape", SHAPE, None), DTYPE_P,
-                 P("device", DEVICE, CPU, invalid="Invalid device specification"), GRAD_P,
+                 param("data", NUMBERS, aliases=("values",), label="values"),
+                 param("shape", SHAPE, None), DTYPE_P,
+                 param("device", DEVICE, CPU, invalid="Invalid device specification"), GRAD_P,
                  forms=["values ?shape? ?dtype? ?device? ?requires_grad?",
                         "values ?dtype? ?device? ?requires_grad?"],
                  errors=MISSING_OPTION, returns="tensor handle")
@@ -48,19 +61,21 @@ def _filled(fill):
 
 for _name, _fill, _aliases in [("zeros", torch.zeros, ()), ("ones", torch.ones, ()),
                                ("empty", torch.empty, ("Empty",))]:
-    tensors.command(_name, P("shape", SHAPE, aliases=("size",)), DTYPE_P, DEVICE_P, GRAD_P,
+    tensors.command(_name, param("shape", SHAPE, aliases=("size",)), DTYPE_P, DEVICE_P, GRAD_P,
                     aliases=_aliases, errors=MISSING_OPTION,
                     returns="tensor handle")(_filled(_fill))
 
 
-@tensors.command("full", P("shape", SHAPE, aliases=("size",)), P("value", NUMBER, aliases=("fill_value",)),
+@tensors.command("full", param("shape", SHAPE, aliases=("size",)),
+                 param("value", NUMBER, aliases=("fill_value",)),
                  DTYPE_P, DEVICE_P, GRAD_P, errors=MISSING_OPTION, returns="tensor handle")
 def full(shape, value, dtype, device, requires_grad):
     """A tensor of the given shape with every element set to value."""
     return _finish(torch.full(shape, value, dtype=dtype, device=device), requires_grad)
 
 
-@tensors.command("eye", P("n", INT, check=lambda v: v >= 0), P("m", INT, None, check=lambda v: v >= 0),
+@tensors.command("eye", param("n", INT, check=non_negative),
+                 param("m", INT, None, check=non_negative),
                  DTYPE_P, DEVICE_P, GRAD_P,
                  forms=["n ?m? ?dtype? ?device? ?requires_grad?",
                         "n ?dtype? ?device? ?requires_grad?"],
@@ -71,7 +86,8 @@ def eye(n, m, dtype, device, requires_grad):
     return _finish(t, requires_grad)
 
 
-@tensors.command("arange", P("end", NUMBER), P("start", NUMBER, 0), P("step", NUMBER, 1),
+@tensors.command("arange", param("end", NUMBER), param("start", NUMBER, 0),
+                 param("step", NUMBER, 1),
                  DTYPE_P, DEVICE_P, GRAD_P,
                  forms=["end ?dtype? ?device?", "start end ?dtype? ?device?",
                         "start end step ?dtype? ?device?"],
@@ -83,8 +99,8 @@ def arange(end, start, step, dtype, device, requires_grad):
     return _finish(torch.arange(start, end, step, dtype=dtype, device=device), requires_grad)
 
 
-@tensors.command("linspace", P("start", NUMBER), P("end", NUMBER),
-                 P("steps", INT, check=lambda v: v >= 0), DTYPE_P, DEVICE_P, GRAD_P,
+@tensors.command("linspace", param("start", NUMBER), param("end", NUMBER),
+                 param("steps", INT, check=non_negative), DTYPE_P, DEVICE_P, GRAD_P,
                  errors={"missing": "{option} parameter is required"}, returns="tensor handle")
 def linspace(start, end, steps, dtype, device, requires_grad):
     """steps values evenly spaced from start to end, both included."""
@@ -101,15 +117,14 @@ def _random(sample):
 # randn's page orders device before dtype, other pages write dtype first: both forms are read, told
 # apart by whether the word is a device or a dtype.
 for _name, _sample in [("randn", torch.randn), ("rand", torch.rand)]:
-    tensors.command(_name, P("shape", SHAPE, aliases=("size",)), DEVICE_P, DTYPE_P, GRAD_P,
+    tensors.command(_name, param("shape", SHAPE, aliases=("size",)), DEVICE_P, DTYPE_P, GRAD_P,
                     forms=["shape ?device? ?dtype? ?requires_grad?",
                            "shape ?dtype? ?device? ?requires_grad?"],
                     returns="tensor handle")(_random(_sample))
 
 
 # --- the *_like family: a new tensor shaped like an existing one --------------------------------
-LIKE_PARAMS = (P("input", TENSOR, aliases=("tensor",), label="tensor"), P("dtype", DTYPE, None),
-               P("device", DEVICE, None), GRAD_P)
+LIKE_PARAMS = (TENSOR_INPUT, param("dtype", DTYPE, None), param("device", DEVICE, None), GRAD_P)
 
 
 def like(family, name, make):
@@ -125,12 +140,11 @@ like(tensors, "ones_like", torch.ones_like)
 
 
 # --- inspection ---------------------------------------------------------------------------------
-TENSOR_P = P("tensor", TENSOR, aliases=("input",), invalid="Invalid tensor name: {value}")
-INPUT_P = P("input", TENSOR, aliases=("tensor",), label="tensor")
+TENSOR_P = param("tensor", TENSOR, aliases=("input",), invalid="Invalid tensor name: {value}")
 BY_INPUT = {"missing": "Input tensor is required", "usage": "Invalid number of arguments"}
 
 
-@tensors.command("tensor_print", INPUT_P, errors=BY_INPUT, returns="string")
+@tensors.command("tensor_print", TENSOR_INPUT, errors=BY_INPUT, returns="string")
 def tensor_print(input):
     """The tensor's printed form, as PyTorch shows it."""
     return str(input)
@@ -148,7 +162,7 @@ def tensor_numel(tensor):
     return tensor.numel()
 
 
-@tensors.command("tensor_dtype", INPUT_P, errors=BY_INPUT, returns="dtype name")
+@tensors.command("tensor_dtype", TENSOR_INPUT, errors=BY_INPUT, returns="dtype name")
 def tensor_dtype(input):
     """The tensor's dtype: Float32, Float64, BFloat16, Int64, Bool, ..."""
     return dtype_label(input.dtype)
@@ -169,7 +183,7 @@ def tensor_item(tensor):
     return f"{value:f}"
 
 
-@tensors.command("tensor_reshape", P("input", TENSOR, label="tensor"), P("shape", INTS),
+@tensors.command("tensor_reshape", tensor_input(aliases=()), param("shape", INTS),
                  errors=INPUT_REQUIRED, returns="tensor handle")
 def tensor_reshape(input, shape):
     """The tensor with a new shape (one dimension may be -1); a view where PyTorch can."""
@@ -177,10 +191,10 @@ def tensor_reshape(input, shape):
 
 
 # --- arithmetic -----------------------------------------------------------------------------------
-BINARY = (P("input", TENSOR_OR_NUMBER, aliases=("input1", "tensor1"), label="tensor1",
-            invalid="Invalid first tensor name"),
-          P("other", TENSOR_OR_NUMBER, aliases=("input2", "tensor2"), label="tensor2",
-            invalid="Invalid second tensor name"))
+BINARY = (param("input", TENSOR_OR_NUMBER, aliases=("input1", "tensor1"), label="tensor1",
+                invalid="Invalid first tensor name"),
+          param("other", TENSOR_OR_NUMBER, aliases=("input2", "tensor2"), label="tensor2",
+                invalid="Invalid second tensor name"))
 BINARY_ERRORS = {"missing": "Required parameters missing: {required}"}
 
 
@@ -194,7 +208,7 @@ def _tensor(x, like):
 
 
 def binary(name, op, alpha=False, doc=""):
-    params = BINARY + ((P("alpha", NUMBER, 1),) if alpha else ())
+    params = BINARY + ((param("alpha", NUMBER, 1),) if alpha else ())
     forms = ["tensor1 tensor2 ?alpha?"] if alpha else ["tensor1 tensor2"]
 
     tensor = torch.Tensor
@@ -225,9 +239,9 @@ def reduction(name, op, errors, doc):
     def body(input, dim, keepdim):
         return op(input) if dim is None else op(input, dim, keepdim=keepdim)
     body.__doc__ = doc
-    tensors.command(name, P("input", TENSOR, aliases=("tensor",), label="tensor"),
-                    P("dim", INT, None, invalid="Invalid dimension value: {value}"),
-                    P("keepdim", BOOL, False), forms=["tensor ?dim?"], errors=errors,
+    tensors.command(name, TENSOR_INPUT,
+                    param("dim", INT, None, invalid="Invalid dimension value: {value}"),
+                    param("keepdim", BOOL, False), forms=["tensor ?dim?"], errors=errors,
                     returns="tensor handle")(body)
 
 

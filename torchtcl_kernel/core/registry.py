@@ -17,15 +17,23 @@ looks like an option (`-name`) but is not one is an unknown parameter, whereas a
 always a value.
 """
 
+from __future__ import annotations
+
 import inspect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from .errors import CommandError
-from .types import STRING, Type, tcl_list
+from .types import STRING, Handle, Type, tcl_list
+
+if TYPE_CHECKING:
+    from .interp import TorchTcl
 
 REQUIRED = object()
+# lookups_last's deferred work: {"lookups": {name: ...}, "checks": {name: ...}}
+Later = dict[str, dict[str, Any]]
 _OPTION_LIKE = re.compile(r"-[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -53,27 +61,27 @@ class Param:
     name: str
     type: Type = STRING
     default: Any = REQUIRED
-    aliases: tuple = ()
-    label: str = None          # its word in syntax forms ("tensor" for -input, say)
-    check: Callable = None     # predicate on the converted value
-    check_msg: str = None      # when check fails; None: the command's "check" error text
-    invalid: str = None        # message when the word does not convert ({value}, {error})
+    aliases: tuple[str, ...] = ()
+    label: str = ""            # its word in syntax forms ("tensor" for -input, say); "": name
+    check: Callable[[Any], bool] | None = None     # predicate on the converted value
+    check_msg: str | None = None   # when check fails; None: the command's "check" error text
+    invalid: str | None = None     # message when the word does not convert ({value}, {error})
     doc: str = ""
     variadic: bool = False     # positionally, takes every remaining word (as a list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.label = self.label or self.name
 
     @property
-    def required(self):
+    def required(self) -> bool:
         return self.default is REQUIRED
 
     @property
-    def option(self):
+    def option(self) -> str:
         return "-" + camel(self.name)
 
-    def option_names(self):
-        names = []
+    def option_names(self) -> list[str]:
+        names: list[str] = []
         for n in (self.name, *self.aliases):
             for spelled in (n, camel(n), snake(n)):
                 if "-" + spelled not in names:
@@ -81,7 +89,8 @@ class Param:
         return names
 
 
-def P(name, type=STRING, default=REQUIRED, **kw):
+def param(name: str, type: Type = STRING, default: Any = REQUIRED, **kw: Any) -> Param:
+    """A parameter declaration: `param("dim", INT, None, aliases=("axis",))`."""
     return Param(name, type, default, **kw)
 
 
@@ -90,7 +99,7 @@ class Form:
     """One positional syntax: its text as docs show it and the parameters it fills, in order."""
 
     text: str
-    params: list
+    params: list[Param]
     n_required: int
     variadic: bool = False      # the last parameter takes all remaining words (`?handle ...?`)
 
@@ -112,22 +121,28 @@ DEFAULT_ERRORS = {
 @dataclass
 class Command:
     name: str
-    func: Callable
-    params: list
+    func: Callable[..., Any]
+    params: list[Param]
     family: str
-    forms: list = field(default_factory=list)
-    aliases: tuple = ()
-    errors: dict = field(default_factory=dict)
+    forms: list = field(default_factory=list)      # texts as declared; Forms once built
+    aliases: tuple[str, ...] = ()
+    errors: dict[str, str] = field(default_factory=dict)
     doc: str = ""
     returns: str = ""
     passes_ctx: bool = False
     # Unknown -option value pairs are collected (as a flat word list, parameter "options") instead
     # of rejected: for a command that hands them on to another command's parser (lr_explore).
     open_options: bool = False
+    # The order of checks. By default each word is read and checked as it comes. With
+    # lookups_last (the reference's order on some pages) every word is vetted before any handle is
+    # looked up: the word count (usage), then option pairs, then unknown options, then each value's
+    # conversion, then required parameters; only then are handles resolved, and the range checks
+    # (Param.check) come last.
+    lookups_last: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.by_name = {p.name: p for p in self.params}
-        self.options = {}
+        self.options: dict[str, Param] = {}
         for p in self.params:
             for opt in p.option_names():
                 if opt in self.options and self.options[opt] is not p:
@@ -147,7 +162,8 @@ class Command:
                         p.label if p.required else f"?{p.label}?" for p in self.params)
 
     def _form(self, text):
-        params, n_required = [], 0
+        params: list[Param] = []
+        n_required = 0
         for word in text.replace(" ...", "...").split():
             optional = word.startswith("?")
             key = word.strip("?").rstrip(".")
@@ -163,13 +179,20 @@ class Command:
         return Form(text, params, n_required, variadic)
 
     @property
-    def qualified(self):
+    def qualified(self) -> str:
         return "torch::" + self.name
 
-    def usage(self):
+    def named_form(self) -> str:
+        """The syntax with every parameter by name: `-shape shape ?-dtype dtype?` (docs and
+        inspection show it beside the positional forms)."""
+        return " ".join(f"{p.option} {p.label}" if p.required else f"?{p.option} {p.label}?"
+                        for p in self.params)
+
+    def usage(self) -> str:
         return " OR ".join(f"{self.qualified} {f.text}".rstrip() for f in self.forms)
 
-    def error(self, key, code, invoked=None, **fields):
+    def error(self, key: str, code: str, invoked: str | None = None,
+              **fields: Any) -> CommandError:
         required = [p for p in self.params if p.required]
         fields.setdefault("option", "")
         fields.setdefault("name", "")
@@ -192,7 +215,7 @@ class Command:
         least `fast_min` of them), and the function takes the rest at their defaults. dispatch.py
         builds that path; anything else (options, any error) goes through `parse`."""
         self.fast, self.fast_min = None, 0
-        if any(f.variadic for f in self.forms) or self.open_options:
+        if any(f.variadic for f in self.forms) or self.open_options or self.lookups_last:
             return
         # With several forms, only the words every form reads alike (a common first stretch,
         # e.g. `input target` of cross_entropy_loss) take the fast path.
@@ -212,7 +235,8 @@ class Command:
         self.fast = list(shared)
         self.fast_min = sum(p.required for p in shared)
 
-    def parse(self, ctx, words, invoked=None):
+    def parse(self, ctx: TorchTcl, words: list[str],
+              invoked: str | None = None) -> dict[str, Any]:
         options = self.options
         n = len(words)
         i = 0
@@ -221,9 +245,13 @@ class Command:
             if w[:1] == "-" and (w in options or _looks_like_option(w)):
                 break
             i += 1
-        values = {}
+        # lookups_last: handles to resolve and range checks to run once every word is read
+        later: Later | None = {"lookups": {}, "checks": {}} if self.lookups_last else None
+        if later is not None:
+            self._vet_words(words, i, invoked)
+        values: dict[str, Any] = {}
         if i:
-            self._positional(ctx, words[:i], values, invoked)
+            self._positional(ctx, words[:i], values, invoked, later)
         for j in range(i, n, 2):
             key = words[j]
             p = options.get(key)
@@ -238,7 +266,7 @@ class Command:
                 values[p.name] = [self._convert(ctx, p, w, key)
                                   for w in tcl_list(ctx, words[j + 1])]
             else:
-                values[p.name] = self._convert(ctx, p, words[j + 1], key)
+                values[p.name] = self._convert(ctx, p, words[j + 1], key, later)
         for p in self._required:
             if p.name not in values:
                 # Some pages word a missing argument differently in the positional syntax.
@@ -246,6 +274,11 @@ class Command:
                     else "missing"
                 raise self.error(key, "MISSING", invoked, option=p.option, name=p.name,
                                  label=p.label, camel=camel(p.name))
+        if later is not None:
+            for name, (p, word, option) in later["lookups"].items():
+                values[name] = self._convert(ctx, p, word, option)
+            for p, value, word, option in later["checks"].values():
+                self._check(p, value, word, option)
         for p in self.params:
             if p.name not in values:
                 values[p.name] = p.default
@@ -253,11 +286,28 @@ class Command:
             values.setdefault("options", [])
         return values
 
-    def call(self, ctx, values):
+    def _vet_words(self, words, i, invoked):
+        """The checks that read no value (lookups_last): a positional word count no syntax form
+        takes, then an option without its value, then an unknown option."""
+        if i and not any(i >= len(f.params) - 1 if f.variadic else i <= len(f.params)
+                         for f in self.forms):
+            raise self.error("usage", "USAGE", invoked)
+        n = len(words)
+        if (n - i) % 2:
+            key = words[-1]
+            p = self.options.get(key)
+            raise self.error("no_value", "NO_VALUE", invoked, option=key,
+                             name=p.name if p else key)
+        if not self.open_options:
+            for key in words[i::2]:
+                if key not in self.options:
+                    raise self.error("unknown", "UNKNOWN_OPTION", invoked, option=key)
+
+    def call(self, ctx: TorchTcl, values: dict[str, Any]) -> Any:
         """Run the command's function on parsed values (for commands that drive other commands)."""
         return self.func(ctx, **values) if self.passes_ctx else self.func(**values)
 
-    def _positional(self, ctx, words, values, invoked):
+    def _positional(self, ctx, words, values, invoked, later=None):
         n = len(words)
         failure = None
         for form in self.forms:
@@ -266,13 +316,17 @@ class Command:
                 if n < fixed:
                     continue
                 last = form.params[-1]
-                pairs = list(zip(form.params, words[:fixed]))
+                pairs = list(zip(form.params[:fixed], words[:fixed], strict=True))
             elif n > len(form.params):
                 continue
             else:
-                pairs = list(zip(form.params, words))
+                # fewer words than parameters leave the optional tail to its defaults
+                pairs = list(zip(form.params, words, strict=False))
+            # a form that fails leaves nothing for later (its words mean something else)
+            pending: Later | None = None if later is None else {"lookups": {}, "checks": {}}
             try:
-                converted = {p.name: self._convert(ctx, p, w, p.label) for p, w in pairs}
+                converted = {p.name: self._convert(ctx, p, w, p.label, pending)
+                             for p, w in pairs}
                 if form.variadic:
                     converted[last.name] = [self._convert(ctx, last, w, last.label)
                                             for w in words[fixed:]]
@@ -280,15 +334,24 @@ class Command:
                 failure = failure or e
                 continue
             values.update(converted)
+            if later is not None and pending is not None:
+                for key in later:
+                    later[key].update(pending[key])
             return
         raise failure or self.error("usage", "USAGE", invoked)
 
-    def _convert(self, ctx, p, word, option):
+    def _convert(self, ctx, p, word, option, later=None):
+        """The word as p's value. With `later` (lookups_last), a handle is left as its word to
+        resolve later, and the range check is left for later too."""
         if word == "" and p.type.empty_is_missing:
             if p.required:
                 raise self.error("missing", "MISSING", option=p.option, name=p.name,
                                  label=p.label)
             return p.default
+        if later is not None and isinstance(p.type, Handle):
+            later["lookups"][p.name] = (p, word, option)
+            later["checks"].pop(p.name, None)
+            return word
         try:
             value = p.type.convert(ctx, word)
         except CommandError as e:
@@ -299,13 +362,20 @@ class Command:
                 raise
             text = p.invalid.format(value=word, error=e.message, option=option)
             raise CommandError(f"{text} ({e.detail})" if e.detail else text, e.code) from None
+        if later is not None:
+            later["checks"][p.name] = (p, value, word, option)
+            later["lookups"].pop(p.name, None)
+        else:
+            self._check(p, value, word, option)
+        return value
+
+    def _check(self, p, value, word, option):
         if p.check is not None and not p.check(value):
             text = p.check_msg or self.errors["check"]
             raise CommandError(text.format(value=word, option=option, name=p.name), "INVALID")
-        return value
 
 
-REGISTRY = {}   # snake name -> Command
+REGISTRY: dict[str, Command] = {}   # snake name -> Command
 
 
 class Family:
@@ -313,17 +383,19 @@ class Family:
 
         tensors = Family("tensors", missing="Missing required parameter: {option}")
 
-        @tensors.command("zeros", P("shape", SHAPE), P("dtype", DTYPE, torch.float32))
+        @tensors.command("zeros", param("shape", SHAPE), param("dtype", DTYPE, torch.float32))
         def zeros(shape, dtype): ...
     """
 
-    def __init__(self, name, **errors):
+    def __init__(self, name: str, **errors: str) -> None:
         self.name = name
         self.errors = errors
 
-    def command(self, name, *params, forms=None, aliases=(), errors=None, returns="", doc=None,
-                open_options=False):
-        def register(func):
+    def command(self, name: str, *params: Param, forms: list[str] | None = None,
+                aliases: tuple[str, ...] = (), errors: dict[str, str] | None = None,
+                returns: str = "", doc: str | None = None, open_options: bool = False,
+                lookups_last: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(func: Callable[..., Any]) -> Callable[..., Any]:
             if name in REGISTRY:
                 raise ValueError(f"command {name} registered twice")
             first = next(iter(inspect.signature(func).parameters), None)
@@ -332,12 +404,12 @@ class Family:
                 forms=list(forms or []), aliases=tuple(aliases),
                 errors={**self.errors, **(errors or {})}, returns=returns,
                 doc=inspect.cleandoc(doc or func.__doc__ or ""), passes_ctx=first == "ctx",
-                open_options=open_options)
+                open_options=open_options, lookups_last=lookups_last)
             return func
         return register
 
 
-def lookup(word):
+def lookup(word: str) -> Command | None:
     """The command a word names: `torch::x`, `::torch::x`, `x`, or a camelCase/alias spelling."""
     name = word.lstrip(":")
     if name.startswith("torch::"):

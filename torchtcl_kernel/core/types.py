@@ -1,30 +1,42 @@
 """Parameter types: each turns one Tcl word into a Python value or raises CommandError.
 
-A type also names itself for docs and inspection (`name`), and says what completion can offer for it
-(`handle_kind` for handles, `choices` for enumerations).
+A type also names itself for docs and inspection (`name`), says what completion can offer for it
+(`handle_kind` for handles, `choices` for enumerations), and gives a word it rejects
+(`bad_example`, which tests/test_malformed_input.py feeds to every parameter of every command).
 """
+
+from __future__ import annotations
 
 import re
 import tkinter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from .errors import NESTED, CommandError
+
+if TYPE_CHECKING:
+    from .interp import TorchTcl
 
 _TCL_INT = re.compile(r"\s*[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|\d+)\s*$", re.ASCII)
 
 
 class Type:
     name = "string"
-    handle_kind = None
-    choices = ()
+    handle_kind: str | None = None
+    choices: tuple[str, ...] = ()
+    # A word convert() rejects with a CommandError, whatever the interpreter holds. Every subclass
+    # declares its own (tests/test_registry.py checks); None only for free text, which takes any.
+    bad_example: str | None = None
     # An empty word counts as "not given" for this type (a handle can never be "").
     empty_is_missing = False
 
-    def convert(self, ctx, word):
+    def convert(self, ctx: TorchTcl, word: str) -> Any:
+        """The word as this type's value, or a CommandError that says what was wrong with it."""
         return word
 
-    def fast(self, ctx):
+    def fast(self, ctx: TorchTcl) -> Callable[[str], Any]:
         """The positional fast path's converter (see dispatch.py): one word in, the value out, or
         an exception of any kind to send the call through the general parser, which words the
         error. It must raise where that parser would not read the word as this value: an
@@ -48,7 +60,7 @@ class Type:
 
 
 class Str(Type):
-    pass
+    bad_example = None          # free text: every word is one
 
 
 def _plain_int(word):
@@ -138,7 +150,9 @@ def script_callback(label, run, convert):
         except RecursionError:
             raise CommandError(f"{NESTED} in {label}", "LIMIT") from None
         except tkinter.TclError as e:
-            if str(e) == NESTED:           # a deeper command hit the limit (errors.tcl_wording)
+            # A deeper command hit the limit (errors.tcl_wording), or Python's limit struck as
+            # tkinter entered a deeper command, which made it a Tcl error in Python's words.
+            if str(e) == NESTED or str(e).startswith("maximum recursion depth exceeded"):
                 raise CommandError(f"{NESTED} in {label}", "LIMIT") from None
             raise
         try:
@@ -152,6 +166,7 @@ class Int(Type):
     """An integer within [lo, hi] (by default what PyTorch's int64 holds)."""
 
     name = "integer"
+    bad_example = "1.5"
 
     def __init__(self, lo=INT64_MIN, hi=INT64_MAX):
         self.lo, self.hi = lo, hi
@@ -162,6 +177,7 @@ class Int(Type):
 
 class Float(Type):
     name = "double"
+    bad_example = "1.5x"
 
     def convert(self, ctx, word):
         return tcl_float(ctx, word)
@@ -171,6 +187,7 @@ class Number(Type):
     """An integer where the word is one (exact for int64), else a double."""
 
     name = "number"
+    bad_example = "one"
 
     def convert(self, ctx, word):
         return tcl_number(ctx, word)
@@ -178,12 +195,15 @@ class Number(Type):
 
 class Bool(Type):
     name = "boolean"
+    bad_example = "perhaps"
 
     def convert(self, ctx, word):
         return tcl_bool(ctx, word)
 
 
 class Choice(Type):
+    bad_example = "no_such_choice"
+
     def __init__(self, *choices):
         self.choices = choices
         self.name = "|".join(choices)
@@ -198,6 +218,7 @@ class IntList(Type):
     """A Tcl list of integers, e.g. a shape `{2 3}` (`{}` is the empty shape of a scalar)."""
 
     name = "list of integers"
+    bad_example = "2 x"
 
     def convert(self, ctx, word):
         return tuple(tcl_int(ctx, w) for w in tcl_list(ctx, word))
@@ -205,6 +226,7 @@ class IntList(Type):
 
 class Shape(IntList):
     name = "shape"
+    bad_example = "2 -3"        # integers, but a negative dimension
 
     def convert(self, ctx, word):
         shape = super().convert(ctx, word)
@@ -217,6 +239,7 @@ class Numbers(Type):
     """A Tcl list of numbers or booleans, nested to any depth (a row per sublist)."""
 
     name = "list"
+    bad_example = "{1 2} {3 x}"
 
     def convert(self, ctx, word):
         return self._walk(ctx, word, 0)
@@ -271,6 +294,7 @@ def dtype_label(dtype):
 
 class DType(Type):
     name = "dtype"
+    bad_example = "float33"
     choices = ("float32", "float64", "float16", "bfloat16", "int8", "int16", "int32", "int64",
                "uint8", "bool", "complex64", "complex128")
 
@@ -286,6 +310,7 @@ class Device(Type):
 
     name = "device"
     choices = ("cpu", "cuda")
+    bad_example = "tpu"
 
     def convert(self, ctx, word):
         w = word.strip().lower()
@@ -304,9 +329,11 @@ class Device(Type):
 
 
 class Handle(Type):
-    """A handle of one kind (tensor, module, optimizer, ...) looked up in the interpreter's store."""
+    """A handle of one kind (tensor, module, optimizer, ...), looked up in the interpreter's
+    store."""
 
     empty_is_missing = True
+    bad_example = "no_such_handle"
 
     def __init__(self, kind):
         self.handle_kind = kind
@@ -325,6 +352,7 @@ class TensorOrNumber(Type):
     name = "tensor handle or number"
     handle_kind = "tensor"
     empty_is_missing = True
+    bad_example = "no_such_handle"
 
     def convert(self, ctx, word):
         try:
@@ -342,6 +370,8 @@ class TensorOrNumber(Type):
 
 class HandleList(Type):
     """A Tcl list of handles of one kind (a model's parameters, a sequential's modules)."""
+
+    bad_example = "{no_such_handle}"
 
     def __init__(self, kind, allow_empty=True):
         self.handle_kind = kind
@@ -361,13 +391,97 @@ class AnyHandle(Type):
     name = "handle"
     handle_kind = "any"
     empty_is_missing = True
+    bad_example = "no_such_handle"
 
     def convert(self, ctx, word):
         ctx.store.kind_of(word)
         return word
 
 
+class Params(Type):
+    """Tensors to optimize: a list of tensor handles and module handles (all their parameters)."""
+
+    name = "list of tensor or module handles"
+    handle_kind = "tensor"
+    bad_example = "{no_such_handle}"
+    empty_is_missing = True     # `{}` gives no parameters: "Required parameters missing"
+
+    def convert(self, ctx, word):
+        params = []
+        for w in tcl_list(ctx, word):
+            try:
+                params.append(ctx.store.get(w, "tensor"))
+            except CommandError:
+                try:
+                    params.extend(ctx.store.get(w, "module").parameters())
+                except CommandError:
+                    raise CommandError(f"Invalid parameter tensor: {w}", "NOT_FOUND") from None
+        if not params:
+            raise CommandError("Invalid parameter tensor: the list is empty")
+        return params
+
+
+class FloatPair(Type):
+    """Two numbers as a Tcl list, e.g. betas {0.9 0.999}."""
+
+    name = "list of 2 doubles"
+    bad_example = "0.9"
+
+    def convert(self, ctx, word):
+        words = tcl_list(ctx, word)
+        if len(words) != 2:
+            raise CommandError(f'expected a list of two numbers but got "{word}"')
+        return tuple(tcl_float(ctx, w) for w in words)
+
+
+class LambdaOrNumber(Type):
+    """A number, or a Tcl lambda `{epoch {expr {...}}}` run with `apply` on the epoch."""
+
+    name = "number or Tcl lambda"
+    bad_example = "not_a_lambda"
+
+    def __init__(self, param):
+        self.param = param                # errors of the lambda name it
+
+    def convert(self, ctx, word):
+        try:
+            return float(word)
+        except ValueError:
+            pass
+        parts = tcl_list(ctx, word)
+        if len(parts) not in (2, 3) or len(tcl_list(ctx, parts[0])) != 1:
+            raise CommandError(f'expected a number or a lambda {{epoch body}} but got "{word}"')
+        return script_callback(f"the {self.param} lambda",
+                               lambda epoch: ctx.tk.call("apply", word, epoch),
+                               lambda result: tcl_float(ctx, str(result)))
+
+
+class StateDict(Type):
+    """A Tcl dict as torch.amp.GradScaler.state_dict() makes it."""
+
+    name = "dict"
+    bad_example = "scale"       # a key without its value
+    KEYS = {"scale": float, "growth_factor": float, "backoff_factor": float,
+            "growth_interval": int, "_growth_tracker": int}
+
+    def convert(self, ctx, word):
+        words = tcl_list(ctx, word)
+        if len(words) % 2:
+            raise CommandError("Invalid state dict: a dict needs key/value pairs")
+        state = {}
+        for key, value in zip(words[::2], words[1::2], strict=True):
+            if key not in self.KEYS:
+                raise CommandError(f"Invalid state dict: unknown key {key}; keys are "
+                                   + ", ".join(self.KEYS))
+            try:
+                state[key] = self.KEYS[key](value)
+            except ValueError:
+                raise CommandError(f"Invalid state dict: bad value for {key}: {value}") from None
+        return state
+
+
 STRING, INT, FLOAT, BOOL, NUMBER = Str(), Int(), Float(), Bool(), Number()
 SHAPE, INTS, NUMBERS, DTYPE, DEVICE = Shape(), IntList(), Numbers(), DType(), Device()
 TENSOR, MODULE, OPTIMIZER = Handle("tensor"), Handle("module"), Handle("optimizer")
 TENSOR_OR_NUMBER = TensorOrNumber()
+PARAMS, FLOAT_PAIR, STATE_DICT = Params(), FloatPair(), StateDict()

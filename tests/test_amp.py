@@ -4,8 +4,8 @@ import re
 
 import pytest
 import torch
-
 from conftest import SPEC
+
 from torchtcl_kernel import TorchTcl
 
 STEPS = 40
@@ -72,13 +72,14 @@ def test_amp_loop_matches_torch_amp_step_for_step():
         params = [p.detach().clone() for p in model.parameters()]
         ref_scale, ref_params = reference[step]
         assert scale == ref_scale, f"step {step}"
-        assert all(torch.equal(a, b) for a, b in zip(params, ref_params)), f"step {step}"
+        assert all(torch.equal(a, b)
+                   for a, b in zip(params, ref_params, strict=True)), f"step {step}"
         if step in OVERFLOW_AT:       # skipped: parameters bit-identical, scale backed off
-            assert all(torch.equal(a, b) for a, b in zip(params, before))
+            assert all(torch.equal(a, b) for a, b in zip(params, before, strict=True))
             expected_scale *= 0.5
             clean_run = 0
         else:                         # taken: parameters moved; growth after exactly N clean steps
-            assert not all(torch.equal(a, b) for a, b in zip(params, before))
+            assert not all(torch.equal(a, b) for a, b in zip(params, before, strict=True))
             clean_run += 1
             if clean_run == GROWTH_INTERVAL:
                 expected_scale *= 2.0
@@ -116,7 +117,7 @@ def test_step_and_update_before_any_backward_are_harmless(tcl):
     w = tcl.interp.tensor(tcl("set w")).clone()
     assert tcl("torch::grad_scaler_step $scaler $opt1") == "scaler step completed"
     assert tcl("torch::gradScalerStep -scaler $scaler -optimizer $opt2") == "scaler step completed"
-    assert tcl("torch::grad_scaler_update $scaler") == "scaler update completed"
+    assert tcl("torch::grad_scaler_update $scaler") == "scaler updated"
     assert tcl("torch::grad_scaler_get_scale $scaler") == "65536.0"
     assert torch.equal(tcl.interp.tensor(tcl("set w")), w)
 
@@ -158,13 +159,15 @@ def test_scaler_syntaxes_and_errors(tcl):
     tcl("set s [torch::gradScalerNew -init_scale 2048.0 -growth_factor 3.0]")
     assert tcl("torch::grad_scaler_get_scale -gradscaler $s") == "2048.0"
     assert tcl("torch::grad_scaler_get_growth_factor $s") == "3.0"
-    assert tcl("torch::grad_scaler_get_scale [torch::grad_scaler_new 1024.0 2.5 0.25 100]") == "1024.0"
+    scaler = "[torch::grad_scaler_new 1024.0 2.5 0.25 100]"
+    assert tcl(f"torch::grad_scaler_get_scale {scaler}") == "1024.0"
     assert tcl("torch::tensor_item [torch::grad_scaler_scale -gradScaler $s -input "
                "[torch::tensor_create -data 0.5]]") == "1024.000000"
     e = tcl.error
     assert e("torch::grad_scaler_new -initScale -1.0").message == \
         "Invalid parameters: all values must be positive"
-    assert e("torch::grad_scaler_new -invalidParam 1.0").message == "Unknown parameter: -invalidParam"
+    assert e("torch::grad_scaler_new -invalidParam 1.0").message \
+        == "Unknown parameter: -invalidParam"
     assert e("torch::grad_scaler_new -initScale").message == "Named parameters must come in pairs"
     assert e("torch::grad_scaler_get_scale").message == "Usage: torch::grad_scaler_get_scale scaler"
     assert e("torch::grad_scaler_get_scale nosuch").message == "Gradient scaler not found"
@@ -173,7 +176,8 @@ def test_scaler_syntaxes_and_errors(tcl):
         "Required parameters missing: scaler and tensor handles required"
     assert e("torch::grad_scaler_step -scaler $s").message == \
         "Required parameters missing: scaler and optimizer handles required"
-    assert e("torch::grad_scaler_step -scaler $s -optimizer nosuch").message == "Optimizer not found"
+    assert e("torch::grad_scaler_step -scaler $s -optimizer nosuch").message \
+        == "Optimizer not found"
     assert e("torch::grad_scaler_step -scaler nosuch -optimizer x").message == \
         "Gradient scaler not found"
 
@@ -196,10 +200,11 @@ def test_rest_of_the_gradscaler_api(tcl):
            set w [torch::tensor_create -data {1.0 -2.0} -requiresGrad true]
            set o [torch::optimizer_sgd [list $w] 0.1]""")
     state = tcl("set state [torch::grad_scaler_state_dict $s]")
-    assert dict(zip(*[iter(state.split())] * 2)) == {
+    assert dict(zip(*[iter(state.split())] * 2, strict=True)) == {
         "scale": "512.0", "growth_factor": "2.0", "backoff_factor": "0.5",
         "growth_interval": "3", "_growth_tracker": "0"}
-    tcl("torch::grad_scaler_set_growth_factor $s 4.0; torch::grad_scaler_set_backoff_factor $s 0.25;"
+    tcl("torch::grad_scaler_set_growth_factor $s 4.0; "
+        "torch::grad_scaler_set_backoff_factor $s 0.25;"
         "torch::grad_scaler_set_growth_interval $s 1")
     assert [tcl(f"torch::grad_scaler_get_{k} $s") for k in
             ("growth_factor", "backoff_factor", "growth_interval")] == ["4.0", "0.25", "1"]
@@ -220,8 +225,10 @@ def test_rest_of_the_gradscaler_api(tcl):
     assert tcl("torch::grad_scaler_is_enabled $off") == "0"
     assert tcl("torch::grad_scaler_get_scale $off") == "1.0"
     before = tcl.interp.tensor(tcl("set w")).clone()
-    tcl("torch::optimizer_zero_grad $o; set l [torch::grad_scaler_scale $off [torch::tensor_sum $w]];"
-        "torch::tensor_backward $l; torch::grad_scaler_step $off $o; torch::grad_scaler_update $off")
+    tcl("torch::optimizer_zero_grad $o; "
+        "set l [torch::grad_scaler_scale $off [torch::tensor_sum $w]]; "
+        "torch::tensor_backward $l; torch::grad_scaler_step $off $o; "
+        "torch::grad_scaler_update $off")
     assert tcl.interp.tensor(tcl("set l")).item() == before.sum().item()   # not scaled
     assert torch.equal(tcl.interp.tensor(tcl("set w")), before - 0.1)   # a plain SGD step
     rows = tcl("torch::handles -kind scaler")
@@ -320,7 +327,7 @@ def test_grad_scaler_page_examples_print_what_the_page_says(page):
         if expected:
             assert len(printed) == len(expected), \
                 f"{page} block {i}: printed {len(printed)} lines, page shows {len(expected)}"
-        for line, want in zip(printed, expected):
+        for line, want in zip(printed, expected, strict=False):   # lengths checked above
             if want and want not in PRINTED_DIFFERENTLY:
                 assert line == want or line.endswith(": " + want.split(": ", 1)[-1]), \
                     f"{page} block {i}: printed {line!r}, page says {want!r}"

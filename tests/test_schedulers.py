@@ -43,7 +43,8 @@ CASES = {
         lambda o: L.LambdaLR(o, lambda e: 1.0 / (1.0 + 0.01 * e)))),
     "lr_scheduler_multiplicative": ("0.998", _torch(lambda o: L.MultiplicativeLR(
         o, lambda e: 0.998))),
-    "lr_scheduler_one_cycle": ("0.5 1001", _torch(lambda o: L.OneCycleLR(o, 0.5, total_steps=1001))),
+    "lr_scheduler_one_cycle": ("0.5 1001",
+                               _torch(lambda o: L.OneCycleLR(o, 0.5, total_steps=1001))),
     "lr_scheduler_onecycle_advanced": ("0.05 1001 0.25 linear 20.0 5000.0", _torch(
         lambda o: L.OneCycleLR(o, 0.05, total_steps=1001, pct_start=0.25,
                                anneal_strategy="linear", div_factor=20.0,
@@ -109,7 +110,7 @@ def test_thousand_steps_match_the_reference(case):
     got = _tcl_curve(command, args)
     want = _reference_curve(kind, ref, "plateau" in command)
     assert len(got) == len(want) == STEPS + 1
-    for t, (a, b) in enumerate(zip(got, want)):
+    for t, (a, b) in enumerate(zip(got, want, strict=True)):
         assert abs(a - b) <= 1e-12 * abs(b) or a == b, f"step {t}: {a} != {b}"
     assert len(set(got)) > 2, "the schedule never moved"
 
@@ -150,7 +151,8 @@ def test_scheduler_errors_use_the_reference_texts(tcl):
         "torch::lr_scheduler_inverse_sqrt $o":
             "Usage: torch::lr_scheduler_inverse_sqrt optimizer warmup_steps ?decay_factor?",
         "torch::lr_scheduler_inverse_sqrt -optimizer $o":
-            "Required parameters missing or invalid (optimizer handle and warmup_steps required...)",
+            "Required parameters missing or invalid "
+            "(optimizer handle and warmup_steps required...)",
         "torch::lr_scheduler_inverse_sqrt $o -1000":
             "Required parameters missing or invalid (warmup_steps must be positive...)",
         "torch::lr_scheduler_inverse_sqrt $o 0":
@@ -172,7 +174,8 @@ def test_scheduler_errors_use_the_reference_texts(tcl):
             "Required parameters missing or invalid (optimizer handle required)",
         "torch::lr_scheduler_noam -optimizer $o": "Required parameter 'modelSize' is missing",
         "torch::lr_scheduler_noam -optimizer $o -modelSize 0": "modelSize must be positive",
-        "torch::lr_scheduler_one_cycle $o": 'wrong # args: should be "torch::lr_scheduler_one_cycle '
+        "torch::lr_scheduler_one_cycle $o":
+            'wrong # args: should be "torch::lr_scheduler_one_cycle '
             'optimizer max_lr total_steps ?pct_start? ?anneal_strategy? ?div_factor?"',
         "torch::lr_scheduler_one_cycle invalid_handle 0.1 1000": "Invalid optimizer handle",
         "torch::lr_scheduler_multi_step -optimizer $o":

@@ -14,17 +14,14 @@ reference's scripts do that GradScaler refuses are given a meaning here, and doc
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import Family, P
-from ..core.types import BOOL, FLOAT, INT, OPTIMIZER, TENSOR, Choice, Handle, Type, tcl_list
+from ..core.registry import Family, param
+from ..core.types import BOOL, FLOAT, INT, STATE_DICT, TENSOR, Choice, Handle, StateDict
+from .common import has_gradients, optimizer_param, positive
 from .optim import record_optimizer_lr
 
 amp = Family("amp", no_value="Named parameters must come in pairs")
 
 SCALER = Handle("scaler")
-
-
-def _has_gradients(optimizer):
-    return any(p.grad is not None for g in optimizer.param_groups for p in g["params"])
 
 
 def _first_param_device(optimizer):
@@ -56,7 +53,7 @@ class AmpScaler:
         return self.torch.scale(tensor)
 
     def unscale(self, optimizer):
-        if _has_gradients(optimizer):
+        if has_gradients(optimizer):
             self._ready(_first_param_device(optimizer))
             self.torch.unscale_(optimizer)
             self.checked = True
@@ -64,7 +61,7 @@ class AmpScaler:
     def step(self, optimizer):
         if not self.torch.is_enabled():
             optimizer.step()
-        elif _has_gradients(optimizer):
+        elif has_gradients(optimizer):
             self._ready(_first_param_device(optimizer))
             self.torch.step(optimizer)
             self.checked = True
@@ -93,16 +90,16 @@ def default_device():
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-POSITIVE = dict(check=lambda v: v > 0, check_msg="Invalid parameters: all values must be positive")
+POSITIVE = dict(check=positive, check_msg="Invalid parameters: all values must be positive")
 
 
 @amp.command("grad_scaler_new",
-             P("init_scale", FLOAT, 65536.0, **POSITIVE),
-             P("growth_factor", FLOAT, 2.0, **POSITIVE),
-             P("backoff_factor", FLOAT, 0.5, **POSITIVE),
-             P("growth_interval", INT, 2000, **POSITIVE),
-             P("enabled", BOOL, True),
-             P("device", Choice("cpu", "cuda"), None),
+             param("init_scale", FLOAT, 65536.0, **POSITIVE),
+             param("growth_factor", FLOAT, 2.0, **POSITIVE),
+             param("backoff_factor", FLOAT, 0.5, **POSITIVE),
+             param("growth_interval", INT, 2000, **POSITIVE),
+             param("enabled", BOOL, True),
+             param("device", Choice("cpu", "cuda"), None),
              forms=["?init_scale? ?growth_factor? ?backoff_factor? ?growth_interval?"],
              returns="scaler handle")
 def grad_scaler_new(init_scale, growth_factor, backoff_factor, growth_interval, enabled, device):
@@ -113,21 +110,23 @@ def grad_scaler_new(init_scale, growth_factor, backoff_factor, growth_interval, 
     return AmpScaler(device, init_scale, growth_factor, backoff_factor, growth_interval, enabled)
 
 
-SCALER_P = P("scaler", SCALER, aliases=("grad_scaler", "gradscaler"))
-OPTIMIZER_P = P("optimizer", OPTIMIZER, aliases=("optim", "opt"))
+SCALER_P = param("scaler", SCALER, aliases=("grad_scaler", "gradscaler"))
+OPTIMIZER_P = optimizer_param(aliases=("optim", "opt"))
 BOTH = "Required parameters missing: scaler and {what} handles required"
+USAGE = {"missing_positional": "Usage: {usage}"}      # a positional call short of its words
 
 
 @amp.command("grad_scaler_scale", SCALER_P,
-             P("tensor", TENSOR, aliases=("input",), invalid="Tensor not found"),
-             errors={"missing": BOTH.format(what="tensor")}, returns="tensor handle")
+             param("tensor", TENSOR, aliases=("input",), invalid="Tensor not found"),
+             errors={"missing": BOTH.format(what="tensor"), **USAGE}, returns="tensor handle")
 def grad_scaler_scale(scaler, tensor):
     """tensor multiplied by the scaler's current scale (what to call backward on)."""
     return scaler.scale(tensor)
 
 
 @amp.command("grad_scaler_step", SCALER_P, OPTIMIZER_P,
-             errors={"missing": BOTH.format(what="optimizer")}, returns="scaler step completed")
+             errors={"missing": BOTH.format(what="optimizer"), **USAGE},
+             returns="scaler step completed")
 def grad_scaler_step(ctx, scaler, optimizer):
     """Unscale the optimizer's gradients and step it, unless they hold inf/NaN (then skip)."""
     scaler.step(optimizer)
@@ -135,14 +134,15 @@ def grad_scaler_step(ctx, scaler, optimizer):
     return "scaler step completed"
 
 
-@amp.command("grad_scaler_update", SCALER_P, P("new_scale", FLOAT, None, **POSITIVE),
-             forms=["scaler"], returns="scaler update completed")
+@amp.command("grad_scaler_update", SCALER_P, param("new_scale", FLOAT, None, **POSITIVE),
+             forms=["scaler"], errors={"missing": "Usage: {usage}"}, returns="scaler updated")
 def grad_scaler_update(ctx, scaler, new_scale):
-    """Back off the scale if this iteration found inf/NaN, grow it after growthInterval clean ones."""
+    """Back off the scale if this iteration found inf/NaN; grow it after growthInterval clean
+    ones."""
     skipped = scaler.update(new_scale)
     ctx.telemetry.record("scale", ctx.store.name_of(scaler), scaler.updates, "scale",
                          scaler.torch.get_scale(), skipped)
-    return "scaler update completed"
+    return "scaler updated"
 
 
 @amp.command("grad_scaler_get_scale", SCALER_P,
@@ -167,37 +167,14 @@ def grad_scaler_is_enabled(scaler):
     return scaler.torch.is_enabled()
 
 
-class StateDict(Type):
-    """A Tcl dict as torch.amp.GradScaler.state_dict() makes it."""
-
-    name = "dict"
-    KEYS = {"scale": float, "growth_factor": float, "backoff_factor": float,
-            "growth_interval": int, "_growth_tracker": int}
-
-    def convert(self, ctx, word):
-        words = tcl_list(ctx, word)
-        if len(words) % 2:
-            raise CommandError("Invalid state dict: a dict needs key/value pairs")
-        state = {}
-        for key, value in zip(words[::2], words[1::2]):
-            if key not in self.KEYS:
-                raise CommandError(f"Invalid state dict: unknown key {key}; keys are "
-                                   + ", ".join(self.KEYS))
-            try:
-                state[key] = self.KEYS[key](value)
-            except ValueError:
-                raise CommandError(f"Invalid state dict: bad value for {key}: {value}") from None
-        return state
-
-
 @amp.command("grad_scaler_state_dict", SCALER_P, returns="dict")
 def grad_scaler_state_dict(scaler):
     """scale, growth_factor, backoff_factor, growth_interval and _growth_tracker, as a dict."""
     return scaler.torch.state_dict()
 
 
-@amp.command("grad_scaler_load_state_dict", SCALER_P, P("state", StateDict(), aliases=("state_dict",)),
-             returns="OK")
+@amp.command("grad_scaler_load_state_dict", SCALER_P,
+             param("state", STATE_DICT, aliases=("state_dict",)), returns="OK")
 def grad_scaler_load_state_dict(scaler, state):
     """Restore what grad_scaler_state_dict returned (all five keys are needed)."""
     missing = set(StateDict.KEYS) - set(state)
@@ -217,7 +194,7 @@ def _accessor(attr, type_, doc):
     get.__doc__ = f"The scaler's {doc}."
     set_.__doc__ = f"Change the scaler's {doc}."
     amp.command(f"grad_scaler_get_{attr}", SCALER_P, returns=type_.name)(get)
-    amp.command(f"grad_scaler_set_{attr}", SCALER_P, P("value", type_, **POSITIVE),
+    amp.command(f"grad_scaler_set_{attr}", SCALER_P, param("value", type_, **POSITIVE),
                 returns="OK")(set_)
 
 
@@ -235,25 +212,27 @@ VALID_ERRORS = {"unknown": "Unknown parameter: {option}. Valid parameters are: {
                 "no_value": "Missing value for parameter"}
 
 
-def _device_p(invalid):
-    return P("device_type", Choice("cuda", "cpu"), "cuda", aliases=("device",), invalid=invalid)
+def _device_type_param(invalid):
+    return param("device_type", Choice("cuda", "cpu"), "cuda", aliases=("device",), invalid=invalid)
 
 
-def _dtype_p(**kw):
-    return P("dtype", Choice(*AUTOCAST_DTYPES), aliases=("data_type",), invalid=BAD_AUTOCAST, **kw)
+def _dtype_param(**kw):
+    return param("dtype", Choice(*AUTOCAST_DTYPES), aliases=("data_type",), invalid=BAD_AUTOCAST,
+                 **kw)
 
 
-@amp.command("autocast_enable", _device_p(BAD_AUTOCAST), _dtype_p(default="float16"),
+@amp.command("autocast_enable", _device_type_param(BAD_AUTOCAST), _dtype_param(default="float16"),
              errors={**VALID_ERRORS, "usage": "Usage: {cmd} [device_type] [dtype]"},
              returns="autocast enabled")
 def autocast_enable(device_type, dtype):
-    """From now on, ops on device_type run in dtype where autocast deems it safe (matmul, linear, ...)."""
+    """From now on, ops on device_type run in dtype where autocast deems it safe (matmul,
+    linear, ...)."""
     torch.set_autocast_dtype(device_type, AUTOCAST_DTYPES[dtype])
     torch.set_autocast_enabled(device_type, True)
     return "autocast enabled"
 
 
-@amp.command("autocast_disable", _device_p(BAD_DEVICE),
+@amp.command("autocast_disable", _device_type_param(BAD_DEVICE),
              errors={**VALID_ERRORS, "usage": "Usage: {cmd} [device_type]"},
              returns="autocast disabled")
 def autocast_disable(device_type):
@@ -263,14 +242,14 @@ def autocast_disable(device_type):
     return "autocast disabled"
 
 
-@amp.command("autocast_is_enabled", _device_p(BAD_DEVICE),
+@amp.command("autocast_is_enabled", _device_type_param(BAD_DEVICE),
              errors={**VALID_ERRORS, "usage": "Usage: {cmd} [device_type]"}, returns="1 or 0")
 def autocast_is_enabled(device_type):
     """Whether autocast is on for device_type."""
     return torch.is_autocast_enabled(device_type)
 
 
-@amp.command("autocast_set_dtype", _dtype_p(), _device_p(BAD_AUTOCAST),
+@amp.command("autocast_set_dtype", _dtype_param(), _device_type_param(BAD_AUTOCAST),
              errors={**VALID_ERRORS, "usage": "Usage: {cmd} dtype [device_type]",
                      "missing": "Missing required dtype parameter. Valid dtypes: "
                                 "float16, bfloat16, float32"},

@@ -1,4 +1,5 @@
-"""The two optimizers the reference has and torch.optim lacks, as torch.optim.Optimizer subclasses.
+"""The two optimizers the reference has and torch.optim lacks, as torch.optim.Optimizer subclasses,
+and SparseAdam with the weight decay the reference gives it.
 
 Everything else the optimizer commands offer is torch.optim itself.
 """
@@ -75,3 +76,40 @@ class NovoGrad(_PerTensor):
             direction = grad / (v.sqrt() + group["eps"]) + group["weight_decay"] * p
             state["exp_avg"].mul_(beta1).add_(direction)
         p.add_(state["exp_avg"], alpha=-group["lr"])
+
+
+class SparseAdamL2(torch.optim.SparseAdam):
+    """torch.optim.SparseAdam plus L2 weight decay, which SparseAdam lacks: before SparseAdam's own
+    step, weight_decay x the parameter is added to each sparse gradient at the gradient's indices
+    only. That is what Adam's L2 (grad + wd x param) is on the rows SparseAdam updates at all; a
+    dense decay would make the gradient dense, which SparseAdam refuses, and would decay rows the
+    step leaves alone. A dense gradient is left as it is, for SparseAdam to reject."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr=lr, betas=betas, eps=eps)
+        self.defaults["weight_decay"] = weight_decay
+        for group in self.param_groups:
+            group["weight_decay"] = weight_decay
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:         # the decay goes on the gradient the closure computes
+            with torch.enable_grad():
+                loss = closure()
+        given = {}     # the gradients as the backward pass left them, put back after the step
+        for group in self.param_groups:
+            for p in group["params"]:
+                if group["weight_decay"] and p.grad is not None and p.grad.is_sparse:
+                    given[p] = p.grad
+                    grad = p.grad.coalesce()
+                    rows = p[tuple(grad.indices())]
+                    p.grad = torch.sparse_coo_tensor(
+                        grad.indices(), grad.values().add(rows, alpha=group["weight_decay"]),
+                        grad.size(), check_invariants=False, is_coalesced=True)  # as grad's
+        try:
+            super().step()
+        finally:
+            for p, grad in given.items():
+                p.grad = grad
+        return loss

@@ -8,78 +8,35 @@ optimizer class.
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import REQUIRED, Family, P
-from ..core.types import (BOOL, FLOAT, INT, OPTIMIZER, STRING, Choice, Type, script_callback,
-                          tcl_float, tcl_list)
-from .extra_optimizers import Lamb, NovoGrad
+from ..core.registry import REQUIRED, Family, param
+from ..core.types import BOOL, FLOAT, FLOAT_PAIR, INT, PARAMS, STRING, Choice, script_callback
+from .common import has_gradients, non_negative, optimizer_param, positive
+from .extra_optimizers import Lamb, NovoGrad, SparseAdamL2
 
 optim = Family("optim")
-
-
-class Params(Type):
-    """Tensors to optimize: a list of tensor handles and/or module handles (all their parameters)."""
-
-    name = "list of tensor or module handles"
-    handle_kind = "tensor"
-
-    def convert(self, ctx, word):
-        params = []
-        for w in tcl_list(ctx, word):
-            try:
-                params.append(ctx.store.get(w, "tensor"))
-            except CommandError:
-                try:
-                    params.extend(ctx.store.get(w, "module").parameters())
-                except CommandError:
-                    raise CommandError(f"Invalid parameter tensor: {w}", "NOT_FOUND") from None
-        if not params:
-            raise CommandError("Invalid parameter tensor: the list is empty")
-        return params
-
-
-class FloatPair(Type):
-    """Two numbers as a Tcl list, e.g. betas {0.9 0.999}."""
-
-    name = "list of 2 doubles"
-
-    def convert(self, ctx, word):
-        words = tcl_list(ctx, word)
-        if len(words) != 2:
-            raise CommandError(f'expected a list of two numbers but got "{word}"')
-        return tuple(tcl_float(ctx, w) for w in words)
-
-
-PARAMS, PAIR = Params(), FloatPair()
-
-
-def positive(v):
-    return v > 0
-
-
-def non_negative(v):
-    return v >= 0
 
 
 def unit(v):
     return 0 <= v < 1
 
 
-def LR(default=REQUIRED):
-    return P("lr", FLOAT, default, aliases=("learningRate",), check=positive)
+def lr_param(default=REQUIRED, check_msg=None):
+    return param("lr", FLOAT, default, aliases=("learningRate",), check=positive,
+                 check_msg=check_msg)
 
 
-def EPS(default):
-    return P("eps", FLOAT, default, aliases=("epsilon",), check=non_negative)
+def eps_param(default):
+    return param("eps", FLOAT, default, aliases=("epsilon",), check=non_negative)
 
 
-def WD(default=0.0):
-    return P("weight_decay", FLOAT, default, check=non_negative)
+def weight_decay_param(default=0.0):
+    return param("weight_decay", FLOAT, default, check=non_negative)
 
 
-def BETAS(beta1, beta2):
+def beta_params(beta1, beta2):
     """-beta1/-beta2 by name; positionally some pages take them as one list, `betas`."""
-    return (P("betas", PAIR, None, check=lambda b: all(unit(x) for x in b)),
-            P("beta1", FLOAT, beta1, check=unit), P("beta2", FLOAT, beta2, check=unit))
+    return (param("betas", FLOAT_PAIR, None, check=lambda b: all(unit(x) for x in b)),
+            param("beta1", FLOAT, beta1, check=unit), param("beta2", FLOAT, beta2, check=unit))
 
 
 def _betas(kw):
@@ -90,56 +47,92 @@ def _betas(kw):
     return kw
 
 
-def optimizer(name, *params, build, forms, requirement, doc):
-    """Declare an optimizer command. build(parameters, **options) -> torch.optim.Optimizer."""
-    text = f"Required parameters missing or invalid ({requirement})"
+INVALID = "Required parameters missing or invalid"
+# The reference's texts differ between optimizers (errata.md): a dangling option, and a positional
+# call short of its required words.
+PAIRS = {"no_value": "Named parameters must come in pairs"}
+USAGE = {"missing_positional": "Usage: {usage}"}
+
+
+def requirement_text(requirement):
+    return f"{INVALID} ({requirement})" if requirement else INVALID
+
+
+def optimizer(name, *params, build, forms, requirement, doc, errors=None, aliases=()):
+    """Declare an optimizer command. build(parameters, **options) -> torch.optim.Optimizer.
+    `requirement` words the error for a missing or out-of-range value (None: the bare text);
+    `errors` overrides any other text."""
+    text = requirement_text(requirement)
 
     def create(parameters, **options):
         return build(parameters, **options)
     create.__doc__ = doc
-    optim.command(name, P("parameters", PARAMS, aliases=("params",)), *params, forms=forms,
-                  errors={"missing": text, "check": text}, returns="optimizer handle")(create)
+    optim.command(name, param("parameters", PARAMS, aliases=("params",)), *params, forms=forms,
+                  aliases=aliases, errors={"missing": text, "check": text, **(errors or {})},
+                  returns="optimizer handle")(create)
 
 
 BASIC = "parameters and positive learning rate required"
 ADAM_LIKE = (BASIC + ", beta values must be in [0,1), weight_decay must be non-negative")
+ADAM_EPS = BASIC + ", beta values must be in [0,1), eps and weight_decay must be non-negative"
+POSITIVE_VALUES = ("parameters and positive values required for lr, valid beta values between "
+                   "0-1, positive eps, non-negative weight decay")
+NESTEROV = requirement_text(BASIC + ", Nesterov momentum needs a positive momentum and zero "
+                                    "dampening")
 
-optimizer("optimizer_sgd", LR(0.01), P("momentum", FLOAT, 0.0, check=non_negative),
-          P("dampening", FLOAT, 0.0, check=non_negative), WD(), P("nesterov", BOOL, False),
-          P("maximize", BOOL, False),
+
+def _sgd(ps, nesterov, momentum, dampening, **kw):
+    # The reference words this as its other argument errors, not as PyTorch's ValueError.
+    if nesterov and (momentum <= 0 or dampening != 0):
+        raise CommandError(NESTEROV)
+    return torch.optim.SGD(ps, nesterov=nesterov, momentum=momentum, dampening=dampening, **kw)
+
+
+optimizer("optimizer_sgd", lr_param(0.01), param("momentum", FLOAT, 0.0, check=non_negative),
+          param("dampening", FLOAT, 0.0, check=non_negative), weight_decay_param(),
+          param("nesterov", BOOL, False), param("maximize", BOOL, False),
           forms=["parameters lr ?momentum? ?dampening? ?weight_decay? ?nesterov?"],
-          requirement=BASIC, build=torch.optim.SGD,
+          requirement=BASIC, build=_sgd,
           doc="Stochastic gradient descent, torch.optim.SGD (momentum and Nesterov optional).")
 
-optimizer("optimizer_momentum_sgd", LR(), P("momentum", FLOAT, check=non_negative), WD(),
-          P("dampening", FLOAT, 0.0, check=non_negative), P("nesterov", BOOL, False),
+optimizer("optimizer_momentum_sgd", lr_param(), param("momentum", FLOAT, check=non_negative),
+          weight_decay_param(), param("dampening", FLOAT, 0.0, check=non_negative),
+          param("nesterov", BOOL, False),
           forms=["parameters lr momentum ?weight_decay?"],
-          requirement=BASIC + ", momentum must be non-negative", build=torch.optim.SGD,
+          requirement=BASIC + ", momentum must be non-negative", build=_sgd, errors=USAGE,
           doc="SGD with momentum (torch.optim.SGD with the momentum term required).")
 
-optimizer("optimizer_adam", LR(), *BETAS(0.9, 0.999), WD(), EPS(1e-8), P("amsgrad", BOOL, False),
+optimizer("optimizer_adam", lr_param(), *beta_params(0.9, 0.999), weight_decay_param(),
+          eps_param(1e-8), param("amsgrad", BOOL, False),
           forms=["parameters lr ?beta1? ?beta2? ?weight_decay?"], requirement=ADAM_LIKE,
-          build=lambda ps, **kw: torch.optim.Adam(ps, **_betas(kw)),
+          errors={**PAIRS, **USAGE}, build=lambda ps, **kw: torch.optim.Adam(ps, **_betas(kw)),
           doc="Adam, torch.optim.Adam.")
 
-optimizer("optimizer_adamw", LR(), WD(0.01), *BETAS(0.9, 0.999), EPS(1e-8),
-          P("amsgrad", BOOL, False), forms=["parameters lr ?weight_decay?"],
-          requirement=ADAM_LIKE, build=lambda ps, **kw: torch.optim.AdamW(ps, **_betas(kw)),
+optimizer("optimizer_adamw", lr_param(), weight_decay_param(0.01), *beta_params(0.9, 0.999),
+          eps_param(1e-8), param("amsgrad", BOOL, False, invalid="Invalid amsgrad value"),
+          forms=["parameters lr ?weight_decay?"], requirement=ADAM_LIKE, errors={**PAIRS, **USAGE},
+          aliases=("optimizerAdamW",),  # as the pages spell it, besides optimizerAdamw
+          build=lambda ps, **kw: torch.optim.AdamW(ps, **_betas(kw)),
           doc="AdamW (Adam with decoupled weight decay), torch.optim.AdamW.")
 
-optimizer("optimizer_adamax", LR(0.002), *BETAS(0.9, 0.999), EPS(1e-8), WD(),
-          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=ADAM_LIKE,
-          build=lambda ps, **kw: torch.optim.Adamax(ps, **_betas(kw)),
+optimizer("optimizer_adamax", lr_param(0.002), *beta_params(0.9, 0.999), eps_param(1e-8),
+          weight_decay_param(),
+          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=ADAM_EPS,
+          errors=PAIRS, build=lambda ps, **kw: torch.optim.Adamax(ps, **_betas(kw)),
           doc="Adamax (Adam with the infinity norm), torch.optim.Adamax.")
 
-optimizer("optimizer_adagrad", LR(), EPS(1e-10), P("lr_decay", FLOAT, 0.0, check=non_negative),
-          WD(), P("initial_accumulator_value", FLOAT, 0.0, check=non_negative),
-          forms=["parameters lr ?eps?"], requirement=BASIC, build=torch.optim.Adagrad,
+optimizer("optimizer_adagrad", lr_param(), eps_param(1e-10),
+          param("lr_decay", FLOAT, 0.0, check=non_negative),
+          weight_decay_param(), param("initial_accumulator_value", FLOAT, 0.0, check=non_negative),
+          forms=["parameters lr ?eps?"], requirement=BASIC, errors={**PAIRS, **USAGE},
+          build=torch.optim.Adagrad,
           doc="Adagrad, torch.optim.Adagrad.")
 
-optimizer("optimizer_rmsprop", LR(), P("alpha", FLOAT, 0.99, check=non_negative), EPS(1e-8),
-          WD(), P("momentum", FLOAT, 0.0, check=non_negative), P("centered", BOOL, False),
-          forms=["parameters lr ?alpha? ?eps?"], requirement=BASIC, build=torch.optim.RMSprop,
+optimizer("optimizer_rmsprop", lr_param(), param("alpha", FLOAT, 0.99, check=non_negative),
+          eps_param(1e-8), weight_decay_param(), param("momentum", FLOAT, 0.0, check=non_negative),
+          param("centered", BOOL, False),
+          forms=["parameters lr ?alpha? ?eps?"], requirement=BASIC, errors=USAGE,
+          build=torch.optim.RMSprop,
           doc="RMSprop, torch.optim.RMSprop.")
 
 
@@ -148,24 +141,29 @@ def _rprop(ps, etas, step_sizes, eta_minus, eta_plus, step_size_min, step_size_m
                              step_sizes=step_sizes or (step_size_min, step_size_max), **kw)
 
 
-optimizer("optimizer_rprop", LR(0.01), P("etas", PAIR, None), P("step_sizes", PAIR, None),
-          P("eta_minus", FLOAT, 0.5, check=positive), P("eta_plus", FLOAT, 1.2, check=positive),
-          P("step_size_min", FLOAT, 1e-6, check=non_negative),
-          P("step_size_max", FLOAT, 50.0, check=positive),
-          forms=["parameters ?lr? ?etas? ?step_sizes?"], requirement=BASIC, build=_rprop,
+optimizer("optimizer_rprop", lr_param(0.01), param("etas", FLOAT_PAIR, None),
+          param("step_sizes", FLOAT_PAIR, None), param("eta_minus", FLOAT, 0.5, check=positive),
+          param("eta_plus", FLOAT, 1.2, check=positive),
+          param("step_size_min", FLOAT, 1e-6, check=non_negative),
+          param("step_size_max", FLOAT, 50.0, check=positive),
+          forms=["parameters ?lr? ?etas? ?step_sizes?"], requirement=None, build=_rprop,
           doc="Rprop (resilient backpropagation), torch.optim.Rprop.")
 
-optimizer("optimizer_radam", LR(0.001), *BETAS(0.9, 0.999), EPS(1e-8), WD(),
-          P("decoupled_weight_decay", BOOL, False),
-          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=ADAM_LIKE,
+optimizer("optimizer_radam", lr_param(0.001), *beta_params(0.9, 0.999), eps_param(1e-8),
+          weight_decay_param(),
+          param("decoupled_weight_decay", BOOL, False),
+          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=None, errors=PAIRS,
+          aliases=("optimizerRAdam",),  # as its page spells it, besides optimizerRadam
           build=lambda ps, **kw: torch.optim.RAdam(ps, **_betas(kw)),
           doc="RAdam (rectified Adam), torch.optim.RAdam.")
 
-optimizer("optimizer_nadam", LR(0.002), *BETAS(0.9, 0.999), EPS(1e-8), WD(),
-          P("momentum_decay", FLOAT, 0.004, check=non_negative),
-          P("decoupled_weight_decay", BOOL, False),
+optimizer("optimizer_nadam", lr_param(0.002), *beta_params(0.9, 0.999), eps_param(1e-8),
+          weight_decay_param(),
+          param("momentum_decay", FLOAT, 0.004, check=non_negative),
+          param("decoupled_weight_decay", BOOL, False),
           forms=["parameters ?lr? ?betas? ?eps? ?weight_decay? ?momentum_decay?"],
-          requirement=ADAM_LIKE, build=lambda ps, **kw: torch.optim.NAdam(ps, **_betas(kw)),
+          requirement=POSITIVE_VALUES + " and momentum decay", errors=PAIRS,
+          build=lambda ps, **kw: torch.optim.NAdam(ps, **_betas(kw)),
           doc="NAdam (Adam with Nesterov momentum), torch.optim.NAdam.")
 
 
@@ -174,24 +172,36 @@ def _lbfgs(ps, line_search_fn, **kw):
                              else line_search_fn, **kw)
 
 
-optimizer("optimizer_lbfgs", LR(1.0), P("max_iter", INT, 20, check=positive),
-          P("max_eval", INT, 25, check=positive), P("tolerance_grad", FLOAT, 1e-7),
-          P("tolerance_change", FLOAT, 1e-9), P("history_size", INT, 100, check=positive),
-          P("line_search_fn", Choice("none", "strong_wolfe"), "none"),
+optimizer("optimizer_lbfgs", lr_param(1.0), param("max_iter", INT, 20, check=positive),
+          param("max_eval", INT, 25, check=positive), param("tolerance_grad", FLOAT, 1e-7),
+          param("tolerance_change", FLOAT, 1e-9), param("history_size", INT, 100, check=positive),
+          param("line_search_fn", Choice("none", "strong_wolfe"), "none"),
           forms=["parameters ?lr? ?max_iter? ?max_eval? ?tolerance_grad? ?tolerance_change?"],
-          requirement=BASIC, build=_lbfgs,
-          doc="L-BFGS, torch.optim.LBFGS. Step it with `torch::optimizer_step $opt -closure SCRIPT`.")
+          requirement="parameters and positive values required for lr, maxIter, maxEval, "
+                      "toleranceGrad, toleranceChange",
+          errors=PAIRS, build=_lbfgs,
+          doc="L-BFGS, torch.optim.LBFGS. Step it with "
+              "`torch::optimizer_step $opt -closure SCRIPT`.")
 
 
 def _sparse_adam(ps, weight_decay, **kw):
-    if weight_decay:
-        raise CommandError("optimizer_sparse_adam: PyTorch's SparseAdam has no weight decay")
+    if weight_decay:        # torch.optim.SparseAdam has no weight decay: L2 added to the gradient
+        return SparseAdamL2(ps, weight_decay=weight_decay, **_betas(kw))
     return torch.optim.SparseAdam(ps, **_betas(kw))
 
 
-optimizer("optimizer_sparse_adam", LR(0.001), *BETAS(0.9, 0.999), EPS(1e-8), WD(),
-          forms=["parameters ?lr? ?beta1? ?beta2? ?eps? ?weight_decay?"], requirement=ADAM_LIKE,
-          build=_sparse_adam, doc="SparseAdam (for sparse gradients), torch.optim.SparseAdam.")
+SPARSE_ADAM_USAGE = (
+    "Usage: torch::optimizer_sparse_adam parameters ?lr? ?beta1? ?beta2? ?eps? ?weightDecay? | "
+    "torch::optimizer_sparse_adam -parameters value ?-lr value? ?-beta1 value? ?-beta2 value? "
+    "?-eps value? ?-weightDecay value?")
+
+
+optimizer("optimizer_sparse_adam", lr_param(0.001), *beta_params(0.9, 0.999), eps_param(1e-8),
+          weight_decay_param(),
+          forms=["parameters ?lr? ?beta1? ?beta2? ?eps? ?weight_decay?"],
+          requirement=POSITIVE_VALUES, errors={"missing": SPARSE_ADAM_USAGE}, build=_sparse_adam,
+          doc="SparseAdam (for sparse gradients), torch.optim.SparseAdam. A weightDecay adds L2 "
+              "decay (weightDecay x the parameter) to each sparse gradient, on its own indices.")
 
 
 def _adafactor(ps, lr, eps2, clip_threshold, decay_rate, beta1, weight_decay):
@@ -207,25 +217,29 @@ def _adafactor(ps, lr, eps2, clip_threshold, decay_rate, beta1, weight_decay):
                                  weight_decay=weight_decay)
 
 
-optimizer("optimizer_adafactor", LR(0.8), P("eps2", FLOAT, 1e-30, check=non_negative),
-          P("clip_threshold", FLOAT, 1.0, check=positive), P("decay_rate", FLOAT, -1.0),
-          P("beta1", FLOAT, -1.0), WD(),
+optimizer("optimizer_adafactor", lr_param(0.8, check_msg="Invalid learning rate: {value}"),
+          param("eps2", FLOAT, 1e-30, check=non_negative),
+          param("clip_threshold", FLOAT, 1.0, check=positive), param("decay_rate", FLOAT, -1.0),
+          param("beta1", FLOAT, -1.0), weight_decay_param(),
           forms=["parameters ?lr? ?eps2? ?clip_threshold? ?decay_rate? ?beta1? ?weight_decay?"],
-          requirement=BASIC, build=_adafactor,
+          requirement=BASIC, errors={"missing": "Required parameters missing"}, build=_adafactor,
           doc="Adafactor (factored second moments), torch.optim.Adafactor.")
 
-optimizer("optimizer_lamb", LR(0.001), *BETAS(0.9, 0.999), EPS(1e-6), WD(0.01),
-          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=ADAM_LIKE,
-          build=lambda ps, **kw: Lamb(ps, **_betas(kw)),
+optimizer("optimizer_lamb", lr_param(0.001), *beta_params(0.9, 0.999), eps_param(1e-6),
+          weight_decay_param(0.01),
+          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=ADAM_EPS,
+          errors=PAIRS, build=lambda ps, **kw: Lamb(ps, **_betas(kw)),
           doc="LAMB (layer-wise adaptive moments), an Adam direction scaled by a trust ratio.")
 
-optimizer("optimizer_novograd", LR(0.001), *BETAS(0.95, 0.98), EPS(1e-8), WD(),
-          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=ADAM_LIKE,
-          build=lambda ps, **kw: NovoGrad(ps, **_betas(kw)),
+optimizer("optimizer_novograd", lr_param(0.001), *beta_params(0.95, 0.98), eps_param(1e-8),
+          weight_decay_param(),
+          forms=["parameters ?lr? ?betas? ?eps? ?weight_decay?"], requirement=POSITIVE_VALUES,
+          errors=PAIRS, build=lambda ps, **kw: NovoGrad(ps, **_betas(kw)),
           doc="NovoGrad (layer-wise normalised gradients with momentum).")
 
 
-OPTIMIZER_P = P("optimizer", OPTIMIZER, aliases=("opt",))
+OPTIMIZER_P = optimizer_param("Invalid optimizer handle")
+STEP_ERRORS = {"missing": "Required parameters missing: optimizer handle required"}
 
 
 def record_optimizer_lr(ctx, optimizer):
@@ -235,8 +249,8 @@ def record_optimizer_lr(ctx, optimizer):
                       [g["lr"] for g in optimizer.param_groups])
 
 
-@optim.command("optimizer_step", OPTIMIZER_P, P("closure", STRING, None), forms=["optimizer"],
-               returns="OK")
+@optim.command("optimizer_step", OPTIMIZER_P, param("closure", STRING, None), forms=["optimizer"],
+               errors=STEP_ERRORS, returns="OK")
 def optimizer_step(ctx, optimizer, closure):
     """One update of the parameters from their gradients. -closure is a Tcl script that
     recomputes the loss (zero_grad, forward, backward) and returns the loss handle; L-BFGS needs
@@ -246,14 +260,16 @@ def optimizer_step(ctx, optimizer, closure):
                                        lambda result: ctx.store.get(result, "tensor")))
     elif not isinstance(optimizer, torch.optim.LBFGS):
         optimizer.step()
-    elif any(p.grad is not None for g in optimizer.param_groups for p in g["params"]):
+    elif has_gradients(optimizer):
         raise CommandError("L-BFGS needs -closure: a script that recomputes the loss, calls "
                            "torch::tensor_backward on it and returns its handle")
     record_optimizer_lr(ctx, optimizer)
     return "OK"
 
 
-@optim.command("optimizer_zero_grad", OPTIMIZER_P, P("set_to_none", BOOL, True), returns="OK")
+@optim.command("optimizer_zero_grad", OPTIMIZER_P,
+               param("set_to_none", BOOL, True, invalid="Invalid set_to_none value"),
+               errors=STEP_ERRORS, returns="OK")
 def optimizer_zero_grad(optimizer, set_to_none):
     """Clear the gradients of the optimizer's parameters (to None by default, as PyTorch does)."""
     optimizer.zero_grad(set_to_none=set_to_none)

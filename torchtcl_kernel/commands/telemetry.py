@@ -7,14 +7,17 @@ kernel and the magics attach live widgets, the CLI headless ones that write PNG 
 import csv
 
 from ..core.errors import CommandError
-from ..core.registry import Family, P
+from ..core.registry import Family, param
 from ..core.types import FLOAT, INT, NUMBER, STRING, Choice, tcl_list
-from .schedulers import EXPLORABLE, schedule_curve
+from .common import positive
+from .schedule_code import explore_curve, tcl_quote
+from .schedulers import EXPLORABLE
 
 telemetry = Family("telemetry")
 
 
-@telemetry.command("log_scalar", P("name", STRING), P("value", NUMBER), P("step", INT, None),
+@telemetry.command("log_scalar", param("name", STRING), param("value", NUMBER),
+                   param("step", INT, None),
                    returns="the step recorded")
 def log_scalar(ctx, name, value, step):
     """Record a scalar of your own (a loss, an accuracy) for the dashboard and the export. Without
@@ -24,7 +27,7 @@ def log_scalar(ctx, name, value, step):
     return step
 
 
-@telemetry.command("telemetry_export", P("file", STRING), returns="number of records written")
+@telemetry.command("telemetry_export", param("file", STRING), returns="number of records written")
 def telemetry_export(ctx, file):
     """Write every record so far to FILE: .json, or CSV otherwise (kind, source, step, key,
     value, skipped)."""
@@ -34,7 +37,7 @@ def telemetry_export(ctx, file):
         raise CommandError(f"couldn't write {file}: {e.strerror}") from None
 
 
-def _view(ctx, attr, what):
+def view(ctx, attr, what):
     view = getattr(ctx, attr)
     if view is None:
         raise CommandError(f"no {what} is attached to this interpreter (the kernel, the magics "
@@ -42,8 +45,8 @@ def _view(ctx, attr, what):
     return view
 
 
-@telemetry.command("dashboard", P("action", Choice("on", "off", "reset", "save", "cost")),
-                   P("file", STRING, None),
+@telemetry.command("dashboard", param("action", Choice("on", "off", "reset", "save", "cost")),
+                   param("file", STRING, None),
                    returns="a confirmation, the saved file, or a dict (cost)")
 def dashboard(ctx, action, file):
     """Control the live AMP/LR dashboard: `on`/`off` (drawing only; records are always kept),
@@ -58,17 +61,18 @@ def dashboard(ctx, action, file):
     if action == "save":
         if not file:
             raise CommandError("Usage: torch::dashboard save FILE.png")
-        _view(ctx, "dashboard", "dashboard view").save(file)
+        view(ctx, "dashboard", "dashboard view").save(file)
         return file
     if ctx.dashboard is not None:
         getattr(ctx.dashboard, action)()
     return f"dashboard {action}"
 
 
-@telemetry.command("lr_explore", P("kind", Choice(*EXPLORABLE)),
-                   P("steps", INT, 1000, check=lambda v: v > 0),
-                   P("lr", FLOAT, 0.1, aliases=("base_lr",), check=lambda v: v > 0),
-                   P("compare", STRING, None), P("metric", FLOAT, 1.0), P("save", STRING, None),
+@telemetry.command("lr_explore", param("kind", Choice(*EXPLORABLE)),
+                   param("steps", INT, 1000, check=positive),
+                   param("lr", FLOAT, 0.1, aliases=("base_lr",), check=positive),
+                   param("compare", STRING, None), param("metric", FLOAT, 1.0),
+                   param("save", STRING, None),
                    open_options=True, returns="list of learning rates, one per step",
                    forms=["kind"])
 def lr_explore(ctx, kind, steps, lr, compare, metric, save, options):
@@ -76,35 +80,31 @@ def lr_explore(ctx, kind, steps, lr, compare, metric, save, options):
     its curve; the other options are the schedule's own (those of torch::lr_scheduler_KIND).
     -compare {{KIND ?options?} ...} overlays more schedules; -save FILE.csv|FILE.png writes the
     curves; plateau schedules see a constant -metric. Returns the curve: the LR at each step."""
-    def curve(kind_, words):
-        return schedule_curve(ctx, kind_, words, steps, lr, metric)
-
-    main = curve(kind, options)
-    curves = {_label(kind, options): main}
+    schedules = [(kind, list(options))]         # the first is the one the explorer's sliders move
     for spec in tcl_list(ctx, compare or ""):
-        kind_, *words = tcl_list(ctx, spec)
-        curves[_label(kind_, words)] = curve(kind_, words)
+        kind_, *words = tcl_list(ctx, spec) or [""]     # {} names no schedule: an error
+        schedules.append((kind_, words))
+    # Errors name the schedule and the option at fault (explore_curve); the lr_scheduler_*
+    # commands keep the reference's texts.
+    curves = {tcl_quote(ctx, [kind_, *words]): explore_curve(ctx, kind_, words, steps, lr, metric)
+              for kind_, words in schedules}
+    main = curves[tcl_quote(ctx, [kind, *options])]
     if save and save.lower().endswith(".csv"):
-        _write_csv(save, curves)
+        write_csv(save, curves)
     elif save:
-        _view(ctx, "explorer", "LR explorer view").save(save, curves)
+        view(ctx, "explorer", "LR explorer view").save(save, curves)
     if ctx.explorer is not None:
-        ctx.explorer.show(kind, options, curves, lambda kind_, words, steps_=None: schedule_curve(
-            ctx, kind_, words, steps_ or steps, lr, metric))
+        ctx.explorer.show(ctx, schedules, curves, steps, lr, metric)
     return main
 
 
-def _label(kind, words):
-    return " ".join([kind, *words])
-
-
-def _write_csv(path, curves):
+def write_csv(path, curves):
     labels = list(curves)
     try:
         with open(path, "w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["step", *labels])
-            for step, row in enumerate(zip(*curves.values())):
+            for step, row in enumerate(zip(*curves.values(), strict=True)):
                 writer.writerow([step, *(repr(v) for v in row)])
     except OSError as e:
         raise CommandError(f"couldn't write {path}: {e.strerror}") from None

@@ -8,25 +8,33 @@ from .series import PANELS, Drawn
 
 def _mpl():
     """matplotlib, imported on first drawing: a kernel that never trains starts faster."""
+    from matplotlib import ticker
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib import ticker
     return Figure, FigureCanvasAgg, ticker
 
 
+LABEL_CHARS_PER_INCH = 13   # legend text, small font: wider lines wrap (a Tcl lambda can be long)
+
+
 def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
+    """The LR curves, their legend under the axes: beside the curves it hid the warmup, and a
+    long label (a lambda schedule's) is wrapped instead of running past the figure."""
+    import textwrap
     Figure, FigureCanvasAgg, _ = _mpl()
-    fig = Figure(figsize=(width, 3.2), dpi=dpi)
+    chars = int(width * LABEL_CHARS_PER_INCH)
+    labels = [textwrap.fill(label, chars, subsequent_indent="    ") for label in curves]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = Figure(figsize=(width, 3.0 + 0.2 * lines), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    for label, values in curves.items():
+    for label, values in zip(labels, curves.values(), strict=True):
         ax.plot(range(len(values)), values, label=label, linewidth=1.3)
     ax.set_xlabel("step")
     ax.set_ylabel("learning rate")
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
-    fig.tight_layout()
+    fig.legend(loc="outside lower left", fontsize="small", frameon=False)
     return fig
 
 
@@ -59,7 +67,7 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
     axes = fig.subplots(len(kinds), 1, sharex=True, squeeze=False)[:, 0]
     skipped = sorted({int(s) for (kind, _), c in curves.items() if kind == "scale"
                       for s in c.step[c.skipped]})
-    for ax, kind in zip(axes, kinds):
+    for ax, kind in zip(axes, kinds, strict=True):
         for s in skipped:
             ax.axvspan(s - 0.5, s + 0.5, color="crimson", alpha=0.13, linewidth=0)
         for (k, label), c in curves.items():
@@ -119,5 +127,6 @@ class HeadlessExplorer:
     def save(self, path, curves):
         curves_figure(curves, dpi=100).savefig(path)
 
-    def show(self, kind, options, curves, recompute):
-        pass
+    def show(self, ctx, schedules, curves, steps, lr, metric):
+        """A notebook's explorer shows the curves [(kind, option words), ...] (the first is the
+        one its sliders move) with sliders; here there is nothing to show them on."""

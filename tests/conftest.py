@@ -1,4 +1,5 @@
 import contextlib
+import os
 import pathlib
 import subprocess
 import sys
@@ -8,6 +9,10 @@ import pytest
 from torchtcl_kernel import TorchTcl, TorchTclError
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+# Kernels the tests start keep their cell history in memory, not in the user's history file
+# (tests/test_kernel_features.py sets its own file where it tests the history).
+os.environ.setdefault("TORCHTCL_KERNEL_HISTORY", "")
 SPEC = ROOT.parent / "shared" / "spec" / "commands"
 
 
@@ -56,8 +61,9 @@ def cli_prompt(*args):
     """The CLI on a terminal (pexpect), at its first prompt unless `args` run a file; closed
     after (child.exitstatus is then set)."""
     import pexpect
+    # (TORCHTCL_HISTORY empty unless a test sets it: no history file of the user's is written)
     child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli", *args], cwd=str(ROOT),
-                          encoding="utf-8", timeout=60)
+                          encoding="utf-8", timeout=60, env={"TORCHTCL_HISTORY": "", **os.environ})
     try:
         if not args:
             child.expect_exact("% ")

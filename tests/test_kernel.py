@@ -1,16 +1,17 @@
 """The Jupyter kernel as a real process: the official protocol suite, then streaming, errors,
 completion, inspection, interrupt and restart through jupyter_client."""
 
+import sys
 import time
-import unittest
 
 import jupyter_kernel_test as jkt
+import pexpect
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import ROOT
+from torchtcl_kernel.kernelspec import SOURCE
 
-PNG = ROOT / "kernelspec" / "logo-32x32.png"
+PNG = SOURCE / "logo-32x32.png"
 
 
 class TorchTclKernelTests(jkt.KernelTests):
@@ -35,7 +36,8 @@ class TorchTclKernelTests(jkt.KernelTests):
                          {"code": f"jupyter::image {PNG}", "mime": "image/png"}]
     code_inspect_sample = "torch::zeros"
     code_clear_output = "jupyter::clear_output"
-    supported_history_operations = ("tail",)
+    supported_history_operations = ("tail", "range", "search")
+    code_history_pattern = "expr*"
 
 
 def _collect(kc, msg_id, timeout=30):
@@ -73,6 +75,15 @@ def run(kc, code, **kw):
     return shell_reply(kc, msg_id)["content"], msgs
 
 
+def results(msgs):
+    """The text/plain of each execute_result among a request's iopub messages."""
+    return [c["data"]["text/plain"] for _, kind, c in msgs if kind == "execute_result"]
+
+
+def streamed(msgs):
+    return [c["text"] for _, kind, c in msgs if kind == "stream"]
+
+
 def test_puts_streams_while_the_cell_runs_in_order(kernel):
     _, kc = kernel
     start = time.time()
@@ -99,25 +110,36 @@ def test_errors_are_error_replies_with_errorinfo(kernel):
     assert (reply["ename"], reply["evalue"]) == ("MY CODE", "plain Tcl error")
 
 
+def _history(kc):
+    reply = shell_reply(kc, kc.history(hist_access_type="tail", n=20))["content"]
+    return [code for _, _, code in reply["history"]]
+
+
 def test_execution_count_silent_and_store_history(kernel):
     _, kc = kernel
     first, _ = run(kc, "set n 1")
     second, _ = run(kc, "set n 2")
     assert second["execution_count"] == first["execution_count"] + 1
     quiet, msgs = run(kc, "puts hidden; set n 3", silent=True)
+    assert quiet["status"] == "ok"
     assert not any(kind in ("stream", "execute_result", "execute_input") for _, kind, _ in msgs)
-    run(kc, "set n 4", store_history=False)
+    assert results(run(kc, "set n", store_history=False)[1]) == ["3"]   # the silent cell ran
+    _, msgs = run(kc, "set n 4", store_history=False)
+    assert results(msgs) == ["4"]                        # shown, but neither counted nor stored
     after, _ = run(kc, "set n 5")
     assert after["execution_count"] == second["execution_count"] + 1
-    assert run(kc, "set n")[0]["status"] == "ok"
+    history = _history(kc)
+    assert history[-2:] == ["set n 2", "set n 5"]
+    assert not {"puts hidden; set n 3", "set n 4", "set n"} & set(history)
 
 
 def test_exit_ends_the_cell_not_the_kernel(kernel):
-    _, kc = kernel
-    reply, msgs = run(kc, "set before 1; exit 3; set after 1")
+    km, kc = kernel
+    reply, msgs = run(kc, "set before 1; puts flushed; exit 3; set after 1")
     assert reply["status"] == "ok"
-    reply, msgs = run(kc, "info exists after")
-    assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["0"]
+    assert streamed(msgs) == ["flushed\n"]
+    assert results(run(kc, "list [info exists before] [info exists after]")[1]) == ["1 0"]
+    assert km.is_alive()
 
 
 def test_completion_of_variables_handles_and_builtins(kernel):
@@ -135,7 +157,7 @@ def test_inspect_commands_variables_and_handles(kernel):
     for code, expected in [("torch::grad_scaler_new", "-initScale"), ("puts $lr", "lr = 0.5"),
                            ("scaler", None)]:
         if expected is None:
-            code = run(kc, "set sc")[1][-2][2]["data"]["text/plain"]   # the handle's name
+            [code] = results(run(kc, "set sc")[1])       # the handle's name
             expected = "scale: 1024.0"
         reply = shell_reply(kc, kc.inspect(code, len(code)))["content"]
         assert reply["found"] and expected in reply["data"]["text/plain"], (code, reply)
@@ -161,7 +183,7 @@ def test_interrupt_stops_a_loop_and_keeps_the_state(kernel, loop):
     assert took < 2.0
     reply, msgs = run(kc, "list $keep [torch::tensor_shape $h]")
     assert reply["status"] == "ok"
-    assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["42 {2 2}"]
+    assert results(msgs) == ["42 {2 2}"]
 
 
 @pytest.mark.slow  # over ~3 s
@@ -172,36 +194,42 @@ def test_restart_is_clean():
         km.restart_kernel(now=False)
         kc.wait_for_ready(timeout=60)
         reply, msgs = run(kc, "info exists x")
-        assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["0"]
+        assert results(msgs) == ["0"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert not km.is_alive()
 
 
-def test_time_to_first_execute_reply(capsys):
-    t0 = time.time()
-    km, kc = start_new_kernel(kernel_name="torchtcl")
+def _first_reply(kernel_name, code):
+    """Seconds from starting a kernel to the reply to its first cell, and that cell's output."""
+    t0 = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name=kernel_name)
     try:
-        reply, _ = run(kc, "puts ready")
-        took = time.time() - t0
+        reply, msgs = run(kc, code)
+        took = time.perf_counter() - t0
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    assert reply["status"] == "ok"
+    assert reply["status"] == "ok", reply
+    return took, streamed(msgs)
+
+
+@pytest.mark.slow  # two kernel starts
+def test_time_to_first_execute_reply(capsys):
+    took, out = _first_reply("torchtcl", "puts ready")
+    assert out == ["ready\n"]
+    # Against the floor, a Python kernel importing torch (benchmarks/run.py holds x1.2; a test on
+    # a shared machine allows noise). Over it: the kernel does work at start that can wait.
+    floor, _ = _first_reply("python3", "import torch")
     with capsys.disabled():
-        print(f"\nkernel start to first execute_reply: {took:.2f} s")
-
-
-if __name__ == "__main__":
-    unittest.main()
+        print(f"\nkernel start to first execute_reply: {took:.2f} s "
+              f"(python3 + torch {floor:.2f} s)")
+    assert took < 2 * floor + 1.0
 
 
 @pytest.mark.slow  # over ~3 s
 def test_jupyter_console_session():
-    import sys
-
-    import pexpect
     child = pexpect.spawn(sys.executable, ["-m", "jupyter_console", "--kernel", "torchtcl",
                                            "--simple-prompt"], encoding="utf-8", timeout=120)
     try:

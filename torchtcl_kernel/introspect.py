@@ -7,6 +7,8 @@ import pathlib
 import re
 import tkinter
 
+import torch
+
 from .core.registry import REGISTRY, REQUIRED, camel, lookup
 
 _WORD_END = re.compile(r"[^\s\[\]{};\"]*")
@@ -45,9 +47,7 @@ def command_help(cmd):
     for form in cmd.forms:
         lines.append(f"  {cmd.qualified} {form.text}".rstrip())
     if cmd.params:
-        named = " ".join(f"-{camel(p.name)} {p.label}" if p.required else
-                         f"?-{camel(p.name)} {p.label}?" for p in cmd.params)
-        lines.append(f"  {cmd.qualified} {named}")
+        lines.append(f"  {cmd.qualified} {cmd.named_form()}")
         lines += ["", "Parameters:"]
         for p in cmd.params:
             spellings = ", ".join(p.option_names())
@@ -85,9 +85,9 @@ class Introspector:
     """No text of the user's is ever part of a Tcl script here, nor a glob pattern: it goes to
     Tcl as a word of its own (`tk.call`), to commands that take it literally."""
 
-    def __init__(self, interp):
-        self.interp = interp
-        self.tk = interp.tk
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.tk = ctx.tk
 
     # --- completion --------------------------------------------------------------------------
     def complete(self, code, cursor):
@@ -114,8 +114,8 @@ class Introspector:
         torch_names = sorted(f"{lead}torch::{n}" for c in REGISTRY.values() for n in c.names)
         matches = [n for n in torch_names if n.startswith(partial)]
         if not partial.startswith(("torch::", "::torch::")):
-            tcl = self.tk.splitlist(self.tk.eval("info commands"))
-            matches += sorted(n for n in tcl if n.startswith(partial))
+            names = self.tk.splitlist(self.tk.eval("info commands"))
+            matches += sorted(n for n in names if n.startswith(partial))
         return matches
 
     def _values(self, cmd, before):
@@ -129,7 +129,7 @@ class Introspector:
         for p in params:
             kind = p.type.handle_kind
             if kind:
-                values += self.interp.store.names(None if kind == "any" else kind)
+                values += self.ctx.store.names(None if kind == "any" else kind)
             values += list(p.type.choices)
         return list(dict.fromkeys(values))
 
@@ -144,15 +144,21 @@ class Introspector:
             if self.tk.call("info", "exists", name):
                 if self.tk.call("array", "exists", name):
                     pairs = self.tk.splitlist(self.tk.call("array", "get", name))
-                    pairs = sorted(zip(pairs[::2], pairs[1::2]), key=lambda kv: str(kv[0]))
+                    pairs = sorted(zip(pairs[::2], pairs[1::2], strict=True),
+                                   key=lambda kv: str(kv[0]))
                     return f"array {name}: {self._text([w for kv in pairs for w in kv])}"
-                return f"{name} = {self._text(self.tk.call('set', name))}"
+                value = self._text(self.tk.call("set", name))
+                text = f"{name} = {value}"
+                # a variable holding a handle: what the handle is, not only its name
+                if self.ctx.store.handles.get(value) is not None:
+                    text += "\n" + handle_details(self.ctx.store, value)
+                return text
             return None
         cmd = lookup(word)
         if cmd is not None:
             return command_help(cmd)
-        if word in self.interp.store:
-            return "\n".join(f"{k}: {_show(v)}" for k, v in self.interp.store.describe(word).items())
+        if self.ctx.store.handles.get(word) is not None:
+            return handle_details(self.ctx.store, word)
         # (`info procs` and `info commands` take glob patterns: `*` would match them all)
         if self._is_proc(word):
             args, body = (self._text(self.tk.call("info", part, word)) for part in ("args", "body"))
@@ -185,3 +191,42 @@ def _is_number(word):
         return True
     except ValueError:
         return False
+
+
+# --- what handles look like ----------------------------------------------------------------------
+SMALL = 20          # a tensor of up to this many elements shows its values when inspected
+# The settings of an optimizer's first parameter group that an inspection shows, where it has them
+_OPTIMIZER_SETTINGS = ("momentum", "nesterov", "betas", "alpha", "eps", "weight_decay")
+
+
+def handle_details(store, name):
+    """What Shift-Tab shows of a handle: a tensor's shape, dtype, device, requires_grad (and
+    values when small); one line of class and settings for the other kinds."""
+    handle = store.handles[name]
+    obj, summary = handle.obj, store.describe(name)
+    if handle.kind == "tensor":
+        lines = [f"{name}: tensor", f"shape: {_show(summary['shape'])}",
+                 f"dtype: {summary['dtype']}", f"device: {summary['device']}",
+                 f"requires_grad: {_show(obj.requires_grad)}", f"bytes: {summary['bytes']}"]
+        if obj.numel() <= SMALL and not obj.is_meta:      # (a meta tensor has no values)
+            lines.append(f"values: {tensor_text(obj)}")
+        return "\n".join(lines)
+    settings = {k: v for k, v in summary.items() if k not in ("handle", "kind", "type", "bytes")}
+    if isinstance(obj, torch.optim.Optimizer):      # (a wrapper describes itself)
+        lrs = settings.pop("lr")
+        group = obj.param_groups[0]
+        settings = {"lr": lrs[0] if len(set(lrs)) == 1 else lrs,
+                    **{k: group[k] for k in _OPTIMIZER_SETTINGS if group.get(k) is not None},
+                    "parameters": sum(len(g["params"]) for g in obj.param_groups)}
+    elif isinstance(obj, torch.nn.Module):
+        extra = obj.extra_repr()
+        settings = {**({"": extra} if extra else {}), **settings, "training": obj.training}
+    words = ", ".join(f"{k}: {_show(v)}" if k else v for k, v in settings.items())
+    return f"{name}: {summary['kind']} {summary['type']}" + (f", {words}" if words else "")
+
+
+def tensor_text(tensor, **options):
+    """PyTorch's printed form (torch::tensor_print's), without grad_fn; long ones summarised
+    (on the tensor's device: no copy of a large one)."""
+    with torch._tensor_str.printoptions(**options):
+        return str(tensor.detach())

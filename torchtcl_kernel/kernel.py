@@ -8,6 +8,7 @@ import _thread
 import asyncio
 import datetime
 import functools
+import html
 import os
 import re
 import signal
@@ -18,19 +19,25 @@ import tkinter
 import traceback
 
 import torch
-from IPython.display import HTML, Image, Markdown, clear_output, display
 from ipykernel.ipkernel import IPythonKernel
+from IPython.display import HTML, Image, Markdown, clear_output, display
 from tornado import ioloop
+from traitlets import Type
 
 from . import __version__
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
-from .introspect import Introspector
+from .core.types import dtype_label
+from .history import TclShell
+from .history import query as history_query
+from .introspect import Introspector, tensor_text
 from .widgets import attach_live
 
-# Requests whose handlers use Tcl. ipykernel also takes them on the control channel, and runs
-# those in its control thread; a Tcl interpreter only works in the thread that made it.
-_TCL_REQUESTS = ("execute_request", "complete_request", "inspect_request", "is_complete_request")
+# Requests whose handlers use Tcl (or the history, which the cells' thread writes). ipykernel
+# also takes them on the control channel, and runs those in its control thread; a Tcl
+# interpreter only works in the thread that made it.
+_TCL_REQUESTS = ("execute_request", "complete_request", "inspect_request", "is_complete_request",
+                 "history_request")
 # How an interrupt reaches a Python-side command: a signal handled in the interpreter's thread
 # (see _on_interrupt_signal). Not SIGINT, whose handler ipykernel swaps around each request.
 _INTERRUPT_SIGNAL = signal.SIGUSR2
@@ -48,12 +55,11 @@ class TorchTclKernel(IPythonKernel):
         "codemirror_mode": "tcl",
     }
     help_links = []      # the docs live in the repository (docs/); no hosted copy to link to
+    shell_class = Type(TclShell)     # ipykernel's, with a history of the kernel's own
 
     @property
     def banner(self):
-        # (no Tcl here: kernel_info may be asked on the control channel, in another thread)
-        return (f"Tcl {self.language_info['version']} with the torch:: commands "
-                f"(torchtcl_kernel {__version__}, PyTorch {torch.__version__})")
+        return self._banner
 
     @property
     def kernel_info(self):
@@ -66,16 +72,22 @@ class TorchTclKernel(IPythonKernel):
         super().__init__(**kwargs)
         self._silent = False
         self._last_stream = None
-        self.tcl = TorchTcl(stdout=self._puts_stdout, stderr=self._puts_stderr)
-        self.tcl.exit_handler = self._exit
-        self.introspector = Introspector(self.tcl)
-        attach_live(self.tcl)
-        self.language_info = {**self.language_info, "version": self.tcl.tk.eval("info patchlevel")}
-        self.tcl.tk.eval("namespace eval ::jupyter {}")
-        self.tcl.add_command("::jupyter::html", lambda html: self._display(HTML(html)))
-        self.tcl.add_command("::jupyter::markdown", lambda text: self._display(Markdown(text)))
-        self.tcl.add_command("::jupyter::image", lambda path: self._display(Image(filename=path)))
-        self.tcl.add_command("::jupyter::clear_output", lambda *wait: clear_output(bool(wait)))
+        self.interp = TorchTcl(stdout=self._puts_stdout, stderr=self._puts_stderr)
+        self.interp.exit_handler = self._exit
+        self.introspector = Introspector(self.interp)
+        attach_live(self.interp)
+        self.language_info = {**self.language_info,
+                              "version": self.interp.tk.eval("info patchlevel")}
+        # Made here, once: kernel_info is also asked on the control channel, in its own thread,
+        # where Tcl must not be called.
+        self._banner = (f"Tcl {self.language_info['version']} with the torch:: commands "
+                        f"(torchtcl_kernel {__version__}, PyTorch {torch.__version__})")
+        self.interp.tk.eval("namespace eval ::jupyter {}")
+        self.interp.add_command("::jupyter::html", lambda html: self._display(HTML(html)))
+        self.interp.add_command("::jupyter::markdown", lambda text: self._display(Markdown(text)))
+        self.interp.add_command("::jupyter::image",
+                                lambda path: self._display(Image(filename=path)))
+        self.interp.add_command("::jupyter::clear_output", lambda *wait: clear_output(bool(wait)))
         self._tcl_thread = threading.current_thread()
         for msg_type in _TCL_REQUESTS:
             self.control_handlers[msg_type] = functools.partial(self._on_tcl_thread, msg_type)
@@ -127,7 +139,7 @@ class TorchTclKernel(IPythonKernel):
             self.shell.execution_count += 1
         self._silent = silent
         try:
-            result = self.tcl.eval(code)
+            result = self.interp.eval(code)
         except TorchTclError as e:
             if isinstance(e, TorchTclExit):
                 result = ""                  # the cell ends here, with status ok
@@ -137,12 +149,17 @@ class TorchTclKernel(IPythonKernel):
             return self._error(count, TorchTclError("interrupted", "TORCHTCL INTERRUPT",
                                                     "interrupted"), silent)
         finally:
-            self.tcl.dashboard.cell_finished()
+            self.interp.dashboard.cell_finished()
             self._flush()
             self._silent = False
         if result and not silent:
+            data = {"text/plain": result}
+            if self.interp.store.handles.get(result) is not None:
+                data.update(self._handle_html(result))
             self.send_response(self.iopub_socket, "execute_result", {
-                "execution_count": count, "data": {"text/plain": result}, "metadata": {}})
+                "execution_count": count, "data": data, "metadata": {}})
+            if store_history:
+                self.shell.history_manager.store_result(count, result)
         return {"status": "ok", "execution_count": count, "payload": [],
                 "user_expressions": self._user_expressions(user_expressions or {})}
 
@@ -169,7 +186,7 @@ class TorchTclKernel(IPythonKernel):
         out = {}
         for name, script in expressions.items():
             try:
-                out[name] = {"status": "ok", "data": {"text/plain": self.tcl.eval(script)},
+                out[name] = {"status": "ok", "data": {"text/plain": self.interp.eval(script)},
                              "metadata": {}}
             except Exception as e:
                 e = e if isinstance(e, TorchTclError) else _internal(e)
@@ -197,6 +214,30 @@ class TorchTclKernel(IPythonKernel):
             return {"status": "ok", "found": False, "data": {}, "metadata": {}}
         return {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
 
+    def _handle_html(self, name):
+        """text/html beside a cell result that is a tensor handle; nothing for another kind, or
+        where the summary fails (the result is shown as text, as before)."""
+        handle = self.interp.store.handles[name]
+        if handle.kind != "tensor":
+            return {}
+        try:
+            return {"text/html": tensor_html(name, handle.obj)}
+        except Exception:
+            self.log.warning("no HTML summary of %s", name, exc_info=True)
+            return {}
+
+    async def do_history(self, hist_access_type=None, output=False, raw=True, session=0,
+                         start=1, stop=None, n=None, pattern="*", unique=False, **kwargs):
+        try:
+            entries = history_query(self.shell.history_manager, hist_access_type, output, raw,
+                                    session, start, stop, n, pattern, unique)
+        except (TypeError, ValueError) as e:    # the request's, not ours: no traceback to log
+            return {"status": "error", "ename": type(e).__name__, "evalue": str(e),
+                    "traceback": []}
+        except Exception as e:
+            return self._failed("history", e)
+        return {"status": "ok", "history": entries}
+
     def do_is_complete(self, code):
         try:
             return self._is_complete(code)
@@ -209,7 +250,7 @@ class TorchTclKernel(IPythonKernel):
                 "traceback": traceback.format_exception(error)}
 
     def _is_complete(self, code):
-        tk = self.tcl.tk
+        tk = self.interp.tk
         if not tk.call("info", "complete", code):
             depth = max(code.count("{") - code.count("}"), 1)
             return {"status": "incomplete", "indent": "    " * depth}
@@ -263,7 +304,7 @@ class TorchTclKernel(IPythonKernel):
     async def interrupt_request(self, stream, ident, parent):
         content = {"status": "ok"}
         try:
-            evaluation = self.tcl.canceller.current()
+            evaluation = self.interp.canceller.current()
             if (evaluation is not None and not self._sent_before(parent["header"])
                     and self._interrupt(evaluation)):
                 try:                         # programs the cell started (exec), as ipykernel does
@@ -286,7 +327,7 @@ class TorchTclKernel(IPythonKernel):
 
     def _interrupt(self, evaluation):
         """From any thread: stop `evaluation` if it still runs."""
-        if not self.tcl.interrupt(evaluation):
+        if not self.interp.interrupt(evaluation):
             return False
         self._interrupt_for = evaluation
         # A Python-side command runs on until the handler raises in it. The handler declines
@@ -295,20 +336,20 @@ class TorchTclKernel(IPythonKernel):
         return True
 
     def _nudge(self, evaluation):
-        while self.tcl.canceller.current() == evaluation:
+        while self.interp.canceller.current() == evaluation:
             _thread.interrupt_main(_INTERRUPT_SIGNAL)
             time.sleep(0.05)
 
     def _on_interrupt_signal(self, signum, frame):
         # In the interpreter's thread, between two bytecodes of whatever it runs.
         evaluation = self._interrupt_for
-        if (evaluation is not None and evaluation == self.tcl.canceller.current()
+        if (evaluation is not None and evaluation == self.interp.canceller.current()
                 and _in_command(frame)):
             raise KeyboardInterrupt
 
     def _on_sigint(self, signum, frame):
         # A SIGINT (interrupt_mode "signal"): for the evaluation running as it is handled.
-        evaluation = self.tcl.canceller.current()
+        evaluation = self.interp.canceller.current()
         if evaluation is not None and self._interrupt(evaluation) and _in_command(frame):
             raise KeyboardInterrupt
 
@@ -324,6 +365,24 @@ class _ReplyVia:
 
     def send_multipart(self, parts, copy=True, **kwargs):
         self._loop.add_callback(self._stream.send_multipart, parts, copy=copy)
+
+
+PREVIEW_LINES = 12
+
+
+def tensor_html(name, tensor):
+    """A tensor result's summary for a notebook: shape, dtype, device, and a clipped preview."""
+    shape = "×".join(map(str, tensor.shape)) or "scalar"
+    facts = [shape, dtype_label(tensor.dtype), str(tensor.device)]
+    if tensor.requires_grad:
+        facts.append("requires_grad")
+    lines = tensor_text(tensor, threshold=100, edgeitems=3, linewidth=100).split("\n")
+    if len(lines) > PREVIEW_LINES:
+        lines = lines[:PREVIEW_LINES - 1] + ["…"]
+    preview = "\n".join(lines)
+    return (f'<div class="torchtcl-tensor"><code>{html.escape(name)}</code>: '
+            f"{html.escape(', '.join(facts))}"
+            f"<pre>{html.escape(preview)}</pre></div>")
 
 
 def _internal(error):

@@ -8,12 +8,11 @@ import time
 
 import pexpect
 import pytest
-
 import test_kernel
 from conftest import ROOT, cli_prompt, run_cli
 from test_dashboard import _kernel, _stdout
 
-from torchtcl_kernel import TorchTcl, TorchTclError
+from torchtcl_kernel import TorchTclError
 
 kernel = test_kernel.kernel          # the torchtcl kernel, shared with test_kernel's fixture
 run = test_kernel.run
@@ -25,7 +24,7 @@ def _results(msgs):
     return [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"]
 
 
-# --- the interpreter ---------------------------------------------------------------------------
+# --- the interpreter ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("script", ["exit 3", "catch {exit 3}", "proc main {} {exit 3}; catch main",
                                     "catch {catch {exit 3}}; set after 1",
@@ -59,7 +58,7 @@ def test_exit_usage(tcl):
     assert tcl("set x 1") == "1"
 
 
-# --- the kernel ----------------------------------------------------------------------------------
+# --- the kernel -----------------------------------------------------------------------------------
 
 def test_exit_under_catch_ends_the_cell_in_the_kernel(kernel):
     _, kc = kernel
@@ -69,7 +68,7 @@ def test_exit_under_catch_ends_the_cell_in_the_kernel(kernel):
     assert reply["status"] == "ok" and _results(msgs) == ["0 7"]
 
 
-# --- the magics (a real python3 kernel) -------------------------------------------------------------
+# --- the magics (a real python3 kernel) -----------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def python_kernel():
@@ -88,7 +87,8 @@ def _one_line_error(reply, msgs):
 
 
 @pytest.mark.parametrize("cell", ["%%tcl\nset before 1\nexit 2\nset after 1",
-                                  "%%tcl\nset before 1\nproc main {} {exit 2}\ncatch main\nset after 1",
+                                  "%%tcl\nset before 1\nproc main {} {exit 2}\ncatch main\n"
+                                  "set after 1",
                                   "%tcl set before 1; catch {exit 2}; set after 1"])
 def test_exit_in_a_magic_ends_the_cell_and_keeps_the_kernel(python_kernel, cell):
     kc = python_kernel
@@ -103,9 +103,11 @@ def test_exit_in_a_magic_ends_the_cell_and_keeps_the_kernel(python_kernel, cell)
 
 @pytest.mark.parametrize("cell, expected", [
     ("%%tcl -o nosuch\nset a 1", "TclError: -o nosuch: can't read \"nosuch\": no such variable"),
+    ("%tcl -o nosuch set a 1", "TclError: -o nosuch: can't read \"nosuch\": no such variable"),
     ("%%tcl -o bad\nset bad \"a \\{b\"", "TclError: -o bad: unmatched open brace in list"),
     ("%%tcl -o q\nset q {a \"b}", "TclError: -o q: unmatched open quote in list"),
-    ("%%tcl -o arr\narray set arr {k v}", "TclError: -o arr: can't read \"arr\": variable is array"),
+    ("%%tcl -o arr\narray set arr {k v}",
+     "TclError: -o arr: can't read \"arr\": variable is array"),
 ])
 def test_output_errors_in_the_magics_are_one_line(python_kernel, cell, expected):
     assert _one_line_error(*run(python_kernel, cell)) == expected
@@ -140,7 +142,7 @@ def test_a_cell_magic_takes_only_its_options(python_kernel):
     assert line == "TclError: %%tcl takes only -i NAME and -o NAME options, not: -dtype int64"
 
 
-# --- the CLI ---------------------------------------------------------------------------------------
+# --- the CLI --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("script", ["catch {exit 4}", "proc main {} {exit 4}; catch main",
                                     "proc main {} {exit 4}; if {[catch main]} {puts caught}"])
@@ -199,7 +201,8 @@ def test_ctrl_c_stops_a_long_python_command_at_the_prompt():
         child.sendline("list [info exists after] [torch::tensor_shape $keep]")
         child.expect_exact("0 2")
         child.sendline("llength [torch::lr_explore cosine -tMax 10 -steps 5]")
-        child.expect_exact("5")
+        child.expect_exact("\r\n5\r\n")      # the result, not the echoed "-steps 5"
+        child.expect_exact("% ")              # (a Ctrl-D sent before the prompt is lost)
         child.sendeof()
         child.expect(pexpect.EOF)
     assert took <= 1.0, f"Ctrl-C took {took:.2f} s"
@@ -210,7 +213,8 @@ def test_exit_in_a_child_interpreter_ends_the_evaluation_not_the_process():
     script = r'''
 from torchtcl_kernel import TorchTcl, TorchTclExit
 tcl = TorchTcl()
-for s in ["interp create kid; kid eval {exit 3}", "interp cr k2 -safe; interp invokehidden k2 exit 4",
+for s in ["interp create kid; kid eval {exit 3}",
+          "interp cr k2 -safe; interp invokehidden k2 exit 4",
           "interp create k3; k3 eval {interp create g; g eval {exit 5}}"]:
     try:
         tcl.eval(s)

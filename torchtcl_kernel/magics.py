@@ -3,17 +3,18 @@
     %%tcl -i x -o y
     set y [torch::tensor_mul $x 2]
 
-`-i NAME` hands a Python value to Tcl: a torch.Tensor becomes a handle to the same tensor (no copy),
-numbers and strings stay themselves, lists/tuples become Tcl lists. `-o NAME` brings a Tcl variable
-back: a tensor handle becomes the torch.Tensor itself, a number an int or float, a list a list.
-All cells share one interpreter, with the same live dashboards as the kernel.
+`-i NAME` hands a Python value to Tcl, `-o NAME` brings a Tcl variable back (the conversions:
+`%tcl?`, TclMagics.tcl below).
+
+All cells share one interpreter, with the same live dashboards as the kernel. Interrupting the
+kernel (Ctrl-C, the toolbar's stop) stops a running cell, even a pure-Tcl loop, with
+KeyboardInterrupt; the interpreter keeps its variables and handles.
 """
 
 import _tkinter
 import contextlib
 import re
 
-import torch
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
@@ -55,16 +56,39 @@ class TclMagics(Magics):
         %tcl [-i NAME] [-o NAME] TCL CODE   (the rest of the line, as Tcl reads it)
         %%tcl [-i NAME] [-o NAME]           (the cell is the Tcl code)
 
-        -i NAME: a Python variable to set in Tcl first; -o NAME: a Tcl variable to set in Python
-        afterwards. Both repeat, and take comma-separated names too."""
+        Both options repeat, and take comma-separated names too.
+
+        -i NAME sets the Tcl variable NAME to the Python variable NAME first, converted so
+        (TorchTcl.setvar; any other value is the cell's error, naming the variable, the part of
+        it that does not convert and its type):
+
+            Python                      Tcl
+            torch.Tensor                a tensor handle to the same tensor (no copy)
+            numpy.ndarray               a tensor handle; torch.from_numpy shares the array's
+                                        memory (a read-only array, or one with negative
+                                        strides, is copied)
+            nn.Module, optimizer, ...   a handle of its kind (what torch:: has handles for)
+            bool                        1 or 0
+            int, float (numpy scalars)  the number
+            str                         the text
+            list, tuple                 a Tcl list of the elements, converted (nested lists
+                                        stay nested)
+            dict                        a Tcl dict: keys (str, int, float, bool) as text,
+                                        values converted
+
+        -o NAME sets the Python variable NAME to the Tcl variable NAME afterwards: a tensor
+        handle becomes the torch.Tensor itself, a number an int or float, a list a list of its
+        elements so converted, other text a str."""
         inputs, outputs, rest = _options(line)
         if cell is not None and rest.strip():
             raise TclCellError(f"%%tcl takes only -i NAME and -o NAME options, not: {rest.strip()}")
         for name in _names(inputs):
             if name not in self.shell.user_ns:
                 raise TclCellError(f"-i {name}: no such Python variable")
-            with _option_error("-i", name):
-                self.interp.tk.call("set", name, self.to_tcl(self.shell.user_ns[name]))
+            try:
+                self.interp.setvar(name, self.shell.user_ns[name])
+            except TorchTclError as e:
+                raise TclCellError(f"-i {name}: {e.message}") from None
         code = cell if cell is not None else rest
         try:
             result = self.interp.eval(code)
@@ -81,18 +105,7 @@ class TclMagics(Magics):
             self.interp.dashboard.cell_finished()
         return TclResult(result) if result else None
 
-    # --- the exchange -------------------------------------------------------------------------
-    def to_tcl(self, value):
-        if isinstance(value, torch.Tensor):
-            return self.interp.put(value)
-        if isinstance(value, bool):
-            return int(value)
-        if isinstance(value, (list, tuple)):
-            return tuple(self.to_tcl(v) for v in value)
-        if isinstance(value, (int, float, str)):
-            return value
-        return str(value)
-
+    # --- the exchange back (the way in is TorchTcl.setvar) --------------------------------------
     def from_tcl(self, value):
         if isinstance(value, _tkinter.Tcl_Obj):
             value = str(value)               # a value of a type tkinter does not know: a handle

@@ -27,6 +27,9 @@
 #include <Python.h>
 #include <structmember.h>
 #include <tcl.h>    /* built with USE_TCL_STUBS (setup.py): binds to tkinter's Tcl */
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 #define MAX_FAST_WORDS 32
 
@@ -441,15 +444,22 @@ drain(void)
             if (h->store != store) {
                 if (batch != NULL) {
                     report_escapes(store, batch);
-                    Py_DECREF(batch);
-                    Py_DECREF(store);
+                    Py_CLEAR(batch);
+                    Py_CLEAR(store);
                 }
+                /* Python ran (the report; any allocation's cycle collection, finalizers):
+                 * h may have been freed or pinned meanwhile. It is held, so its fields are
+                 * still readable; check them again. */
+                if (h->obj == NULL || h->store == NULL || h->pinned)
+                    continue;
                 store = (StoreObject *) Py_NewRef(h->store);
                 batch = PyList_New(0);
                 if (batch == NULL) {
                     PyErr_WriteUnraisable(NULL);
                     break;
                 }
+                if (h->obj == NULL || h->pinned)    /* (the same, after PyList_New) */
+                    continue;
             }
             if (PyList_Append(batch, (PyObject *) h) < 0)
                 PyErr_WriteUnraisable(NULL);
@@ -1256,7 +1266,92 @@ names_in(PyObject *module, PyObject *args)
     return scan.live;
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* Ctrl-C during an evaluation (cancel.py's SigintRelay)                                        */
+
+/* While Tcl loops no Python runs, so Python's own SIGINT handler (which only notes the signal)
+ * cannot stop it. This handler runs before Python's, as the signal arrives, and writes the number
+ * of the evaluation window open at that moment to a pipe; a Python thread reading it asks Tcl to
+ * unwind that evaluation (Tcl_CancelEval, which is meant for other threads). Not Tcl_AsyncMark
+ * from the handler: in Tcl 8.6.13 it takes a mutex, which a signal handler must not. */
+static struct sigaction sigint_prev;
+static int sigint_fd = -1;
+static volatile long long sigint_window;   /* written by the main thread, read by the handler */
+static volatile sig_atomic_t sigint_on;
+
+static void
+on_sigint(int signum, siginfo_t *info, void *context)
+{
+    int saved = errno;
+    long long window = __atomic_load_n(&sigint_window, __ATOMIC_SEQ_CST);
+    if (sigint_fd >= 0 && window > 0) {
+        ssize_t unused = write(sigint_fd, &window, sizeof window);   /* atomic: < PIPE_BUF */
+        (void) unused;
+    }
+    errno = saved;
+    /* then whatever handled it before (Python's, which runs the Python-level handler later) */
+    if (sigint_prev.sa_flags & SA_SIGINFO)
+        sigint_prev.sa_sigaction(signum, info, context);
+    else if (sigint_prev.sa_handler != SIG_DFL && sigint_prev.sa_handler != SIG_IGN)
+        sigint_prev.sa_handler(signum);
+}
+
+static int
+sigint_is_ours(const struct sigaction *sa)
+{
+    return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == on_sigint;
+}
+
+PyDoc_STRVAR(sigint_relay_doc,
+"sigint_relay(fd, window) -> bool\n\n"
+"window > 0: until the next call, a SIGINT writes `window` (a native long long) to the file\n"
+"descriptor `fd` before the handler installed now runs. False (nothing done) where SIGINT is\n"
+"ignored or left to the system's default (the process would end, as asked).\n"
+"window 0: give SIGINT back to that handler (unless something replaced ours meanwhile), then\n"
+"run the Python-level handlers of signals that came in (PyErr_CheckSignals), so that none is\n"
+"left to run under a handler installed after.");
+
+static PyObject *
+sigint_relay(PyObject *module, PyObject *args)
+{
+    int fd;
+    long long window;
+    if (!PyArg_ParseTuple(args, "iL", &fd, &window))
+        return NULL;
+    struct sigaction current;
+    if (sigaction(SIGINT, NULL, &current) < 0)
+        return PyErr_SetFromErrno(PyExc_OSError);
+    if (window <= 0) {
+        __atomic_store_n(&sigint_window, 0, __ATOMIC_SEQ_CST);
+        if (sigint_on && sigint_is_ours(&current) && sigaction(SIGINT, &sigint_prev, NULL) < 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
+        sigint_on = 0;
+        if (PyErr_CheckSignals() < 0)
+            return NULL;
+        Py_RETURN_FALSE;
+    }
+    if (!sigint_on || !sigint_is_ours(&current)) {
+        int handled = (current.sa_flags & SA_SIGINFO) ? current.sa_sigaction != NULL
+            : (current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN);
+        if (!handled || sigint_is_ours(&current))
+            Py_RETURN_FALSE;
+        struct sigaction ours = current;     /* its mask and flags (SA_ONSTACK), our function */
+        ours.sa_flags |= SA_SIGINFO;
+        ours.sa_sigaction = on_sigint;
+        sigint_prev = current;
+        sigint_fd = fd;
+        if (sigaction(SIGINT, &ours, NULL) < 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
+        sigint_on = 1;
+    }
+    sigint_fd = fd;
+    __atomic_store_n(&sigint_window, window, __ATOMIC_SEQ_CST);
+    Py_RETURN_TRUE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"sigint_relay", sigint_relay, METH_VARARGS, sigint_relay_doc},
     {"names_in", names_in, METH_VARARGS, names_in_doc},
     {"create_command", create_command, METH_VARARGS, create_command_doc},
     {"delete_commands", delete_commands, METH_O, delete_commands_doc},

@@ -1,18 +1,25 @@
 """TorchTcl: one tkinter Tcl interpreter with the whole torch:: command set registered."""
 
+from __future__ import annotations
+
+import contextlib
 import os
 import sys
 import threading
 import tkinter
+from collections.abc import Callable
+from typing import Any
 
+import torch
+
+from . import dispatch
+from .cancel import SIGINT_RELAY, Canceller
 from .errors import CommandError, TorchTclError, TorchTclExit
 from .handles import HandleStore
-from .cancel import Canceller
-from . import dispatch
 from .modes import Modes
 from .reclaim import Reclaimer
-from .telemetry import Telemetry
 from .registry import REGISTRY
+from .telemetry import Telemetry
 
 PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
 
@@ -43,8 +50,10 @@ class TorchTcl:
     `close()` (or leaving a `with TorchTcl() as tcl:` block) frees it and everything it holds."""
 
     closed = False
+    _passing = None          # the value setvar hands to Tcl
 
-    def __init__(self, stdout=None, stderr=None):
+    def __init__(self, stdout: Callable[[str], object] | None = None,
+                 stderr: Callable[[str], object] | None = None) -> None:
         _bury_orphans()
         self._thread = threading.get_ident()
         self._tcl = tkinter.Tcl()
@@ -53,7 +62,7 @@ class TorchTcl:
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit   # called by `exit` before the evaluation unwinds
-        self._exit_code = None                   # set by `exit` until eval reports it
+        self._exit_code: int | None = None       # set by `exit` until eval reports it
         self.flush_output = lambda channel: getattr(sys, channel).flush()
         self.modes = Modes()
         self.telemetry = Telemetry()
@@ -61,6 +70,7 @@ class TorchTcl:
         # the commands that use them work without (a CLI run saves PNG/CSV instead).
         self.dashboard = None
         self.explorer = None
+        self.amp_explorer = None
         self.canceller = Canceller(self.tk)
         self.depth = 0                      # evaluations in progress (nested ones count too)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
@@ -72,7 +82,7 @@ class TorchTcl:
         self.reclaimer = Reclaimer(self)
 
     # --- Python side ------------------------------------------------------------------------
-    def eval(self, script):
+    def eval(self, script: str) -> str:
         """Evaluate a Tcl script; a Tcl error comes out as TorchTclError, `exit` as TorchTclExit.
 
         PyTorch's thread-local modes (grad, autocast) are the interpreter's own for the duration.
@@ -81,27 +91,19 @@ class TorchTcl:
         if self.closed:
             raise _closed()
         outermost = not self.depth
+        window = contextlib.nullcontext()
         if outermost:
             self._exit_code = None           # (exit) left by an evaluation that ended otherwise
-            self.canceller.begin()           # (interrupt) settles a request left by the last one
+            evaluation = self.canceller.begin()   # (interrupt) settles a request left before
+            window = SIGINT_RELAY.opened(self.canceller, evaluation)    # Ctrl-C stops it
         outer = self.modes.enter()
         self.depth += 1
         result = None
-        nul = False
+        nul = isinstance(script, str) and "\0" in script
         try:
             try:
-                nul = isinstance(script, str) and "\0" in script
-                if nul:
-                    # tkinter's eval takes a C string, but Tcl holds NULs in values: the script
-                    # goes in as a value, through a variable that is gone once it starts. As
-                    # UTF-8 bytes: tkinter would pass an ASCII str's NULs as raw 0 bytes, which
-                    # Tcl's C-string results then cut short; decoding makes them Tcl's own NULs.
-                    self.tk.globalsetvar("::torchtcl::_nul_script", script.encode("utf-8"))
-                    result = self.tk.eval("::eval [encoding convertfrom utf-8 "
-                                          "[set ::torchtcl::_nul_script]]"
-                                          "[unset ::torchtcl::_nul_script]")
-                else:
-                    result = self.tk.eval(script)
+                with window:
+                    result = self._evaluate(script, nul)
             except UnicodeEncodeError as e:  # a lone surrogate: the one text Tcl cannot hold
                 raise TorchTclError(
                     f"the script holds U+{ord(e.object[e.start]):04X} at character {e.start}, "
@@ -120,8 +122,12 @@ class TorchTcl:
         except tkinter.TclError as e:
             self._exited(outermost)          # (exit) before "interrupted": exit unwinds likewise
             if self.canceller.requested:
+                by_sigint = self.canceller.by_sigint
                 if outermost:                # (a nested one leaves it: the Tcl around unwinds)
                     self.canceller.settle()
+                if by_sigint:                # Ctrl-C: what Python code expects of it
+                    SIGINT_RELAY.raised()
+                    raise KeyboardInterrupt from None
                 raise TorchTclError("interrupted", "TORCHTCL INTERRUPT", "interrupted") from None
             info = self.tk.eval("set ::errorInfo")
             code = self.tk.eval("set ::errorCode")
@@ -135,7 +141,18 @@ class TorchTcl:
             self.modes.leave(outer)
             self.reclaimer.evaluation_ended(result, outermost)
 
-    def close(self):
+    def _evaluate(self, script, nul):
+        if nul:
+            # tkinter's eval takes a C string, but Tcl holds NULs in values: the script goes in
+            # as a value, through a variable that is gone once it starts. As UTF-8 bytes:
+            # tkinter would pass an ASCII str's NULs as raw 0 bytes, which Tcl's C-string results
+            # then cut short; decoding makes them Tcl's own NULs.
+            self.tk.globalsetvar("::torchtcl::_nul_script", script.encode("utf-8"))
+            return self.tk.eval("::eval [encoding convertfrom utf-8 "
+                                "[set ::torchtcl::_nul_script]][unset ::torchtcl::_nul_script]")
+        return self.tk.eval(script)
+
+    def close(self) -> None:
         """Free the interpreter: delete the commands it made (they hold it, its store and thus
         every tensor, from C), then every handle. Like tkinter's `destroy`. Afterwards `eval`,
         `put` and `tensor` fail; closing again does nothing. Not from inside an evaluation."""
@@ -154,7 +171,7 @@ class TorchTcl:
         store.drain()                     # releases Tcl noted before (they borrow handles)
         store.discard(list(store.handles))
         store.drain()
-        self.dashboard = self.explorer = None
+        self.dashboard = self.explorer = self.amp_explorer = None
 
     def __del__(self):
         # A Tcl interpreter may only be deleted in its own thread (Tcl aborts the process
@@ -164,14 +181,14 @@ class TorchTcl:
         if tk is not None and threading.get_ident() != self._thread:
             _ORPHANS.append((self._thread, tk))
 
-    def __enter__(self):
+    def __enter__(self) -> TorchTcl:
         return self
 
     def __exit__(self, *exc):
         self.close()
         return False
 
-    def interrupt(self, evaluation=None):
+    def interrupt(self, evaluation: int | None = None) -> bool:
         """Stop the running evaluation (from any thread); it fails with "interrupted". The
         interpreter, its variables and handles stay as they are. Does nothing when idle.
 
@@ -184,7 +201,7 @@ class TorchTcl:
             return self.canceller.cancel()
         return False
 
-    def tensor(self, handle):
+    def tensor(self, handle: str) -> torch.Tensor:
         """The torch.Tensor behind a tensor handle (the same object, not a copy)."""
         if self.closed:
             raise _closed()
@@ -193,7 +210,7 @@ class TorchTcl:
         except CommandError as e:
             raise TorchTclError(e.message, f"TORCH {e.code}") from None
 
-    def put(self, obj, prefix=None):
+    def put(self, obj: Any, prefix: str | None = None) -> str:
         """Store a tensor (or module, optimizer, ...) and return its new handle. Handles put from
         Python are never reclaimed automatically (Python code may hold the name)."""
         if self.closed:
@@ -201,7 +218,7 @@ class TorchTcl:
         return self.store.put(obj, prefix=prefix)
 
     # --- Tcl side ---------------------------------------------------------------------------
-    def to_tcl(self, value):
+    def to_tcl(self, value: Any) -> Any:
         """A command's result as Tcl sees it, for what the C side does not convert by itself
         (strings, numbers, handles, torch.Tensor and tuples/lists of those): objects become
         handles, dicts flat lists, anything else its text."""
@@ -217,7 +234,27 @@ class TorchTcl:
             return tuple(w for k, v in value.items() for w in (str(k), v))
         return self.store.new(value)
 
-    def add_command(self, name, func):
+    def setvar(self, name: str, value: Any) -> None:
+        """Set the global Tcl variable `name` to a Python value, converted as python_value says
+        (TorchTclError if it does not convert, naming `name` and the part that does not). The
+        handles it makes are Tcl values like a command's results: freed once nothing holds
+        them, where `put`'s are kept for good."""
+        if self.closed:
+            raise _closed()
+        self._passing = python_value(value, name, self.store)
+        try:
+            # Through a command of ours: its result goes through the C side's conversion, which
+            # makes a tensor a handle value that Tcl's reference counts keep (see _tclbridge.c).
+            self.tk.call("::torchtcl::_setvar", name)
+        except tkinter.TclError as e:         # e.g. an array of that name
+            raise TorchTclError(str(e), self.tk.eval("set ::errorCode")) from None
+        finally:
+            self._passing = None
+
+    def _passed(self):
+        return self._passing
+
+    def add_command(self, name: str, func: Callable[..., Any]) -> None:
         """Register a plain Tcl command (not a torch:: one): its Python errors become Tcl errors.
         Frontends add their own commands this way, never with tkinter's createcommand (see
         _tclbridge.c)."""
@@ -235,7 +272,11 @@ class TorchTcl:
         self.add_command("::flush", self._flush)
         self.add_command("::exit", self._exit)
         self.add_command("::load", self._load)
+        self.add_command("::torchtcl::_passing", self._passed)
         self.tk.eval(CHILD_EXIT_TCL)
+        # (in the global scope, as tkinter's `set` would; Tcl's own error names `name`)
+        self.tk.eval("proc ::torchtcl::_setvar {name} "
+                     "{uplevel #0 [list set $name [::torchtcl::_passing]]}")
 
     def _puts(self, *args):
         words = list(args)
@@ -303,7 +344,73 @@ class TorchTcl:
         return self.tk.call("::torchtcl::_load", *args)
 
 
-_ORPHANS = []          # (thread id, tkapp) of interpreters collected in another thread
+# --- Python values into Tcl --------------------------------------------------------------------
+VALUE_KINDS = ("torch tensors, numpy arrays, torch:: objects (modules, optimizers, ...), int, "
+               "float, bool, str, and lists, tuples and dicts of those")
+MAX_DEPTH = 64          # as deep as the C side converts (and no endless walk of a cyclic list)
+
+
+def python_value(value: Any, name: str, store: HandleStore, depth: int = 0) -> Any:
+    """A Python value as Tcl gets it (TorchTcl.setvar), or TorchTclError naming `name`, the part
+    of it (name[0]['k']) that does not convert and its type:
+
+    torch.Tensor        a tensor handle (the same tensor, no copy)
+    numpy.ndarray       a tensor handle; torch.from_numpy shares its memory (a read-only array,
+                        or one torch cannot share, e.g. negative strides, is copied)
+    torch:: object      a handle of its kind (nn.Module, optimizer, scheduler, ...)
+    bool                1 or 0 (Tcl's true and false, as torch:: results give them)
+    int, float          the number (numpy scalars too); str: the text
+    list, tuple         a Tcl list, each element converted
+    dict                a Tcl dict: keys (str, int, float, bool) as text, values converted
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):   # (their subclasses too: an IntEnum is its number)
+        return int(value) if isinstance(value, int) else float(value)
+    numpy = sys.modules.get("numpy")     # (torch may run without numpy: then nothing is one)
+    if numpy is not None and isinstance(value, numpy.generic):
+        if isinstance(value, (numpy.bool_, numpy.number)):
+            return python_value(value.item(), name, store, depth)
+    elif numpy is not None and isinstance(value, numpy.ndarray):
+        # torch shares no read-only array (a tensor could write it) nor negative strides
+        shared = value.flags.writeable and all(stride >= 0 for stride in value.strides)
+        try:
+            return torch.from_numpy(value if shared else value.copy())
+        except (TypeError, ValueError) as e:       # a dtype torch has not (object, float128)
+            raise _not_convertible(name, value, f"torch makes no tensor of it: {e}") from None
+    if depth >= MAX_DEPTH and isinstance(value, (list, tuple, dict)):
+        raise _not_convertible(name.split("[", 1)[0], value,
+                               f"nested more than {MAX_DEPTH} deep (a list that holds itself?)")
+    if isinstance(value, (list, tuple)):
+        return tuple(python_value(v, f"{name}[{i}]", store, depth + 1)
+                     for i, v in enumerate(value))
+    if isinstance(value, dict):
+        words = []
+        for key, v in value.items():
+            path = f"{name}[{key!r}]"
+            if not isinstance(key, (str, int, float)):
+                raise _not_convertible(f"{name}'s key {key!r}", key,
+                                       "a Tcl dict's keys come from str or numbers")
+            words += [python_value(key, path, store, depth + 1),
+                      python_value(v, path, store, depth + 1)]
+        return tuple(words)
+    try:
+        return store.new(value)          # a torch:: kind: a module, an optimizer, ...
+    except TypeError:
+        raise _not_convertible(name, value, f"Tcl takes {VALUE_KINDS}") from None
+
+
+def _not_convertible(what, value, why):
+    cls = type(value)
+    kind = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    return TorchTclError(f"cannot pass {what} ({kind}) to Tcl: {why}", "TORCHTCL VALUE")
+
+
+_ORPHANS: list[tuple[int, Any]] = []   # (thread id, tkapp) of interpreters collected elsewhere
 
 
 def _bury_orphans():

@@ -46,4 +46,6 @@ puts ""
 puts "steps:         $steps"
 puts "final loss:    [format %.6f [torch::tensor_item [torch::cross_entropy_loss [torch::layer_forward $model $x] $labels]]]"
 puts "final scale:   [torch::grad_scaler_get_scale $scaler]"
-puts "skipped steps: [expr {[llength $skipped] ? [join $skipped {, }] : {none}}]"
+# "skipped steps: 1 of 200 (at step 50)": the steps' numbers alone would read as a count.
+set n [llength $skipped]
+puts "skipped steps: $n of $steps[expr {$n ? " (at step[expr {$n > 1 ? "s" : ""}] [join $skipped {, }])" : ""}]"

@@ -1,5 +1,6 @@
 """`torchtcl` as a process: tclsh-like file runs, exit codes, errors, stdin and the prompt."""
 
+import json
 import os
 import re
 import select
@@ -8,8 +9,19 @@ import sys
 import time
 
 import pexpect
-
+import pytest
 from conftest import ROOT, cli_prompt, run_cli
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+UP = "\x1b[A"
+
+
+@pytest.fixture(autouse=True)
+def history(tmp_path, monkeypatch):
+    """The prompt's history file: one of the test's, never the user's ~/.torchtcl_history."""
+    path = tmp_path / "history"
+    monkeypatch.setenv("TORCHTCL_HISTORY", str(path))
+    return path
 
 
 def test_run_sets_argv_and_info_script(tmp_path):
@@ -58,6 +70,14 @@ def test_script_from_stdin():
     assert r.returncode == 1 and r.stderr.startswith("Invalid tensor name: nosuch")
 
 
+def _end_session(child):
+    """Ctrl-D at the next prompt. Not sooner: between prompts readline has the terminal in its
+    cooked mode, where a Ctrl-D typed ahead is lost when readline switches to raw mode."""
+    child.expect_exact("% ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
 def test_prompt_on_a_terminal():
     with cli_prompt() as child:
         _prompt_session(child)
@@ -78,10 +98,10 @@ def _prompt_session(child):
     child.expect_exact("Invalid tensor name: nosuch")
     child.sendline("torch::tensor_shape $t")       # the session survives the error
     child.expect_exact("2 2")
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    _end_session(child)
 
 
+@pytest.mark.slow
 def test_training_example_loss_goes_down():
     r = run_cli("run", str(ROOT / "examples" / "train_regression.tcl"), "200")
     assert r.returncode == 0, r.stderr
@@ -89,13 +109,17 @@ def test_training_example_loss_goes_down():
     assert len(losses) == 5 and losses[-1] < losses[0] / 100
 
 
+@pytest.mark.slow
 def test_amp_demo_script_reports_the_overflow_it_induces():
     r = run_cli("run", str(ROOT / "examples" / "amp_training.tcl"), "80", "30")
     assert r.returncode == 0, r.stderr
-    assert "skipped steps: 30" in r.stdout
+    assert "skipped steps: 1 of 80 (at step 30)\n" in r.stdout
     assert re.search(r"^\s+30 .* overflow: step skipped", r.stdout, re.M)
     # growthInterval 25: 1024 -> 2048 at 25, backoff to 1024 at 30, 2048 at 55, 4096 at 80
     assert "final scale:   4096.0" in r.stdout
+    r = run_cli("run", str(ROOT / "examples" / "amp_training.tcl"), "20", "30")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("skipped steps: 0 of 20\n")
 
 
 def test_ctrl_c_stops_a_pure_tcl_loop_at_the_prompt():
@@ -107,8 +131,7 @@ def test_ctrl_c_stops_a_pure_tcl_loop_at_the_prompt():
         child.expect_exact("% ")
         child.sendline("torch::tensor_shape $keep")
         child.expect_exact("2")
-        child.sendeof()
-        child.expect(pexpect.EOF)
+        _end_session(child)
 
 
 def test_ctrl_c_ends_a_running_script(tmp_path):
@@ -138,3 +161,153 @@ def test_flush_stdout_reaches_a_pipe_before_the_script_ends(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.slow
+def test_run_passes_options_after_the_file_to_the_script(tmp_path):
+    script = tmp_path / "opts.tcl"
+    script.write_text('puts $argv\n')
+    assert run_cli("run", str(script), "-h", "--user").stdout == "-h --user\n"
+    assert run_cli(str(script), "--help").stdout == "--help\n"
+    r = run_cli("run")
+    assert r.returncode == 2 and "usage: torchtcl run" in r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["install", "uninstall"])
+def test_install_and_uninstall_help(command):
+    for r in (run_cli(command, "--help"),
+              subprocess.run([sys.executable, "-m", "torchtcl_kernel", command, "-h"],
+                             capture_output=True, text=True, timeout=60, cwd=ROOT)):
+        assert r.returncode == 0, r.stderr
+        assert f"usage: torchtcl {command} [-h] [--user | --sys-prefix | --prefix P]" in r.stdout
+        for option in ("--user", "--sys-prefix", "--prefix P"):
+            assert f"\n  {option} " in r.stdout
+    r = run_cli("--help")
+    assert r.returncode == 0 and "torchtcl uninstall" in r.stdout
+
+
+def _kernels(prefix):
+    return prefix / "share" / "jupyter" / "kernels"
+
+
+def test_install_and_uninstall_a_prefix(tmp_path):
+    r = run_cli("install", "--prefix", str(tmp_path))
+    installed = _kernels(tmp_path) / "torchtcl"
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"Installed kernelspec torchtcl in {installed}\n"
+    # What Jupyter reads: a valid spec that starts this package's kernel with this Python.
+    spec = KernelSpec.from_resource_dir(str(installed))
+    assert spec.argv == [sys.executable, "-m", "torchtcl_kernel", "-f", "{connection_file}"]
+    assert (spec.display_name, spec.language) == ("Tcl (torch)", "tcl")
+    found = KernelSpecManager(kernel_dirs=[str(_kernels(tmp_path))]).find_kernel_specs()
+    assert found["torchtcl"] == str(installed)
+
+    r = run_cli("uninstall", "--prefix", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"Removed kernelspec torchtcl from {installed}\n"
+    assert not installed.exists() and _kernels(tmp_path).is_dir()
+
+    r = run_cli("uninstall", "--prefix", str(tmp_path))
+    assert r.returncode == 1
+    assert r.stderr == f"torchtcl uninstall: no kernelspec torchtcl in {_kernels(tmp_path)}\n"
+
+
+@pytest.mark.slow
+def test_python_m_installs_like_ipykernel(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "torchtcl_kernel", "install", "--prefix",
+                        str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    spec = json.loads((_kernels(tmp_path) / "torchtcl" / "kernel.json").read_text())
+    assert spec["argv"][:3] == [sys.executable, "-m", "torchtcl_kernel"]
+
+
+@pytest.mark.slow
+def test_uninstall_without_an_option_removes_the_one_jupyter_finds(tmp_path, monkeypatch):
+    # JUPYTER_PATH comes first in Jupyter's search: the spec installed there is the one found.
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "user"))
+    assert run_cli("install", "--prefix", str(tmp_path)).returncode == 0
+    installed = _kernels(tmp_path) / "torchtcl"
+    # (a guard: were it not found first, the uninstall below would remove a real installation)
+    assert KernelSpecManager().find_kernel_specs()["torchtcl"] == str(installed)
+    r = run_cli("uninstall")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"Removed kernelspec torchtcl from {installed}\n"
+
+
+@pytest.mark.slow
+def test_install_defaults_to_the_user_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
+    r = run_cli("install")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"Installed kernelspec torchtcl in {tmp_path / 'kernels' / 'torchtcl'}\n"
+    r = run_cli("uninstall", "--user")
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "kernels" / "torchtcl").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--user", "--prefix", "x"], ["--sys-prefix", "--user"],
+                                  ["--prefix"], ["--bogus"], ["extra"]])
+def test_bad_install_options_are_usage_errors(args):
+    for command in ("install", "uninstall"):
+        r = run_cli(command, *args)
+        assert r.returncode == 2
+        assert r.stderr.startswith(f"usage: torchtcl {command}") and "Traceback" not in r.stderr
+    r = run_cli("-x")
+    assert r.returncode == 2 and r.stderr.startswith("usage: torchtcl [-h] COMMAND")
+
+
+def test_prompt_history_up_arrow_and_the_history_file(history):
+    with cli_prompt() as child:
+        child.sendline("incr n 41")
+        child.expect_exact("41")
+        child.expect_exact("% ")
+        child.send(UP + "\r")                       # the same command again
+        child.expect_exact("82")
+        child.expect_exact("% ")
+        child.sendline("torch::tensor_shape nosuch")
+        child.expect_exact("Invalid tensor name")
+        _end_session(child)
+    # (readline keeps a line repeated at once only once, as Python's own prompt does)
+    assert history.read_text().splitlines() == ["incr n 41", "torch::tensor_shape nosuch"]
+
+    with cli_prompt() as child:                     # a new session starts with that history
+        child.send(UP + UP + "\r")
+        child.expect_exact("41")
+        child.sendline("exit 4")                    # `exit` saves it too
+        child.expect(pexpect.EOF)
+    assert child.exitstatus == 4
+    assert history.read_text().splitlines() == ["incr n 41", "torch::tensor_shape nosuch",
+                                                "incr n 41", "exit 4"]
+
+
+def test_prompt_without_a_history_file(history, monkeypatch):
+    monkeypatch.setenv("TORCHTCL_HISTORY", "")
+    with cli_prompt() as child:
+        child.sendline("incr n 5")
+        child.expect_exact("5")
+        child.send(UP + "\r")                       # line editing still works in the session
+        child.expect_exact("10")
+        _end_session(child)
+    assert child.exitstatus == 0 and not history.exists()
+
+
+def test_prompt_tab_completes_commands_and_variables():
+    with cli_prompt() as child:
+        child.sendline("set tee [torch::ones {3 5}]")
+        child.expect(r"tensor\d+")
+        child.expect_exact("% ")
+        child.send("puts [torch::tensor_sha\t$te\t]\r")
+        child.expect_exact("3 5")
+        _end_session(child)
+
+
+@pytest.mark.slow
+def test_demo_summary_says_how_many_steps_were_skipped(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "torchtcl_kernel.demo", "--workdir", str(tmp_path)],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "  steps:         180\n" in r.stdout
+    assert "  skipped steps: 1 of 180 (at step 140)\n" in r.stdout

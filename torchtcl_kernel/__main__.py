@@ -1,8 +1,16 @@
-"""`python -m torchtcl_kernel -f CONNECTION_FILE`: what the kernelspec runs."""
+"""`python -m torchtcl_kernel -f CONNECTION_FILE`: what the kernelspec runs.
 
-from ipykernel.kernelapp import IPKernelApp
+`python -m torchtcl_kernel install|uninstall ...` manages the kernelspec instead (`torchtcl
+install`), as `python -m ipykernel install` does for ipykernel.
+"""
 
-from .kernel import TorchTclKernel
+import sys
 
 if __name__ == "__main__":
+    if sys.argv[1:2] in (["install"], ["uninstall"]):
+        from .cli import main
+        sys.exit(main(sys.argv[1:]))
+    from ipykernel.kernelapp import IPKernelApp
+
+    from .kernel import TorchTclKernel
     IPKernelApp.launch_instance(kernel_class=TorchTclKernel)

@@ -4,9 +4,15 @@
     torchtcl FILE.tcl ?arg ...?       the same
     torchtcl                          read a script from stdin (an interactive prompt on a terminal)
     torchtcl install ?--user | --sys-prefix | --prefix P?
-                                      install the Jupyter kernelspec "Tcl (torch)"
+                                      install the Jupyter kernelspec "Tcl (torch)" (--user if none)
+    torchtcl uninstall ?--user | --sys-prefix | --prefix P?
+                                      remove it (with no option: the one Jupyter would start)
+
+The prompt has line editing, Tab completion and a history kept in ~/.torchtcl_history (or the file
+$TORCHTCL_HISTORY names; an empty TORCHTCL_HISTORY keeps none) when Python has readline.
 """
 
+import argparse
 import os
 import signal
 import sys
@@ -15,7 +21,7 @@ import threading
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
 
-USAGE = __doc__.split("\n\n", 1)[1]
+HISTORY_LENGTH = 1000
 
 
 def _report(error):
@@ -133,12 +139,18 @@ def run_stdin():
 def repl(interp):
     interp.tk.call("set", "::tcl_interactive", 1)
     buffer = ""
+    save_history = _line_editing(interp, lambda: buffer)
+
+    def end(status):
+        save_history()
+        return _ending(interp, status)
+
     while True:
         try:
             line = input("% " if not buffer else "> ")
         except EOFError:
             sys.stdout.write("\n")
-            return _ending(interp, 0)
+            return end(0)
         except KeyboardInterrupt:
             sys.stdout.write("\n")
             buffer = ""
@@ -150,7 +162,7 @@ def repl(interp):
         try:
             result = interp.eval(script)
         except TorchTclExit as e:
-            return _ending(interp, e.code)
+            return end(e.code)
         except TorchTclError as e:
             sys.stdout.flush()
             sys.stderr.write(e.message + "\n")
@@ -162,36 +174,143 @@ def repl(interp):
             print(result)
 
 
-def install(args):
-    from .kernelspec import install as install_spec
-    if args in ([], ["--user"]):
-        where = install_spec(user=True)
-    elif args == ["--sys-prefix"]:
-        where = install_spec(prefix=sys.prefix)
-    elif len(args) == 2 and args[0] == "--prefix":
-        where = install_spec(prefix=args[1])
+def _history_file():
+    """$TORCHTCL_HISTORY if set (empty: no history file), else ~/.torchtcl_history, as Python's
+    own prompt keeps ~/.python_history."""
+    path = os.environ.get("TORCHTCL_HISTORY")
+    if path is None:
+        return os.path.expanduser("~/.torchtcl_history")
+    return path or None
+
+
+def _line_editing(interp, pending):
+    """Line editing, history and Tab completion for the prompt, when Python has readline (input()
+    then uses it). `pending()` is the incomplete command typed so far, for completion. Returns
+    the function that saves the history, to call before the process ends (it ends by os._exit,
+    so no atexit hook would run)."""
+    try:
+        import readline
+    except ImportError:                     # e.g. Windows, or a Python built without it
+        return lambda: None
+    from .introspect import Introspector
+    introspector = Introspector(interp)
+    matches = []
+
+    def complete(text, state):
+        # readline asks with state 0, 1, ... until None; the matches are found once, at 0.
+        if state == 0:
+            matches[:] = []
+            try:
+                code = pending() + readline.get_line_buffer()[:readline.get_endidx()]
+                found, start, _ = introspector.complete(code, len(code))
+            except Exception:               # noqa: BLE001 (Tab must never end the session)
+                return None
+            # The introspector replaces code[start:]; readline replaces `text`, its last part.
+            before = len(code) - start - len(text)
+            matches[:] = [m[before:] if before >= 0 else text[:-before] + m for m in found]
+            if len(matches) == 1:           # a whole word: go on to the next (Python's readline
+                matches[0] += " "           # module turned off readline's own space)
+        return matches[state] if state < len(matches) else None
+
+    # Tcl's word boundaries, so that `torch::`, `$name` and `-option` complete as one word.
+    readline.set_completer_delims(" \t\n[]{};\"")
+    readline.set_completer(complete)
+    if "libedit" in (readline.__doc__ or ""):
+        readline.parse_and_bind("bind ^I rl_complete")
     else:
-        sys.stderr.write("usage: torchtcl install ?--user | --sys-prefix | --prefix PREFIX?\n")
-        return 2
-    print(f"Installed kernelspec torchtcl in {where}")
+        readline.parse_and_bind("tab: complete")
+    path = _history_file()
+    readline.set_history_length(HISTORY_LENGTH)
+    if path:
+        try:
+            readline.read_history_file(path)
+        except OSError:                     # none yet, or unreadable: start with an empty one
+            pass
+
+    def save():
+        if not path:
+            return
+        try:
+            readline.write_history_file(path)
+        except OSError as e:
+            sys.stderr.write(f"torchtcl: history not saved to {path}: {e.strerror}\n")
+    return save
+
+
+def install(args):
+    from . import kernelspec
+    try:
+        where = kernelspec.install(**_location(args, default_user=True))
+    except OSError as e:                    # e.g. no permission to write the system's directory
+        sys.stderr.write(f"torchtcl install: {e}\n")
+        return 1
+    print(f"Installed kernelspec {kernelspec.NAME} in {where}")
     return 0
+
+
+def uninstall(args):
+    from . import kernelspec
+    try:
+        where = kernelspec.uninstall(**_location(args, default_user=False))
+    except (kernelspec.NotInstalled, OSError) as e:
+        sys.stderr.write(f"torchtcl uninstall: {e}\n")
+        return 1
+    print(f"Removed kernelspec {kernelspec.NAME} from {where}")
+    return 0
+
+
+def _location(args, default_user):
+    """kernelspec.install/uninstall's arguments for --user, --sys-prefix, --prefix P or none."""
+    if args.prefix is not None:
+        return {"prefix": args.prefix}
+    if args.sys_prefix:
+        return {"prefix": sys.prefix}
+    return {"user": args.user or default_user}
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="torchtcl", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = {}
+    run = subparsers["run"] = commands.add_parser(
+        "run", prog="torchtcl run", help="run a Tcl script, as tclsh does",
+        description="Run FILE.tcl with its args in $argv, as tclsh does.")
+    run.add_argument("file", metavar="FILE.tcl")
+    # Everything after the file is the script's, options included (`run x.tcl -h`).
+    run.add_argument("args", metavar="arg", nargs=argparse.REMAINDER)
+    spec = 'the Jupyter kernelspec "Tcl (torch)"'
+    for name, summary, description, default in (
+            ("install", f"install {spec}", f"Install {spec}.", " (the default)"),
+            ("uninstall", f"remove {spec}",
+             f"Remove {spec}; with no option, from where Jupyter finds it first.", "")):
+        sub = subparsers[name] = commands.add_parser(name, prog=f"torchtcl {name}", help=summary,
+                                                     description=description)
+        where = sub.add_mutually_exclusive_group()
+        where.add_argument("--user", action="store_true",
+                           help=f"in your user's Jupyter data directory{default}")
+        where.add_argument("--sys-prefix", action="store_true",
+                           help="in this Python environment (sys.prefix), e.g. a venv")
+        where.add_argument("--prefix", metavar="P", help="under P/share/jupyter/kernels")
+    return parser, subparsers
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         return run_stdin()
-    if argv[0] in ("-h", "--help", "help"):
-        print(USAGE)
-        return 0
-    if argv[0] == "install":
-        return install(argv[1:])
-    if argv[0] == "run":
-        if len(argv) < 2:
-            sys.stderr.write("usage: torchtcl run FILE.tcl ?arg ...?\n")
-            return 2
-        return run_file(argv[1], argv[2:])
-    return run_file(argv[0], argv[1:])
+    if argv[0] not in ("run", "install", "uninstall") and not argv[0].startswith("-"):
+        return run_file(argv[0], argv[1:])      # `torchtcl FILE.tcl ...`, as tclsh
+    parser, subparsers = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:                               # argparse leaves these to the top level's usage
+        subparsers.get(args.command, parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "install":
+        return install(args)
+    if args.command == "uninstall":
+        return uninstall(args)
+    return run_file(args.file, args.args)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,16 @@ def summary(nb):
     return found
 
 
+def skipped_text(steps, skipped):
+    """A `skipped steps` value as `1 of 180 (at step 140)`: a notebook that prints only the
+    steps' numbers (`140`, `3, 40` or `none`) would read as a count. Other text is kept."""
+    numbers = [] if skipped == "none" else [n.strip() for n in skipped.split(",")]
+    if not all(n.isdigit() for n in numbers):
+        return skipped
+    at = f" (at step{'s' if len(numbers) > 1 else ''} {', '.join(numbers)})" if numbers else ""
+    return f"{len(numbers)} of {steps}{at}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m torchtcl_kernel.demo",
                                      description=__doc__.split("\n\n")[0])
@@ -74,9 +84,11 @@ def main(argv=None):
 
     found = summary(nb)
     print(f"done in {seconds:.1f} s\n")
-    width = max(map(len, SUMMARY_KEYS)) + 2
-    for key in SUMMARY_KEYS:
-        print(f"  {key + ':':<{width}}{found.get(key, '?')}")
+    rows = {key: found.get(key, "?") for key in SUMMARY_KEYS}
+    rows["skipped steps"] = skipped_text(rows["steps"], rows["skipped steps"])
+    width = max(map(len, rows)) + 2
+    for key, value in rows.items():
+        print(f"  {key + ':':<{width}}{value}")
     print("\nfiles:")
     print(f"  {_show(executed)}  (the executed notebook, with the dashboard widgets' state)")
     for path in sorted(out.glob("amp_*")):

@@ -1,8 +1,8 @@
 """Installing the `torchtcl` kernelspec (kernel.json and logos shipped as package data in
-torchtcl_kernel/data/kernelspec/, so a wheel carries them; the top-level kernelspec/ is a
-symlink to it)."""
+torchtcl_kernel/data/kernelspec/, so a wheel carries them)."""
 
 import json
+import os
 import pathlib
 import shutil
 import sys
@@ -26,3 +26,25 @@ def install(user=False, prefix=None):
             shutil.copy(logo, target / logo.name)
         return KernelSpecManager().install_kernel_spec(str(target), NAME, user=user,
                                                        prefix=prefix)
+
+
+class NotInstalled(LookupError):
+    pass
+
+
+def uninstall(user=False, prefix=None):
+    """Remove the kernelspec and return the path it was in. With `user` or `prefix`, from that
+    location only (where `install` with the same arguments puts it); with neither, from the
+    first directory Jupyter searches that has it, as `jupyter kernelspec uninstall` does."""
+    manager = KernelSpecManager()
+    if user or prefix:
+        # jupyter_client's own rule for where install_kernel_spec(user=, prefix=) writes.
+        kernels = os.path.dirname(manager._get_destination_dir(NAME, user=user, prefix=prefix))
+        manager = KernelSpecManager(kernel_dirs=[kernels])
+        where = f"in {kernels}"
+    else:
+        where = "in " + ", ".join(manager.kernel_dirs)
+    try:
+        return manager.remove_kernel_spec(NAME)
+    except KeyError:
+        raise NotInstalled(f"no kernelspec {NAME} {where}") from None

@@ -1,4 +1,17 @@
 """The command families. Importing this package registers every command."""
 
-from . import (activations, amp, autograd, devices, handles, losses, nn, optim,  # noqa: F401
-               random, schedulers, telemetry, tensors)
+from . import (  # noqa: F401
+               activations,
+               amp,
+               amp_explore,
+               autograd,
+               devices,
+               handles,
+               losses,
+               nn,
+               optim,
+               random,
+               schedulers,
+               telemetry,
+               tensors,
+)

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast demo bench clean wheel-check
+.PHONY: install test test-fast check demo bench clean wheel-check
 
 install: $(STAMP)
 
@@ -25,6 +25,15 @@ test: install
 # Skips tests marked `slow` (browser, notebooks, hypothesis-heavy, stress); aims for under 60 s.
 test-fast: install
 	$(PY) -m pytest -q -m "not slow"
+
+# The static gate (CI runs it first; .pre-commit-config.yaml runs it too): lint, types, the generated
+# command docs are current, and the notebooks (the one source of themselves) are stored without
+# outputs.
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m torchtcl_kernel.docs --check
+	$(VENV)/bin/nbstripout --verify --keep-id notebooks/*.ipynb
 
 # Builds the wheel and sdist, installs the wheel in a clean venv and runs the kernel and CLI from it.
 wheel-check: install

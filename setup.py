@@ -17,9 +17,11 @@ def tcl_build_flags():
         include = [f[2:] for f in shlex.split(flags) if f.startswith("-I")]
     except (OSError, subprocess.CalledProcessError):
         include = []
-    candidates = [pattern.format(prefix=prefix) for prefix in ("/usr", "/usr/local", "/opt/homebrew")
+    candidates = [pattern.format(prefix=prefix)
+                  for prefix in ("/usr", "/usr/local", "/opt/homebrew")
                   for pattern in ("{prefix}/lib/tclConfig.sh", "{prefix}/lib/tcl8.6/tclConfig.sh",
-                                  "{prefix}/lib/*/tcl8.6/tclConfig.sh", "{prefix}/lib64/tclConfig.sh")]
+                                  "{prefix}/lib/*/tcl8.6/tclConfig.sh",
+                                  "{prefix}/lib64/tclConfig.sh")]
     for config in sorted(path for pattern in candidates for path in glob.glob(pattern)):
         values = dict(line.split("=", 1) for line in open(config).read().splitlines()
                       if line.startswith("TCL_") and "=" in line)

@@ -1,4 +1,4 @@
-"""`make bench`: the cost of the Tcl layer, as ratios against plain PyTorch measured in the same run.
+"""`make bench`: the cost of the Tcl layer, as ratios to plain PyTorch measured in the same run.
 
 Prints a table and writes it to out/bench.json. Not a test: it measures, it does not judge, but
 every row shows its target next to the figure.
@@ -336,7 +336,7 @@ def dashboard():
             # (the other threads' time is read 0.3 s after the loop: the messages are out)
             loop, others = (int(v) for v in run(DASHBOARD_LOOP.replace("STEPS", str(steps)))
                             .split())
-            cost = dict(zip(*[iter(run("torch::dashboard cost").split())] * 2))
+            cost = dict(zip(*[iter(run("torch::dashboard cost").split())] * 2, strict=True))
             return loop / 1e6, {"others": others / 1e9, **{k: float(v) for k, v in cost.items()}}
         loop_seconds("on")                     # first use: imports, font cache (not counted)
         off, on, costs, quiet, shows = [], [], [], [], []
@@ -358,15 +358,15 @@ def dashboard():
     # kernel's other threads (IOPub, ZMQ) spent beyond an "off" run. The sender's own time is in
     # both terms, so the sum is an upper bound.
     ours, ref = statistics.median(on), statistics.median(off)
-    ratio = statistics.median(a / b for a, b in zip(on, off))
+    ratio = statistics.median(a / b for a, b in zip(on, off, strict=True))
     step_ms = ref / STEPS * 1e3
     row(f"dashboard: {STEPS} steps of {step_ms:.2f} ms (1 thread), on vs off", ours, ref, "s",
         f"x{ratio:.3f}", "<= x1.01", ratio <= 1.01)
     idle = statistics.median(c["others"] for c in quiet)
     share = statistics.median((c["seconds"] + c["others"] - idle) / loop
-                              for c, loop in zip(costs, on))
-    own = statistics.median(c["seconds"] / loop for c, loop in zip(costs, on))
-    messages = statistics.median(c["messages"] / loop for c, loop in zip(costs, on))
+                              for c, loop in zip(costs, on, strict=True))
+    own = statistics.median(c["seconds"] / loop for c, loop in zip(costs, on, strict=True))
+    messages = statistics.median(c["messages"] / loop for c, loop in zip(costs, on, strict=True))
     row("dashboard: kernel CPU inside that loop (all threads)", share * ours, ours, "s",
         f"{share:.2%} ({own:.2%} own), {messages:.1f} msg/s", "<= 1%", share <= 0.01)
     # The same without the dashboard's appearance (its widget, ~70 kB of script, its display):

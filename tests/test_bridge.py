@@ -7,8 +7,8 @@ import textwrap
 import threading
 
 import torch
-
 from conftest import ROOT
+
 from torchtcl_kernel import TorchTcl, TorchTclError
 
 

@@ -2,17 +2,17 @@
 
 import base64
 import io
+import itertools
 import re
 import time
 
 import numpy as np
-
 import pytest
 import torch
 from jupyter_client.manager import start_new_kernel
 from PIL import Image
-
 from test_kernel import run
+
 from torchtcl_kernel import TorchTcl
 from torchtcl_kernel.widgets.series import LIVE_POINTS, Drawn, Stream
 
@@ -88,7 +88,7 @@ class Page:
 
 def _points(step, value, skipped):
     return list(zip(np.frombuffer(step).astype(int).tolist(), np.frombuffer(value).tolist(),
-                    [bool(f) for f in skipped]))
+                    [bool(f) for f in skipped], strict=True))
 
 
 def run_watching(kc, code, timeout=120):
@@ -198,7 +198,7 @@ def test_points_arrive_within_250_ms_in_at_most_ten_messages_a_second(tcl_kernel
                 delays.append(arrived - value)
     assert len(seen) == 80 and max(delays) < 0.25, sorted(delays)[-5:]
     times = [t for t, _ in page.deltas]
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) >= 6 and min(gaps) >= 0.15, gaps    # batched: FLUSH (0.2 s) apart, at least
 
 
@@ -271,9 +271,9 @@ def test_long_runs_are_thinned_by_min_max_keeping_spikes_and_skipped_steps():
                 key = (done.kind, done.label)
                 old = [] if mode == "replace" else page.get(key, [])
                 page[key] = old + list(zip(done.step.tolist(), done.value.tolist(),
-                                           done.skipped.tolist()))
+                                           done.skipped.tolist(), strict=True))
                 tails[key] = [] if tail is None else list(zip(
-                    tail.step.tolist(), tail.value.tolist(), tail.skipped.tolist()))
+                    tail.step.tolist(), tail.value.tolist(), tail.skipped.tolist(), strict=True))
     scale, loss = (page[key] + tails[key] for key in (("scale", "scaler1"), ("scalar", "loss")))
     for points in (scale, loss):
         steps = [s for s, _, _ in points]
@@ -284,7 +284,7 @@ def test_long_runs_are_thinned_by_min_max_keeping_spikes_and_skipped_steps():
     saved = Drawn(telemetry.records).curves()
     assert sum(len(c.step) for c in saved.values()) <= 30_000
     assert {s for s, v in zip(saved[("scalar", "loss")].step,
-                              saved[("scalar", "loss")].value) if v > 1e5} == \
+                              saved[("scalar", "loss")].value, strict=True) if v > 1e5} == \
         set(range(7919, n, 7919))
 
 
@@ -335,7 +335,8 @@ def test_explorer_curve_is_what_training_gets():
 def test_explorer_in_the_kernel_shows_a_widget(tcl_kernel, tmp_path):
     csv_file = tmp_path / "curves.csv"
     reply, msgs = run(tcl_kernel, f"llength [torch::lr_explore inverse_sqrt -warmupSteps 400 "
-                                  f"-steps 2000 -compare {{{{noam -modelSize 512 -warmupSteps 400}}}} "
+                                  f"-steps 2000 "
+                                  f"-compare {{{{noam -modelSize 512 -warmupSteps 400}}}} "
                                   f"-save {csv_file}]")
     assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["2000"]
     assert any(k == "display_data" for _, k, _ in msgs)

@@ -8,13 +8,12 @@ import warnings
 
 import pytest
 import torch
+from conftest import ROOT
 
 from torchtcl_kernel import TorchTcl, TorchTclError, docs
 from torchtcl_kernel.core.registry import REGISTRY
 from torchtcl_kernel.introspect import Introspector, command_example, command_help
 from torchtcl_kernel.widgets import attach_headless
-
-from conftest import ROOT
 
 PAGES = ROOT / "docs" / "commands"
 EXAMPLES = ROOT / "docs" / "examples"

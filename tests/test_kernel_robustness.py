@@ -10,10 +10,10 @@ import threading
 import time
 
 import pytest
-from jupyter_client.manager import start_new_kernel
-
 import test_kernel as tk_
+from jupyter_client.manager import start_new_kernel
 from test_kernel import kernel  # noqa: F401  (the module's kernel fixture)
+
 from torchtcl_kernel import TorchTcl, TorchTclError
 
 REPLY_TIMEOUT = 15      # a request that was answered is answered well within this

@@ -7,7 +7,8 @@ import resource
 import tkinter
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from torchtcl_kernel import TorchTcl, TorchTclError
 
@@ -50,7 +51,8 @@ def test_a_handle_goes_with_its_last_value():
     assert len(tcl.store) == 1
     # Values that stayed values through lists, dicts, arrays, procs and shimmering still work.
     tcl.eval("proc id {x} { return $x }; set d [dict create k [id [torch::ones {4}]]]; "
-             "set arr(k) [lindex [list [torch::ones {5}]] 0]; set n [llength [set m [torch::ones {6}]]]")
+             "set arr(k) [lindex [list [torch::ones {5}]] 0]; "
+             "set n [llength [set m [torch::ones {6}]]]")
     assert [tcl.eval(f"torch::tensor_shape {v}") for v in
             ("[dict get $d k]", "$arr(k)", "$m")] == ["4", "5", "6"]
 
@@ -123,8 +125,8 @@ def test_nested_loops_and_substitutions():
 
 def test_handles_returned_to_or_put_from_python_are_never_reclaimed():
     tcl = interp()
-    typed = tcl.eval("torch::ones {2}")                       # shown, not stored: a user may type it
-    inside = tcl.eval("set s x[torch::ones {4}]y")            # a name inside a longer word
+    typed = tcl.eval("torch::ones {2}")               # shown, not stored: a user may type it
+    inside = tcl.eval("set s x[torch::ones {4}]y")    # a name inside a longer word
     pinned = tcl.put(__import__("torch").zeros(3))
     tcl.eval("unset s; for {set i 0} {$i < 100} {incr i} { esc [torch::ones {1}] }; torch::collect")
     assert tcl.eval(f"torch::tensor_shape {typed}") == "2"
@@ -187,7 +189,9 @@ def test_case1_a_suspended_coroutines_local_survives():
 
 def test_case2_a_procs_local_survives_a_coroutine_resumed_inside_it():
     tcl = interp()
-    tcl.eval("""coroutine gen apply {{} { for {set i 0} {1} {incr i} { esc [torch::ones {1}]; yield } }}
+    tcl.eval("""coroutine gen apply {{} {
+                    for {set i 0} {1} {incr i} { esc [torch::ones {1}]; yield }
+                }}
                 proc user {} {
                     set mine "[torch::randn {7}]"
                     for {set k 0} {$k < 5} {incr k} { gen }
@@ -224,7 +228,8 @@ HOLDERS = {
     "interp alias prefix": ("interp alias {} al {} list [txt $t]", "al"),
     "child interpreter variable": ("interp create kid; kid eval [list set v [txt $t]]",
                                    "kid eval {set v}"),
-    "variable trace script": ("set watched 0; trace add variable watched write [list set hit [txt $t]]",
+    "variable trace script": ("set watched 0; "
+                              "trace add variable watched write [list set hit [txt $t]]",
                               "trace info variable watched"),
     "command trace script": ("proc q {} {}; trace add execution q enter [list set hit [txt $t]]",
                              "trace info execution q"),
@@ -290,7 +295,8 @@ HOLD = st.sampled_from([
     "proc body$k {} \"return [txt [torch::ones {2}]]\"",
     "interp alias {} alias$k {} list [txt [torch::ones {2}]]",
     "trace add variable ::watched write [list set ::hit [txt [torch::ones {2}]]]",
-    "coroutine coro_$k apply {{v} {set v \"$v\"; yield; torch::tensor_shape $v}} [txt [torch::ones {2}]]",
+    "coroutine coro_$k apply {{v} {set v \"$v\"; yield; torch::tensor_shape $v}} "
+    "[txt [torch::ones {2}]]",
 ])
 STMT = st.recursive(
     st.one_of(
@@ -302,12 +308,13 @@ STMT = st.recursive(
         st.just("torch::collect"),
     ),
     lambda inner: st.one_of(
-        st.builds(lambda body: "for {set i%d 0} {$i%d < 3} {incr i%d} {%s}" % ((len(body),) * 3
-                                                                            + ("; ".join(body),)),
+        st.builds(lambda body: f"for {{set i{len(body)} 0}} {{$i{len(body)} < 3}} "
+                               f"{{incr i{len(body)}}} {{{'; '.join(body)}}}",
                   st.lists(inner, min_size=1, max_size=3)),
-        st.builds(lambda body: "foreach z {1 2} {%s}" % "; ".join(body),
+        st.builds(lambda body: f"foreach z {{1 2}} {{{'; '.join(body)}}}",
                   st.lists(inner, min_size=1, max_size=3)),
-        st.builds(lambda body: "call {%s}" % "; ".join(body), st.lists(inner, min_size=1, max_size=2)),
+        st.builds(lambda body: f"call {{{'; '.join(body)}}}",
+                  st.lists(inner, min_size=1, max_size=2)),
     ),
     max_leaves=8)
 
@@ -320,7 +327,8 @@ def _check_holders(tcl):
     for p in tcl.tk.splitlist(tcl.eval("info procs held*")):
         texts.append(tcl.eval(f"info default {p} x d; set d"))
     texts += [tcl.eval(f"info body {p}") for p in tcl.tk.splitlist(tcl.eval("info procs body*"))]
-    texts += [tcl.eval(f"interp alias {{}} {a}") for a in tcl.tk.splitlist(tcl.eval("interp aliases"))]
+    texts += [tcl.eval(f"interp alias {{}} {a}")
+              for a in tcl.tk.splitlist(tcl.eval("interp aliases"))]
     texts.append(tcl.eval("trace info variable ::watched"))
     for text in texts:
         for name in tcl.tk.splitlist(tcl.eval(f"regexp -all -inline {{tensor[0-9]+}} {{{text}}}")):

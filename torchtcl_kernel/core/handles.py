@@ -4,14 +4,17 @@ Kinds are declared once (below): what Python objects belong to a kind, its "not 
 handle of it is named and summarised. Names are never reused, so a freed handle stays unknown.
 """
 
+from __future__ import annotations
+
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 import torch
 
-from ._tclbridge import Store
+from ._tclbridge import Handle, Store
 from .errors import CommandError
 from .types import dtype_label
 
@@ -111,18 +114,21 @@ class HandleStore(Store):
     A handle that never escaped is freed as soon as Tcl drops its last value (the C side does
     that). Escaped ones are kept in `young` until torch::free or torch::collect (reclaim.py)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(torch.Tensor, HandleStore._escaped)  # unbound: no cycle
-        self._counters = defaultdict(int)  # prefix -> last number handed out (tensors: C side)
-        self._by_id = {}                   # id(object) -> Handle, for everything but tensors
-        self.young = {}                    # escaped, unpinned handle name -> its tensor's bytes
+        # prefix -> last number handed out (tensors: C side)
+        self._counters: defaultdict[str, int] = defaultdict(int)
+        self._by_id: dict[int, Handle] = {}   # id(object) -> Handle, for everything but tensors
+        self.young: dict[str, int] = {}       # escaped, unpinned handle name -> its tensor's bytes
         self.young_bytes = 0
-        self.escapes = 0                   # handles that escaped, all told
-        self.on_pressure = None            # (count, bytes) when the escaped ones pass a mark
+        self.escapes = 0                      # handles that escaped, all told
+        # (count, bytes) when the escaped ones pass a mark
+        self.on_pressure: Callable[[int, int], None] | None = None
         self._marks = (WARN_COUNT, WARN_BYTES)
 
     # --- creating ---------------------------------------------------------------------------
-    def new(self, obj, kind=None, prefix=None):
+    def new(self, obj: Any, kind: str | Kind | None = None,
+            prefix: str | None = None) -> Handle:
         """A new handle for a command's result (any kind)."""
         kind = KINDS[kind] if isinstance(kind, str) else (kind or kind_for(obj))
         prefix = _stem(prefix or getattr(obj, "handle_prefix", None) or kind.prefix(obj))
@@ -136,18 +142,20 @@ class HandleStore(Store):
             self._by_id[id(obj)] = handle
         return handle
 
-    def put(self, obj, kind=None, prefix=None):
+    def put(self, obj: Any, kind: str | Kind | None = None, prefix: str | None = None) -> str:
         """A handle for an object from Python, by name; pinned: Python code may keep the name."""
         handle = self.new(obj, kind, prefix)
         handle.pinned = True
         return handle.name
 
     # --- escapes ------------------------------------------------------------------------------
-    def _escaped(self, handles):
+    def _escaped(self, handles: list[Handle]) -> None:
         """Store.drain calls this (given to Store.__init__) with handles whose names became text."""
         young = self.young
         for handle in handles:
             obj = handle.obj
+            if obj is None or handle.pinned:   # freed or pinned by Python that ran meanwhile
+                continue
             young[handle.key] = size = obj.nbytes if isinstance(obj, torch.Tensor) else 0
             self.young_bytes += size
         self.escapes += len(handles)
@@ -158,7 +166,7 @@ class HandleStore(Store):
             if self.on_pressure is not None:
                 self.on_pressure(len(young), self.young_bytes)
 
-    def pin(self, names):
+    def pin(self, names: Iterable[str]) -> None:
         """These handles left Tcl's sight (an evaluation returned them): never reclaim them."""
         handles, young = self.handles, self.young
         for name in names:
@@ -168,14 +176,14 @@ class HandleStore(Store):
                 self.young_bytes -= young.pop(name, 0)
 
     # --- lookups ------------------------------------------------------------------------------
-    def name_of(self, obj):
+    def name_of(self, obj: Any) -> str:
         """The handle of a module, optimizer, scheduler or scaler (telemetry labels its records)."""
         handle = self._by_id.get(id(obj))
         if handle is not None and handle.obj is obj:
             return handle.name
         return type(obj).__name__
 
-    def get(self, name, kind):
+    def get(self, name: str, kind: str) -> Any:
         handle = self.handles.get(name)
         if handle is not None and handle.kind == kind:
             return handle.obj
@@ -185,18 +193,18 @@ class HandleStore(Store):
         detail = f"{name} is {KINDS[handle.kind].title}, not {wanted.title}"
         raise CommandError(f"{wanted.not_found}: {detail}", "WRONG_KIND", detail)
 
-    def kind_of(self, name):
+    def kind_of(self, name: str) -> str:
         handle = self.handles.get(name)
         if handle is None:
             raise CommandError(f"Unknown handle: {name}", "NOT_FOUND")
         return handle.kind
 
     # --- freeing ------------------------------------------------------------------------------
-    def free(self, name):
+    def free(self, name: str) -> None:
         self.kind_of(name)                 # an unknown handle is an error
         self.discard((name,))
 
-    def discard(self, names):
+    def discard(self, names: Iterable[str]) -> None:
         """Drop handles (torch::free, torch::collect); names already gone are skipped."""
         handles, young = self.handles, self.young
         for name in names:
@@ -206,17 +214,17 @@ class HandleStore(Store):
                 handle.release()
 
     # --- listing ------------------------------------------------------------------------------
-    def names(self, kind=None):
+    def names(self, kind: str | None = None) -> list[str]:
         """Handles of one kind, or of all, oldest first. Names handed out may be shown: they
         escape."""
         return [h.name for h in list(self.handles.values()) if kind is None or h.kind == kind]
 
-    def describe(self, name):
+    def describe(self, name: str) -> dict[str, Any]:
         kind = KINDS[self.kind_of(name)]
         return {"handle": name, "kind": kind.name, **kind.summarise(self.handles[name].obj)}
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.handles)
 
-    def __contains__(self, name):
+    def __contains__(self, name: object) -> bool:
         return name in self.handles

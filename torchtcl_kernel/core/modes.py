@@ -41,4 +41,5 @@ class Modes:
     def leave(self, outer):
         self.grad = torch.is_grad_enabled()
         self.autocast = _autocast_state()
-        _switch(*outer, self.grad, self.autocast)
+        grad, autocast = outer
+        _switch(grad, autocast, self.grad, self.autocast)

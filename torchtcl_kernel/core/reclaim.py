@@ -42,7 +42,11 @@ HELD = r"""self {
                                       && $::torchtcl::env_written)} continue
             lappend out [trace info variable $name]
             upvar #0 $name v
-            if {[array exists v]} {lappend out [array get v]} elseif {[info exists v]} {lappend out $v}
+            if {[array exists v]} {
+                lappend out [array get v]
+            } elseif {[info exists v]} {
+                lappend out $v
+            }
         }
         foreach p [info procs ${ns}::*] {
             lappend out [info body $p]
@@ -100,7 +104,12 @@ class Reclaimer:
         # weakly: the store is held by every command (C side), and must not keep the
         # interpreter alive once a caller drops it
         me = weakref.ref(self)
-        self.store.on_pressure = lambda count, nbytes: me() and me()._warn(count, nbytes)
+
+        def on_pressure(count, nbytes):
+            reclaimer = me()
+            if reclaimer is not None:
+                reclaimer._warn(count, nbytes)
+        self.store.on_pressure = on_pressure
 
     def request(self):
         """torch::collect: collect once the outermost evaluation has ended."""

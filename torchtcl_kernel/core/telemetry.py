@@ -41,7 +41,7 @@ class Records(Sequence):
     def __iter__(self):
         labels = self._labels
         for label, step, value, skipped in zip(self._label, self._step, self._value,
-                                               self._skipped):
+                                               self._skipped, strict=True):
             kind, source, key = labels[label]
             yield Record(kind, source, step, key, value, bool(skipped))
 
@@ -87,7 +87,8 @@ class Telemetry:
             self.record(kind, source, step, "lr" if i == 0 else f"lr[{i}]", lr)
 
     def clear(self):
-        self._labels, self._label_ids = [], {}
+        self._labels: list[tuple[str, str, str]] = []   # (kind, source, key)
+        self._label_ids: dict[tuple[str, str, str], int] = {}
         self._label, self._step, self._value = array("I"), array("q"), array("d")
         self._skipped = bytearray()
         self.records = Records(self._labels, self._label, self._step, self._value, self._skipped)

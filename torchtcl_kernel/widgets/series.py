@@ -226,8 +226,9 @@ class Stream:
 
     def _advance(self, live, new):
         if len(live.pending[0]):
-            step, value, skipped = (np.concatenate([old, fresh]) for old, fresh in
-                                    zip(live.pending, (new.step, new.value, new.skipped)))
+            step, value, skipped = (
+                np.concatenate([old, fresh]) for old, fresh in
+                zip(live.pending, (new.step, new.value, new.skipped), strict=True))
         else:
             step, value, skipped = new.step, new.value, new.skipped
         mode = "append"

@@ -76,6 +76,14 @@ def test_inspection(tcl):
     assert tcl("torch::tensorItem -input [torch::tensor_create -data 42 -dtype int32]") == "42"
     assert tcl("torch::tensor_item [torch::tensor_create -data 1 -dtype bool]") == "1"
     assert tcl.error("torch::tensor_item $t").message.startswith("Tensor has 6 elements")
+    # %f loses a small loss; -exact gives the double itself, which reads back unchanged
+    assert tcl("torch::tensor_item [torch::full {} 1.5e-7]") == "0.000000"
+    exact = tcl("torch::tensor_item [torch::full {} 1.5e-7] -exact true")
+    assert float(exact) == torch.tensor(1.5e-7).item() and exact == "1.500000053056283e-07"
+    assert tcl(f"expr {{{exact} == [torch::tensor_item [torch::full {{}} 1.5e-7] -exact 1]}}") \
+        == "1"
+    assert tcl("torch::tensorItem -input [torch::full {} 7 -dtype int64] -exact 1") == "7"
+    assert tcl.error("torch::tensor_item $t 1").message == "Usage: torch::tensor_item tensor"
     assert "tensor([[1., 2., 3.]," in tcl("torch::tensor_print $t")
     assert tcl("torch::tensorPrint -input $t") == str(tcl.interp.tensor(tcl("set t")))
     assert tcl.error("torch::tensor_print").message == "Input tensor is required"

@@ -168,9 +168,13 @@ def tensor_dtype(input):
     return dtype_label(input.dtype)
 
 
-@tensors.command("tensor_item", TENSOR_P, returns="number")
-def tensor_item(tensor):
-    """The value of a one-element tensor: floats as %f (5.000000), integers and bools as is."""
+@tensors.command("tensor_item", TENSOR_P, param("exact", BOOL, False), forms=["tensor"],
+                 returns="number")
+def tensor_item(tensor, exact):
+    """The value of a one-element tensor: floats as %f (5.000000, the reference's form, which
+    keeps six decimals: 1.5e-7 reads 0.000000), integers and bools as is. With `-exact true`,
+    floats come in full precision instead, the shortest text that reads back as the same double
+    (1.500000053056283e-07 for a float32 1.5e-7): what to log or compare."""
     if tensor.numel() != 1:
         raise CommandError(f"Tensor has {tensor.numel()} elements; tensor_item needs exactly one")
     value = tensor.item()
@@ -178,9 +182,10 @@ def tensor_item(tensor):
         return "1" if value else "0"
     if isinstance(value, int):
         return str(value)
+    text = repr if exact else "{:f}".format
     if isinstance(value, complex):
-        return f"{value.real:f} {value.imag:f}"
-    return f"{value:f}"
+        return f"{text(value.real)} {text(value.imag)}"
+    return text(value)
 
 
 @tensors.command("tensor_reshape", tensor_input(aliases=()), param("shape", INTS),

@@ -13,6 +13,8 @@ import pytest
 from conftest import ROOT, cli_prompt, run_cli
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
+from torchtcl_kernel.cli import main as cli_main
+
 UP = "\x1b[A"
 
 
@@ -247,16 +249,21 @@ def test_install_defaults_to_the_user_directory(tmp_path, monkeypatch):
     assert not (tmp_path / "kernels" / "torchtcl").exists()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--user", "--prefix", "x"], ["--sys-prefix", "--user"],
                                   ["--prefix"], ["--bogus"], ["extra"]])
-def test_bad_install_options_are_usage_errors(args):
+def test_bad_install_options_are_usage_errors(args, capsys):
+    # The CLI's own parser, in this process (a subprocess per case costs seconds of torch import;
+    # test_install_and_uninstall_help runs the real executable)
     for command in ("install", "uninstall"):
-        r = run_cli(command, *args)
-        assert r.returncode == 2
-        assert r.stderr.startswith(f"usage: torchtcl {command}") and "Traceback" not in r.stderr
-    r = run_cli("-x")
-    assert r.returncode == 2 and r.stderr.startswith("usage: torchtcl [-h] COMMAND")
+        with pytest.raises(SystemExit) as exit_:
+            cli_main([command, *args])
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2
+        assert err.startswith(f"usage: torchtcl {command}") and "Traceback" not in err
+    with pytest.raises(SystemExit) as exit_:
+        cli_main(["-x"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith("usage: torchtcl [-h] COMMAND")
 
 
 def test_prompt_history_up_arrow_and_the_history_file(history):

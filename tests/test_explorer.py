@@ -223,3 +223,122 @@ def test_a_widget_outliving_its_interpreter_says_so():
     view.sliders["-tMax"].value = 50
     assert view.error == "the interpreter this explorer ran in is gone: run the cell again"
     assert "run the cell again" in view.message.value
+
+
+# --- planned against actual (-against) ----------------------------------------------------------
+TRAIN = """
+set w [torch::tensor_create {1.0 -2.0 3.0} -requiresGrad true]
+set opt [torch::optimizer_sgd [list $w] 0.05]
+set sched [torch::lr_scheduler_step $opt 3 0.5]
+set scaler [torch::grad_scaler_new -initScale 1024.0]
+set used {}
+proc train {steps overflow} {
+    global w opt sched scaler used
+    for {set i 0} {$i < $steps} {incr i} {
+        torch::optimizer_zero_grad $opt
+        set loss [torch::tensor_sum [torch::tensor_mul $w $w]]
+        if {$i == $overflow} { set loss [torch::tensor_mul $loss inf] }
+        lappend used [torch::get_lr $opt]
+        torch::tensor_backward [torch::grad_scaler_scale $scaler $loss]
+        torch::grad_scaler_step $scaler $opt
+        torch::grad_scaler_update $scaler
+        torch::lr_scheduler_step_update $sched
+    }
+}
+"""
+
+
+def trained(tcl, steps=8, overflow=4):
+    """A real AMP loop: SGD at 0.05, StepLR halving every 3 steps, the loss made inf at step
+    `overflow` (0-based, so the scaler skips that update); what get_lr said before each step."""
+    tcl.eval(TRAIN)
+    tcl.eval(f"train {steps} {overflow}")
+    return floats(tcl.eval("set used"))
+
+
+def test_against_an_optimizer_that_has_not_stepped_is_an_error(tcl):
+    tcl("set opt [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad true]] 0.1]")
+    assert tcl.error("torch::lr_explore step -stepSize 3 -against $opt").message == \
+        "lr_explore: optimizer1 has no recorded learning rates yet (train a step first)"
+    assert tcl.error("torch::lr_explore step -stepSize 3 -against nosuch").message == \
+        "lr_explore: -against nosuch is not an optimizer handle"
+
+
+def test_against_overlays_the_lr_the_optimizer_used(live, tmp_path):
+    used = trained(live)
+    assert used == [0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125, 0.0125], "the schedule ran"
+    view = explore(live, "torch::lr_explore step -stepSize 3 -gamma 0.5 -steps 10 -against $opt")
+    actual = view.actual
+    assert actual.label == "actual: optimizer1"
+    assert actual.steps == list(range(8)) and actual.values == used
+    assert actual.skipped == [4], "the overflowing step, where the scaler skipped the update"
+    # without -lr the plan starts from the optimizer's base LR, so it lines up with what was used
+    plan = next(iter(view.curves.values()))
+    assert plan[:8] == used and len(plan) == 10
+
+    # the picture: the actual LR as steps over the plan, the skipped step as a red x there
+    fig = curves_figure(view.curves, actual=actual)
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines["actual: optimizer1"].get_xdata()) == actual.steps
+    assert list(lines["actual: optimizer1"].get_ydata()) == used
+    skip = lines["actual: optimizer1: step skipped by the scaler (1)"]
+    assert (list(skip.get_xdata()), list(skip.get_ydata()), skip.get_marker()) == \
+        ([4], [used[4]], "x")
+    assert view.image.value != explore(live, "torch::lr_explore step -stepSize 3 -gamma 0.5 "
+                                             "-steps 10 -lr 0.05").image.value
+
+    # a slider redraws the plan, the actual curve stays; the code shown keeps -against
+    view.sliders["-stepSize"].value = 2
+    assert view.error is None and view.actual is actual
+    assert view.tcl.endswith(" -against optimizer1")
+    assert floats(live.eval(view.tcl)) == next(iter(view.curves.values()))
+    assert live.explorer.view.actual == actual
+
+
+def test_against_in_the_csv_and_the_png(tmp_path):
+    from torchtcl_kernel.widgets import attach_headless
+    with TorchTcl(stdout=lambda s: None) as tcl:
+        attach_headless(tcl)
+        used = trained(tcl, steps=5, overflow=1)
+        tcl.eval(f"torch::lr_explore step -stepSize 3 -gamma 0.5 -steps 7 -against $opt "
+                 f"-save {tmp_path / 'lr.csv'}")
+        rows = (tmp_path / "lr.csv").read_text().splitlines()
+        assert rows[0] == "step,step -stepSize 3 -gamma 0.5,actual: optimizer1"
+        cells = [row.split(",") for row in rows[1:]]
+        assert [int(c[0]) for c in cells] == list(range(7))
+        assert [float(c[2]) for c in cells[:5]] == used
+        assert [c[2] for c in cells[5:]] == ["", ""], "steps not trained yet: empty"
+        # more steps trained than planned: the rows go on, the plan's cells empty
+        tcl.eval(f"torch::lr_explore step -stepSize 3 -gamma 0.5 -steps 3 -against $opt "
+                 f"-save {tmp_path / 'short.csv'}")
+        rows = (tmp_path / "short.csv").read_text().splitlines()
+        assert len(rows) == 6 and rows[-1] == f"4,,{used[4]!r}"
+
+        tcl.eval(f"torch::lr_explore step -stepSize 3 -steps 7 -against $opt "
+                 f"-save {tmp_path / 'lr.png'}")
+        tcl.eval(f"torch::lr_explore step -stepSize 3 -steps 7 -lr 0.05 "
+                 f"-save {tmp_path / 'plan.png'}")
+        with Image.open(tmp_path / "lr.png") as picture:
+            assert picture.format == "PNG"
+        assert (tmp_path / "lr.png").read_bytes() != (tmp_path / "plan.png").read_bytes()
+
+
+def test_the_skipped_steps_are_this_optimizers(tcl):
+    """A scaler's update that found inf/NaN marks the optimizer's step since the previous update,
+    and only when the optimizer stepped in that iteration."""
+    from torchtcl_kernel.commands.telemetry import followed
+    tcl.interp.eval(TRAIN)
+    tcl("train 3 1; train 3 2")
+    # another optimizer overflows under the same scaler: its step is skipped, not optimizer1's
+    tcl("""set v [torch::tensor_create {1.0 2.0} -requiresGrad true]
+           set opt2 [torch::optimizer_sgd [list $v] 0.1]
+           set loss [torch::tensor_mul [torch::tensor_sum [torch::tensor_mul $v $v]] inf]
+           torch::tensor_backward [torch::grad_scaler_scale $scaler $loss]
+           torch::grad_scaler_step $scaler $opt2
+           torch::grad_scaler_update $scaler""")
+
+    def actual(name):
+        return followed(tcl.interp, tcl.interp.store.get(tcl(f"set {name}"), "optimizer"))
+    assert actual("opt").steps == list(range(6)) and actual("opt").skipped == [1, 5]
+    assert actual("opt2").skipped == [0]

@@ -5,10 +5,13 @@ kernel and the magics attach live widgets, the CLI headless ones that write PNG 
 """
 
 import csv
+from typing import NamedTuple
+
+import torch
 
 from ..core.errors import CommandError
 from ..core.registry import Family, param
-from ..core.types import FLOAT, INT, NUMBER, STRING, Choice, tcl_list
+from ..core.types import FLOAT, INT, OPTIMIZER, STRING, TENSOR_OR_NUMBER, Choice, tcl_list
 from .common import positive
 from .schedule_code import explore_curve, tcl_quote
 from .schedulers import EXPLORABLE
@@ -16,12 +19,22 @@ from .schedulers import EXPLORABLE
 telemetry = Family("telemetry")
 
 
-@telemetry.command("log_scalar", param("name", STRING), param("value", NUMBER),
+@telemetry.command("log_scalar", param("name", STRING),
+                   param("value", TENSOR_OR_NUMBER, invalid="log_scalar: the value must be a "
+                         "number or a tensor handle, got {value}"),
                    param("step", INT, None),
                    returns="the step recorded")
 def log_scalar(ctx, name, value, step):
-    """Record a scalar of your own (a loss, an accuracy) for the dashboard and the export. Without
-    a step, the next one for that name is used."""
+    """Record a scalar of your own (a loss, an accuracy) for the dashboard and the export: a
+    number, or a one-element tensor (its exact value, not tensor_item's six decimals). Without a
+    step, the next one for that name is used."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.is_complex():
+            what = "a complex tensor" if value.numel() == 1 else \
+                f"a tensor of {value.numel()} elements"
+            raise CommandError(f"log_scalar {name}: the value must be a number or a one-element "
+                               f"real tensor, got {what}")
+        value = float(value.item())
     step = ctx.telemetry.next_step("scalar:" + name) if step is None else step
     ctx.telemetry.record("scalar", "user", step, name, value)
     return step
@@ -70,16 +83,27 @@ def dashboard(ctx, action, file):
 
 @telemetry.command("lr_explore", param("kind", Choice(*EXPLORABLE)),
                    param("steps", INT, 1000, check=positive),
-                   param("lr", FLOAT, 0.1, aliases=("base_lr",), check=positive),
+                   param("lr", FLOAT, None, aliases=("base_lr",), check=positive),
                    param("compare", STRING, None), param("metric", FLOAT, 1.0),
+                   param("against", OPTIMIZER, None,
+                         invalid="lr_explore: -against {value} is not an optimizer handle"),
                    param("save", STRING, None),
                    open_options=True, returns="list of learning rates, one per step",
                    forms=["kind"])
-def lr_explore(ctx, kind, steps, lr, compare, metric, save, options):
-    """Dry-run a schedule on a throwaway optimizer (learning rate -lr) for -steps steps and show
-    its curve; the other options are the schedule's own (those of torch::lr_scheduler_KIND).
-    -compare {{KIND ?options?} ...} overlays more schedules; -save FILE.csv|FILE.png writes the
-    curves; plateau schedules see a constant -metric. Returns the curve: the LR at each step."""
+def lr_explore(ctx, kind, steps, lr, compare, metric, against, save, options):
+    """Dry-run a schedule on a throwaway optimizer (learning rate -lr, 0.1 unless given) for
+    -steps steps and show its curve; the other options are the schedule's own (those of
+    torch::lr_scheduler_KIND). -compare {{KIND ?options?} ...} overlays more schedules;
+    -against OPTIMIZER overlays the learning rate that optimizer really used at each of its steps
+    so far (from telemetry), the steps a gradient scaler skipped marked, and makes its base LR
+    the default -lr; -save FILE.csv|FILE.png writes the curves (CSV: the actual LR in a column of
+    its own, empty where there is no record); plateau schedules see a constant -metric. Returns
+    the curve: the LR at each step."""
+    actual = followed(ctx, against) if against is not None else None
+    if lr is None:
+        # the LR a scheduler started from (PyTorch keeps it as initial_lr), else the first used
+        lr = 0.1 if actual is None else \
+            float(against.param_groups[0].get("initial_lr", actual.values[0]))
     schedules = [(kind, list(options))]         # the first is the one the explorer's sliders move
     for spec in tcl_list(ctx, compare or ""):
         kind_, *words = tcl_list(ctx, spec) or [""]     # {} names no schedule: an error
@@ -90,21 +114,71 @@ def lr_explore(ctx, kind, steps, lr, compare, metric, save, options):
               for kind_, words in schedules}
     main = curves[tcl_quote(ctx, [kind, *options])]
     if save and save.lower().endswith(".csv"):
-        write_csv(save, curves)
+        write_csv(save, curves, actual)
     elif save:
-        view(ctx, "explorer", "LR explorer view").save(save, curves)
+        view(ctx, "explorer", "LR explorer view").save(save, curves, actual)
     if ctx.explorer is not None:
-        ctx.explorer.show(ctx, schedules, curves, steps, lr, metric)
+        ctx.explorer.show(ctx, schedules, curves, steps, lr, metric, actual)
     return main
 
 
-def write_csv(path, curves):
-    labels = list(curves)
+class Actual(NamedTuple):
+    """The LR an optimizer really used, for lr_explore -against. Its n-th step is placed at the
+    plan's step n - 1, which holds the LR a schedule sets for the first step and each one after
+    (lr_explore's curve starts with the LR before any scheduler step)."""
+    source: str             # the optimizer's handle
+    steps: list[int]        # plan steps that have a record
+    values: list[float]     # the LR used there (the first parameter group's)
+    skipped: list[int]      # plan steps whose update a gradient scaler skipped (inf/NaN)
+
+    @property
+    def label(self):
+        return f"actual: {self.source}"
+
+
+def followed(ctx, optimizer):
+    """The optimizer's LR records and its skipped steps. A scaler's update that found inf/NaN
+    skipped the optimizer's last step since that scaler's previous update (the records are in
+    the order they were made); an optimizer a scaler did not step in that iteration is not
+    marked."""
+    source = ctx.store.name_of(optimizer)
+    labels, label, step, value, skipped = ctx.telemetry.records.columns()
+    lr_label = next((i for i, lab in enumerate(labels) if lab == ("lr", source, "lr")), None)
+    if lr_label is None:
+        raise CommandError(f"lr_explore: {source} has no recorded learning rates yet (train a "
+                           "step first)")
+    scalers = {i for i, (kind, _, _) in enumerate(labels) if kind == "scale"}
+    steps, values, marked = [], [], []
+    last_step_at, last_update_at = -1, {}   # record positions: our last step, each scaler's
+    for at, (lab, n, v, skip) in enumerate(zip(label, step, value, skipped, strict=True)):
+        if lab == lr_label:
+            steps.append(n - 1)
+            values.append(v)
+            last_step_at = at
+        elif lab in scalers:
+            if skip and last_step_at > last_update_at.get(lab, -1):
+                marked.append(steps[-1])
+            last_update_at[lab] = at
+    return Actual(source, steps, values, sorted(set(marked)))
+
+
+def write_csv(path, curves, actual=None):
+    """The curves by step; with -against, a column of the LR the optimizer used (empty where it
+    has no record)."""
+    columns, labels = list(curves.values()), list(curves)
+    if actual is not None:
+        column = [None] * (max(actual.steps) + 1)
+        for step, lr in zip(actual.steps, actual.values, strict=True):
+            column[step] = lr
+        columns.append(column)
+        labels.append(actual.label)
+    rows = max(len(c) for c in columns)
     try:
         with open(path, "w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["step", *labels])
-            for step, row in enumerate(zip(*curves.values(), strict=True)):
-                writer.writerow([step, *(repr(v) for v in row)])
+            for step in range(rows):
+                writer.writerow([step, *("" if step >= len(c) or c[step] is None else repr(c[step])
+                                         for c in columns)])
     except OSError as e:
         raise CommandError(f"couldn't write {path}: {e.strerror}") from None

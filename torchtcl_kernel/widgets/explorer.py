@@ -35,18 +35,19 @@ class LiveExplorer(HeadlessExplorer):
     def __init__(self):
         self.view = None        # the last explorer shown (tests and debugging reach it here)
 
-    def show(self, ctx, schedules, curves, steps, lr, metric):
-        self.view = ExplorerView(ctx, schedules, curves, steps, lr, metric)
+    def show(self, ctx, schedules, curves, steps, lr, metric, actual=None):
+        self.view = ExplorerView(ctx, schedules, curves, steps, lr, metric, actual)
         display(self.view.box)
 
 
 class ExplorerView:
     """One explorer: its widgets (`box`, `sliders`, `lr`, `steps`, `image`, `message`, `code`)
-    and what they show now (`curves`, `tcl`, `python`, `error`)."""
+    and what they show now (`curves`, `tcl`, `python`, `error`). An -against optimizer's history
+    (`actual`) is drawn over every redraw as it was when the command ran."""
 
-    def __init__(self, ctx, schedules, curves, steps, lr, metric):
+    def __init__(self, ctx, schedules, curves, steps, lr, metric, actual=None):
         import ipywidgets as widgets
-        self.ctx, self.metric = ctx, metric
+        self.ctx, self.metric, self.actual = ctx, metric, actual
         (self.kind, words), *self.others = schedules
         self.words = list(words)
         # Sliders for the first schedule's numeric options, in the order they were given.
@@ -149,6 +150,8 @@ class ExplorerView:
 
     def _show_code(self, steps, lr):
         self.tcl = tcl_command(self.ctx, self.schedules(), steps, lr, self.metric)
+        if self.actual is not None:
+            self.tcl += f" -against {tcl_quote(self.ctx, [self.actual.source])}"
         self.python = python_code(self.ctx, self.kind, self.current_words(), steps, lr,
                                   self.metric)
         self.code.value = ("<div style='margin-top:0.5em'><b>Tcl</b> (the sliders' settings)</div>"
@@ -156,9 +159,8 @@ class ExplorerView:
                            f"{html.escape(self.tcl)}</pre>")
         self.python_code.value = f"<pre style='margin:0'>{html.escape(self.python)}</pre>"
 
-    @staticmethod
-    def _picture(curves):
-        return png(curves_figure(curves, width=PICTURE_WIDTH, dpi=DPI))
+    def _picture(self, curves):
+        return png(curves_figure(curves, width=PICTURE_WIDTH, dpi=DPI, actual=self.actual))
 
     def _step_limit(self, schedules):
         """The most steps every schedule can take (OneCycleLR stops at its totalSteps)."""

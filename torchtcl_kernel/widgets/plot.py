@@ -17,19 +17,32 @@ def _mpl():
 LABEL_CHARS_PER_INCH = 13   # legend text, small font: wider lines wrap (a Tcl lambda can be long)
 
 
-def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule"):
+ACTUAL_MARKERS = 300    # actual LRs up to this many are drawn as dots too; more would be a smear
+
+
+def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule", actual=None):
     """The LR curves, their legend under the axes: beside the curves it hid the warmup, and a
-    long label (a lambda schedule's) is wrapped instead of running past the figure."""
+    long label (a lambda schedule's) is wrapped instead of running past the figure. `actual`
+    (lr_explore -against) is drawn over them as steps, its skipped steps as red x marks."""
     import textwrap
     Figure, FigureCanvasAgg, _ = _mpl()
     chars = int(width * LABEL_CHARS_PER_INCH)
     labels = [textwrap.fill(label, chars, subsequent_indent="    ") for label in curves]
-    lines = sum(label.count("\n") + 1 for label in labels)
+    lines = sum(label.count("\n") + 1 for label in labels) + (0 if actual is None else 2)
     fig = Figure(figsize=(width, 3.0 + 0.2 * lines), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     for label, values in zip(labels, curves.values(), strict=True):
         ax.plot(range(len(values)), values, label=label, linewidth=1.3)
+    if actual is not None:
+        ax.plot(actual.steps, actual.values, drawstyle="steps-post", color="black", linewidth=0.9,
+                marker="." if len(actual.steps) <= ACTUAL_MARKERS else None, markersize=4,
+                alpha=0.85, zorder=3, label=actual.label)
+        if actual.skipped:
+            at = dict(zip(actual.steps, actual.values, strict=True))
+            ax.plot(actual.skipped, [at[s] for s in actual.skipped], "x", color="crimson",
+                    markersize=7, markeredgewidth=1.5, zorder=4,
+                    label=f"{actual.label}: step skipped by the scaler ({len(actual.skipped)})")
     ax.set_xlabel("step")
     ax.set_ylabel("learning rate")
     ax.set_title(title)
@@ -124,9 +137,10 @@ class HeadlessDashboard:
 class HeadlessExplorer:
     """The LR explorer where nothing can be shown: curves are only saved."""
 
-    def save(self, path, curves):
-        curves_figure(curves, dpi=100).savefig(path)
+    def save(self, path, curves, actual=None):
+        curves_figure(curves, dpi=100, actual=actual).savefig(path)
 
-    def show(self, ctx, schedules, curves, steps, lr, metric):
+    def show(self, ctx, schedules, curves, steps, lr, metric, actual=None):
         """A notebook's explorer shows the curves [(kind, option words), ...] (the first is the
-        one its sliders move) with sliders; here there is nothing to show them on."""
+        one its sliders move) with sliders, and what an optimizer really did (`actual`, from
+        lr_explore -against) over them; here there is nothing to show them on."""

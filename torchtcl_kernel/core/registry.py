@@ -112,10 +112,20 @@ DEFAULT_ERRORS = {
     "prefix": "",
     "usage": "Usage: {usage}",
     "unknown": "Unknown parameter: {option}",
-    "no_value": "Missing value for parameter",
+    "no_value": "Missing value for parameter {option}",
     "missing": "Required parameter missing: {name}",
     "check": "Invalid value for {option}: {value}",
 }
+# A dangling option is named in the error ("Missing value for parameter -dtype"), except where
+# the reference's page (or errata.md) shows its text without the option: scripts may compare it.
+BARE_NO_VALUE = "Missing value for parameter"
+BARE_NO_VALUE_COMMANDS = frozenset({
+    "arange", "autocast_disable", "autocast_enable", "autocast_is_enabled", "autocast_set_dtype",
+    "eye", "full", "layer_forward", "linspace", "lr_scheduler_exponential",
+    "lr_scheduler_step_advanced", "rand", "randn", "tensor_item", "tensor_mul", "tensor_numel",
+    "tensor_print", "tensor_relu", "tensor_shape", "tensor_tanh",
+    "optimizer_rprop", "optimizer_sparse_adam", "optimizer_adafactor",   # errata.md
+})
 
 
 @dataclass
@@ -149,7 +159,8 @@ class Command:
                     raise ValueError(f"{self.name}: option {opt} declared twice")
                 self.options[opt] = p
         self.forms = [self._form(text) for text in (self.forms or [self._default_form()])]
-        self.errors = {**DEFAULT_ERRORS, **self.errors}
+        bare = {"no_value": BARE_NO_VALUE} if self.name in BARE_NO_VALUE_COMMANDS else {}
+        self.errors = {**DEFAULT_ERRORS, **bare, **self.errors}
         names = [self.name, camel(self.name), *self.aliases]
         self.names = list(dict.fromkeys(names))
         self._required = [p for p in self.params if p.required]

@@ -9,7 +9,16 @@ import torch
 
 from ..core.errors import CommandError
 from ..core.registry import REQUIRED, Family, param
-from ..core.types import BOOL, FLOAT, FLOAT_PAIR, INT, PARAMS, STRING, Choice, script_callback
+from ..core.types import (
+    BOOL,
+    FLOAT,
+    FLOAT_PAIR,
+    INT,
+    PARAMS,
+    Choice,
+    Script,
+    script_callback,
+)
 from .common import has_gradients, non_negative, optimizer_param, positive
 from .extra_optimizers import Lamb, NovoGrad, SparseAdamL2
 
@@ -249,7 +258,7 @@ def record_optimizer_lr(ctx, optimizer):
                       [g["lr"] for g in optimizer.param_groups])
 
 
-@optim.command("optimizer_step", OPTIMIZER_P, param("closure", STRING, None), forms=["optimizer"],
+@optim.command("optimizer_step", OPTIMIZER_P, param("closure", Script(), None), forms=["optimizer"],
                errors=STEP_ERRORS, returns="OK")
 def optimizer_step(ctx, optimizer, closure):
     """One update of the parameters from their gradients. -closure is a Tcl script that

@@ -11,7 +11,15 @@ import torch
 
 from ..core.errors import CommandError
 from ..core.registry import Family, param
-from ..core.types import FLOAT, INT, OPTIMIZER, STRING, TENSOR_OR_NUMBER, Choice, tcl_list
+from ..core.types import (
+    FLOAT,
+    INT,
+    OPTIMIZER,
+    STRING,
+    TENSOR_OR_NUMBER,
+    Choice,
+    ListOfLists,
+)
 from .common import positive
 from .schedule_code import explore_curve, tcl_quote
 from .schedulers import EXPLORABLE
@@ -84,7 +92,7 @@ def dashboard(ctx, action, file):
 @telemetry.command("lr_explore", param("kind", Choice(*EXPLORABLE)),
                    param("steps", INT, 1000, check=positive),
                    param("lr", FLOAT, None, aliases=("base_lr",), check=positive),
-                   param("compare", STRING, None), param("metric", FLOAT, 1.0),
+                   param("compare", ListOfLists(), None), param("metric", FLOAT, 1.0),
                    param("against", OPTIMIZER, None,
                          invalid="lr_explore: -against {value} is not an optimizer handle"),
                    param("save", STRING, None),
@@ -105,8 +113,8 @@ def lr_explore(ctx, kind, steps, lr, compare, metric, against, save, options):
         lr = 0.1 if actual is None else \
             float(against.param_groups[0].get("initial_lr", actual.values[0]))
     schedules = [(kind, list(options))]         # the first is the one the explorer's sliders move
-    for spec in tcl_list(ctx, compare or ""):
-        kind_, *words = tcl_list(ctx, spec) or [""]     # {} names no schedule: an error
+    for spec in compare or []:
+        kind_, *words = spec or [""]     # {} names no schedule: an error
         schedules.append((kind_, words))
     # Errors name the schedule and the option at fault (explore_curve); the lr_scheduler_*
     # commands keep the reference's texts.

@@ -63,6 +63,31 @@ class Str(Type):
     bad_example = None          # free text: every word is one
 
 
+class ListOfLists(Type):
+    """A Tcl list whose elements are lists themselves (lr_explore -compare {{kind ?opt v?} ...}):
+    the value is a list of word lists."""
+
+    name = "list of lists"
+    bad_example = "{unbalanced"
+
+    def convert(self, ctx, word):
+        return [list(tcl_list(ctx, item)) for item in tcl_list(ctx, word)]
+
+
+class Script(Type):
+    """A Tcl script run later (optimizer_step -closure): refused now if it is incomplete (an
+    unbalanced brace, bracket or quote), rather than when it first runs."""
+
+    name = "script"
+    bad_example = "set x {"
+
+    def convert(self, ctx, word):
+        if not ctx.tk.call("info", "complete", word):
+            raise CommandError("incomplete script (unbalanced braces, brackets or quotes): "
+                               f'"{word}"')
+        return word
+
+
 def _plain_int(word):
     """A word like "42": read by Python; everything else (signs, spaces, 0x/0o/0b, and Tcl 8.6's
     octal 012) goes to Tcl itself."""

@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridg
 test: install
 	$(PY) -m pytest -q
 
-# Skips tests marked `slow` (browser, notebooks, hypothesis-heavy, stress); aims for under 60 s.
+# Only the in-process tests: `slow` marks those that start kernels, CLIs, browsers or notebooks,
+# and the stress and hypothesis-heavy ones. `make test` (and CI) runs everything.
 test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 

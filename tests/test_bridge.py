@@ -6,6 +6,7 @@ import sys
 import textwrap
 import threading
 
+import pytest
 import torch
 from conftest import ROOT
 
@@ -107,6 +108,7 @@ def test_results_of_every_kind_become_tcl_values(tcl):
                                                  "parameters 9 bytes 36}"
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_a_command_deleted_while_it_runs_finishes_its_call():
     """puts writes to a reflected channel whose handler deletes puts (and fails the second time
     it runs, for the newline): the call in progress ends with that error, later calls find no
@@ -146,6 +148,7 @@ def test_a_command_deleted_while_it_runs_finishes_its_call():
                                 "2", '1 {invalid command name "gone"}']
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_a_command_deleted_while_it_runs_can_still_fail():
     """The same on the error path: a schedule's lambda deletes the command that called it and
     returns no number."""
@@ -167,6 +170,7 @@ def test_a_command_deleted_while_it_runs_can_still_fail():
     assert out.splitlines() == ["1", '1 {invalid command name "torch::lr_scheduler_step"}', "3"]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_drain_holds_the_handles_it_reports_while_python_runs():
     """Two interpreters of one thread note escapes for the same drain. Python that runs inside
     it (here a finalizer, run by the cycle collector at the drain's first allocation) makes the
@@ -206,6 +210,7 @@ def test_drain_holds_the_handles_it_reports_while_python_runs():
     assert out.splitlines() == ["in drain: True", "200000 '' 2"]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_a_result_list_changed_while_it_converts():
     """Converting an element of a result list runs Python (here a module's handle_prefix), which
     empties the list: the conversion stops at the list's new end."""

@@ -15,6 +15,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
 from torchtcl_kernel.cli import main as cli_main
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 UP = "\x1b[A"
 
 

@@ -149,6 +149,7 @@ def _amp_values(msgs):
     return [float(v) for v in scales_txt.split()], [float(v) for v in lrs_txt.split()]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_every_step_reaches_the_page_and_the_output_keeps_a_picture(tcl_kernel):
     reply, msgs, page = run_watching(tcl_kernel, AMP_CELL)
     assert reply["status"] == "ok"
@@ -175,6 +176,7 @@ def test_every_step_reaches_the_page_and_the_output_keeps_a_picture(tcl_kernel):
     assert "DashboardWidget(" not in views[0]["data"]["text/plain"]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_points_arrive_within_250_ms_in_at_most_ten_messages_a_second(tcl_kernel):
     """Each step logs the kernel's clock; the message that first carries a step must reach the
     client within 250 ms of it (same machine, same clock)."""
@@ -207,6 +209,7 @@ def _views(msgs):
             and "application/vnd.jupyter.widget-view+json" in c["data"]]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_off_shows_nothing_and_reset_starts_over(tcl_kernel):
     run(tcl_kernel, "torch::dashboard off")
     _, msgs, page = run_watching(tcl_kernel, "torch::grad_scaler_update $scaler")
@@ -218,6 +221,7 @@ def test_off_shows_nothing_and_reset_starts_over(tcl_kernel):
         ("scale", "scaler1")]) == 1
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_each_training_cell_gets_its_own_dashboard_and_the_first_keeps_its_state(tcl_kernel):
     run(tcl_kernel, "torch::dashboard reset")
     step = "for {set i 0} {$i < 5} {incr i} { torch::grad_scaler_update $scaler }"
@@ -236,6 +240,7 @@ def test_each_training_cell_gets_its_own_dashboard_and_the_first_keeps_its_state
                 and c["transient"]["display_id"] == ids[0]], "the first output is left alone"
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_cost_is_what_the_dashboard_spent(tcl_kernel):
     """`cost` counts messages and the kernel's CPU seconds for them; a short busy loop of about
     1 ms steps keeps that far under its time (make bench measures the 1 % target)."""
@@ -332,6 +337,7 @@ def test_explorer_curve_is_what_training_gets():
     assert len(tcl.store.names("optimizer")) == 1, "the dry run left no optimizer behind"
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_explorer_in_the_kernel_shows_a_widget(tcl_kernel, tmp_path):
     csv_file = tmp_path / "curves.csv"
     reply, msgs = run(tcl_kernel, f"llength [torch::lr_explore inverse_sqrt -warmupSteps 400 "
@@ -353,6 +359,7 @@ def _stdout(msgs):
     return "".join(c["text"] for _, k, c in msgs if k == "stream" and c["name"] == "stdout")
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_magics_exchange_tensors_without_copying(python_kernel):
     kc = python_kernel
     assert run(kc, "%load_ext torchtcl_kernel")[0]["status"] == "ok"
@@ -368,6 +375,7 @@ def test_magics_exchange_tensors_without_copying(python_kernel):
     assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["2 3"]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_magics_errors_are_one_line(python_kernel):
     reply, msgs = run(python_kernel, "%%tcl\ntorch::tensor_shape nosuch")
     assert reply["status"] == "error"

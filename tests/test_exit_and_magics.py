@@ -14,6 +14,8 @@ from test_dashboard import _kernel, _stdout
 
 from torchtcl_kernel import TorchTclError
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 kernel = test_kernel.kernel          # the torchtcl kernel, shared with test_kernel's fixture
 run = test_kernel.run
 

@@ -184,6 +184,7 @@ def test_the_static_output_has_the_picture_and_the_code(live):
     assert "lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.0)" in data["text/plain"]
 
 
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_the_kernel_output_keeps_the_picture_and_the_code():
     from jupyter_client.manager import start_new_kernel
     km, kc = start_new_kernel(kernel_name="torchtcl")

@@ -13,10 +13,13 @@ from conftest import ROOT
 from jupyter_client.manager import start_new_kernel
 from test_kernel import _collect, run, shell_reply
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 # The child prints READY once it is about to run the evaluation, then what happened, one per line.
 PRELUDE = """
 import signal, sys, time
 from torchtcl_kernel import TorchTcl, TorchTclError
+
 tcl = TorchTcl()
 tcl.eval("set keep 42; set h [torch::ones {2 3}]")
 

@@ -11,6 +11,8 @@ from jupyter_client.manager import start_new_kernel
 
 from torchtcl_kernel.kernelspec import SOURCE
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 PNG = SOURCE / "logo-32x32.png"
 
 

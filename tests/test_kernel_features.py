@@ -19,6 +19,8 @@ from torchtcl_kernel.history import ENV, OUTPUT_LIMIT, history_file
 from torchtcl_kernel.kernel import tensor_html
 from torchtcl_kernel.widgets.fallback import widget_bundle
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 

@@ -16,6 +16,8 @@ from test_kernel import kernel  # noqa: F401  (the module's kernel fixture)
 
 from torchtcl_kernel import TorchTcl, TorchTclError
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 REPLY_TIMEOUT = 15      # a request that was answered is answered well within this
 
 

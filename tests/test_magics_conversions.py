@@ -11,6 +11,8 @@ from test_exit_and_magics import _one_line_error, run
 
 from torchtcl_kernel import TorchTclError
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 python_kernel = test_exit_and_magics.python_kernel   # a python3 kernel with the magics loaded
 
 

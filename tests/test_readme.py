@@ -10,6 +10,8 @@ import sys
 import pytest
 from conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
+
 README = ROOT / "README.md"
 RUNNABLE = ("python", "tcl")
 # A fence opens with ``` or more backticks, an info string, and closes with the same backticks.

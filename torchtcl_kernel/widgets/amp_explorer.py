@@ -1,10 +1,12 @@
 """The AMP explorer (`torch::amp_explore`): a gradient scaler's scale over a synthetic run, the
 steps it skipped, and sliders for the scaler's settings in a notebook."""
 
+import html
+
+from ..commands.amp_explore import FP16_MAX
+from ..core.registry import REGISTRY
 from .fallback import fallback_box
 from .plot import _mpl, png
-
-FP16_MAX = 65504.0
 
 
 def scale_figure(settings, result, width=7.0, dpi=80):
@@ -62,10 +64,8 @@ SLIDERS = {
     "overflow_prob": ("float", 0.0, 0.2, 0.001),
     "grad_max": ("log2", -8, 16, 1),
 }
-CAMEL = {"init_scale": "-initScale", "growth_factor": "-growthFactor",
-         "backoff_factor": "-backoffFactor", "growth_interval": "-growthInterval",
-         "steps": "-steps", "overflow_every": "-overflowEvery", "overflow_prob": "-overflowProb",
-         "grad_max": "-gradMax"}
+# each setting's option as the command declares it (-initScale, ...)
+CAMEL = {p.name: p.option for p in REGISTRY["amp_explore"].params if p.name in SLIDERS}
 
 
 def _slider(name, value):
@@ -110,7 +110,7 @@ class LiveAmpExplorer(HeadlessAmpExplorer):
             try:
                 fresh = rerun(current)
             except Exception as e:    # a setting GradScaler refuses: say so, keep the sliders
-                readout.value = f"<b style='color:crimson'>{_escape(str(e))}</b>"
+                readout.value = f"<b style='color:crimson'>{html.escape(str(e))}</b>"
                 return
             image.value = box.picture = png(scale_figure(current, fresh))
             readout.value = _readout(current, fresh)
@@ -126,11 +126,5 @@ class LiveAmpExplorer(HeadlessAmpExplorer):
 
 def _readout(settings, result):
     words = " ".join(f"{CAMEL[n]} {settings[n]:g}" for n in CAMEL if settings.get(n) is not None)
-    return (f"<code>{_escape(caption(result))}</code><br>"
-            f"<code>torch::amp_explore {_escape(words)}</code>")
-
-
-def _escape(text):
-    import html
-    return html.escape(text)
-
+    return (f"<code>{html.escape(caption(result))}</code><br>"
+            f"<code>torch::amp_explore {html.escape(words)}</code>")

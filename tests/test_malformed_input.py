@@ -15,7 +15,10 @@ from torchtcl_kernel.core.registry import REGISTRY
 
 PYTHON_LEAK = re.compile(r"Traceback|File \""
                          r"|\b(Type|Attribute|Key|Index|Name|Assertion|Value)Error\b"
-                         r"|NoneType|has no attribute|keyword argument|positional argument"
+                         r"|NoneType|has no attribute|keyword argument"
+                         # Python's arity errors; a page's "Wrong number of positional arguments"
+                         # is Tcl's wording, not a leak
+                         r"|takes \d+ positional argument|required positional argument"
                          r"|<built-in")
 
 COMMANDS = sorted(REGISTRY)

@@ -14,7 +14,7 @@ reference's scripts do that GradScaler refuses are given a meaning here, and doc
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import Family, param
+from ..core.registry import UNKNOWN_LISTED, Family, param
 from ..core.types import BOOL, FLOAT, INT, STATE_DICT, TENSOR, Choice, Handle, StateDict
 from .common import has_gradients, optimizer_param, positive
 from .optim import record_optimizer_lr
@@ -208,7 +208,7 @@ _accessor("growth_interval", INT, "growth interval (clean steps needed before th
 AUTOCAST_DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
 BAD_AUTOCAST = "Invalid parameters. Device type: cuda or cpu. Dtype: float16, bfloat16, or float32"
 BAD_DEVICE = "Invalid device type. Use cuda or cpu"
-VALID_ERRORS = {"unknown": "Unknown parameter: {option}. Valid parameters are: {valid}",
+VALID_ERRORS = {"unknown": UNKNOWN_LISTED,
                 "no_value": "Missing value for parameter"}
 
 

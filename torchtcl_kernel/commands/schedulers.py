@@ -13,7 +13,7 @@ import torch
 from torch.optim import lr_scheduler
 
 from ..core.errors import CommandError
-from ..core.registry import REGISTRY, Family, param
+from ..core.registry import REGISTRY, UNKNOWN_LISTED, Family, param
 from ..core.types import (
     BOOL,
     FLOAT,
@@ -394,7 +394,7 @@ def lr_scheduler_step_advanced(ctx, scheduler, metric):
     return "OK"
 
 
-VALID = {"unknown": "Unknown parameter: {option}. Valid parameters are: {valid}",
+VALID = {"unknown": UNKNOWN_LISTED,
          "no_value": "Missing value for parameter {option}"}
 
 

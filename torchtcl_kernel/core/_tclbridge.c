@@ -25,6 +25,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <structmember.h>
 #include <tcl.h>    /* built with USE_TCL_STUBS (setup.py): binds to tkinter's Tcl */
 #include <errno.h>
@@ -541,6 +542,50 @@ text_value(PyObject *v)
     return o;
 }
 
+/* A Tcl double written as Python's repr writes it (the shortest text that reads back as the
+ * same double; the reference's pages show 1e-08 where Tcl would write 1e-8). Tcl's own shortest
+ * digits are several times faster than Python's formatting, so Tcl writes the number and the
+ * two differences are mended: a one-digit exponent gets its zero (1e-5 -> 1e-05), and inf and
+ * nan are spelled as Python spells them. Where Python writes an exponent and Tcl does not
+ * (1e16 <= |x| < 1e17), Python formats it. NULL with a Python error. */
+static Tcl_Obj *
+double_value(double x)
+{
+    Tcl_Obj *o = Tcl_NewDoubleObj(x);
+    int n;
+    const char *tcl = Tcl_GetStringFromObj(o, &n);
+    char text[40];
+    const char *fixed = NULL;
+    if (isinf(x))
+        fixed = x > 0 ? "inf" : "-inf";
+    else if (isnan(x))
+        fixed = "nan";
+    else if (fabs(x) >= 1e16 && fabs(x) < 1e17) {
+        char *py = PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+        if (py == NULL) {
+            Tcl_DecrRefCount(o);
+            return NULL;
+        }
+        snprintf(text, sizeof text, "%s", py);
+        PyMem_Free(py);
+        fixed = text;
+    } else if (n >= 3 && n < 36 && tcl[n - 3] == 'e' && (tcl[n - 2] == '-' || tcl[n - 2] == '+')) {
+        memcpy(text, tcl, n - 1);                   /* ...e-5 -> ...e-05 */
+        text[n - 1] = '0';
+        text[n] = tcl[n - 1];
+        text[n + 1] = '\0';
+        fixed = text;
+    }
+    if (fixed != NULL) {
+        size_t len = strlen(fixed);
+        Tcl_InvalidateStringRep(o);
+        o->bytes = Tcl_Alloc((unsigned) len + 1);
+        memcpy(o->bytes, fixed, len + 1);
+        o->length = (int) len;
+    }
+    return o;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Commands                                                                                    */
 
@@ -617,8 +662,18 @@ tcl_value(CommandData *d, PyObject *v, int depth)
         return string_value(v);
     if (t == &HandleType)
         return handle_value((HandleObject *) v);
-    if (t == &PyFloat_Type || t == &PyLong_Type)        /* the cheap queries (get_lr ...) */
-        return text_value(v);
+    /* Numbers as Tcl numbers (expr reads them without parsing), written as Python writes them
+     * (the reference's pages show 1e-08, not Tcl's 1e-8), alone or in a list alike. */
+    if (t == &PyFloat_Type)
+        return double_value(PyFloat_AS_DOUBLE(v));
+    if (t == &PyLong_Type) {
+        int overflow;
+        long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (!overflow && !(n == -1 && PyErr_Occurred()))
+            return Tcl_NewWideIntObj((Tcl_WideInt) n);
+        PyErr_Clear();
+        return text_value(v);           /* beyond 64 bits: Tcl reads the text as a bignum */
+    }
     if (t == &PyBool_Type)
         return Tcl_NewStringObj(v == Py_True ? "1" : "0", 1);
     if (v == Py_None)

@@ -116,6 +116,9 @@ DEFAULT_ERRORS = {
     "missing": "Required parameter missing: {name}",
     "check": "Invalid value for {option}: {value}",
 }
+# Many pages answer an unknown option with the options the command takes.
+UNKNOWN_LISTED = "Unknown parameter: {option}. Valid parameters are: {valid}"
+
 # A dangling option is named in the error ("Missing value for parameter -dtype"), except where
 # the reference's page (or errata.md) shows its text without the option: scripts may compare it.
 BARE_NO_VALUE = "Missing value for parameter"
@@ -125,6 +128,13 @@ BARE_NO_VALUE_COMMANDS = frozenset({
     "lr_scheduler_step_advanced", "rand", "randn", "tensor_item", "tensor_mul", "tensor_numel",
     "tensor_print", "tensor_relu", "tensor_shape", "tensor_tanh",
     "optimizer_rprop", "optimizer_sparse_adam", "optimizer_adafactor",   # errata.md
+    # the tensor language (issue 17)
+    "acosh", "atan", "atanh", "cholesky_solve", "cummin", "deg2rad", "diagflat", "empty_like",
+    "exp10", "exp2", "frac", "log2", "logspace", "pow", "sinh", "tan", "tensor_advanced_index",
+    "tensor_rand", "tensor_randn", "tensor_cholesky", "tensor_clamp", "tensor_contiguous",
+    "tensor_index_select", "tensor_is_contiguous", "tensor_max", "tensor_qr", "tensor_repeat",
+    "tensor_slice", "tensor_split", "tensor_sqrt", "tensor_std", "tensor_svd", "tensor_unique",
+    "trace",
 })
 
 

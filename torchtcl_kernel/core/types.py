@@ -505,6 +505,44 @@ class StateDict(Type):
         return state
 
 
+class IntOrInts(IntList):
+    """An integer, or a Tcl list of integers (torch.tensor_split's indices_or_sections): a word
+    that reads as one integer is that integer, any other list a tuple. An empty word is "not
+    given"."""
+
+    name = "integer or list of integers"
+    bad_example = "2 x"
+    empty_is_missing = True
+
+    def convert(self, ctx, word):
+        if _read_int(ctx, word) is not None:
+            return tcl_int(ctx, word)
+        return super().convert(ctx, word)
+
+
+INT_OR_INTS = IntOrInts()
+
+
+class NormOrder(Type):
+    """A norm's order (p, ord): a number, inf or -inf, or fro (Frobenius) or nuc (nuclear)."""
+
+    name = "norm order"
+    choices = ("fro", "nuc", "inf", "-inf")
+    bad_example = "frobenius"
+
+    def convert(self, ctx, word):
+        if word in ("fro", "nuc"):
+            return word
+        try:
+            return tcl_number(ctx, word)
+        except CommandError:
+            raise CommandError("expected a norm order (a number, inf, -inf, fro or nuc) but got "
+                               f'"{word}"') from None
+
+
+NORM_ORDER = NormOrder()
+
+
 STRING, INT, FLOAT, BOOL, NUMBER = Str(), Int(), Float(), Bool(), Number()
 SHAPE, INTS, NUMBERS, DTYPE, DEVICE = Shape(), IntList(), Numbers(), DType(), Device()
 TENSOR, MODULE, OPTIMIZER = Handle("tensor"), Handle("module"), Handle("optimizer")

@@ -1,5 +1,7 @@
 """Tensor creation, inspection and arithmetic (the spec's tensor_core_math family)."""
 
+import builtins
+
 import torch
 
 from ..core.errors import CommandError
@@ -8,6 +10,7 @@ from ..core.types import (
     BOOL,
     DEVICE,
     DTYPE,
+    FLOAT,
     INT,
     INTS,
     NUMBER,
@@ -107,36 +110,76 @@ def linspace(start, end, steps, dtype, device, requires_grad):
     return _finish(torch.linspace(start, end, steps, dtype=dtype, device=device), requires_grad)
 
 
-def _random(sample):
+def _random(sample, doc):
     def create(shape, device, dtype, requires_grad):
         return _finish(sample(shape, dtype=dtype, device=device), requires_grad)
-    create.__doc__ = f"A tensor of the given shape sampled by torch.{sample.__name__}."
+    create.__doc__ = doc
     return create
 
 
+# The tensor_* twins' pages give their own error texts.
+TENSOR_RAND_ERRORS = {"usage": "Invalid number of arguments"}
+
 # randn's page orders device before dtype, other pages write dtype first: both forms are read, told
 # apart by whether the word is a device or a dtype.
-for _name, _sample in [("randn", torch.randn), ("rand", torch.rand)]:
-    tensors.command(_name, param("shape", SHAPE, aliases=("size",)), DEVICE_P, DTYPE_P, GRAD_P,
+for _name, _sample, _errors, _doc in [
+        ("randn", torch.randn, {}, "A tensor of the given shape sampled by torch.randn (standard "
+                                   "normal)."),
+        ("rand", torch.rand, {}, "A tensor of the given shape sampled by torch.rand (uniform on "
+                                 "[0, 1))."),
+        ("tensor_randn", torch.randn, TENSOR_RAND_ERRORS, "Standard normal samples of the given "
+                                                          "shape: randn under another name."),
+        ("tensor_rand", torch.rand, TENSOR_RAND_ERRORS, "Uniform samples on [0, 1) of the given "
+                                                        "shape: rand under another name.")]:
+    invalid = "Invalid shape parameter" if _errors else None
+    tensors.command(_name, param("shape", SHAPE, aliases=("size",), invalid=invalid),
+                    DEVICE_P, DTYPE_P, GRAD_P,
                     forms=["shape ?device? ?dtype? ?requires_grad?",
                            "shape ?dtype? ?device? ?requires_grad?"],
-                    returns="tensor handle")(_random(_sample))
+                    errors=_errors, returns="tensor handle")(_random(_sample, _doc))
+
+
+@tensors.command("logspace", param("start", NUMBER), param("end", NUMBER),
+                 param("steps", INT, check=non_negative), param("base", FLOAT, 10.0),
+                 DTYPE_P, DEVICE_P, GRAD_P,
+                 errors={"missing": "{option} parameter is required"},
+                 returns="tensor handle")
+def logspace(start, end, steps, base, dtype, device, requires_grad):
+    """steps values from base**start to base**end, evenly spaced in the exponent (torch.logspace;
+    base 10 unless given)."""
+    t = torch.logspace(start, end, steps, base, dtype=dtype, device=device)
+    return _finish(t, requires_grad)
 
 
 # --- the *_like family: a new tensor shaped like an existing one --------------------------------
-LIKE_PARAMS = (TENSOR_INPUT, param("dtype", DTYPE, None), param("device", DEVICE, None), GRAD_P)
+LIKE_PARAMS = (TENSOR_INPUT, param("dtype", DTYPE, None), param("device", DEVICE, None))
 
 
-def like(family, name, make):
+def like(family, name, make, errors=INPUT_REQUIRED, grad=GRAD_P, doc=None):
     def create(input, dtype, device, requires_grad):
         t = make(input, dtype=dtype or input.dtype, device=device or input.device)
         return _finish(t, requires_grad)
-    create.__doc__ = f"A new tensor with the shape of input, made by torch.{make.__name__}."
-    family.command(name, *LIKE_PARAMS, errors=INPUT_REQUIRED, returns="tensor handle")(create)
+    create.__doc__ = doc or f"A new tensor with the shape of input, made by torch.{make.__name__}."
+    family.command(name, *LIKE_PARAMS, grad, errors=errors, returns="tensor handle")(create)
 
 
 like(tensors, "zeros_like", torch.zeros_like)
 like(tensors, "ones_like", torch.ones_like)
+like(tensors, "empty_like", torch.empty_like,
+     errors={**INPUT_REQUIRED, "usage": "Invalid number of arguments"},
+     grad=param("requires_grad", BOOL, False, invalid="Invalid requiresGrad value: {value}"),
+     doc="A new tensor with the shape of input whose values are left uninitialised "
+         "(torch.empty_like): whatever the memory held. Fill it before reading it.")
+
+
+@tensors.command("full_like", TENSOR_INPUT, param("value", NUMBER, aliases=("fill_value",)),
+                 *LIKE_PARAMS[1:], GRAD_P, forms=["tensor value ?dtype? ?device?"],
+                 returns="tensor handle")
+def full_like(input, value, dtype, device, requires_grad):
+    """A new tensor with the shape of input, every element set to value (torch.full_like); the
+    dtype and device are input's unless given."""
+    t = torch.full_like(input, value, dtype=dtype or input.dtype, device=device or input.device)
+    return _finish(t, requires_grad)
 
 
 # --- inspection ---------------------------------------------------------------------------------
@@ -144,10 +187,41 @@ TENSOR_P = param("tensor", TENSOR, aliases=("input",), invalid="Invalid tensor n
 BY_INPUT = {"missing": "Input tensor is required", "usage": "Invalid number of arguments"}
 
 
-@tensors.command("tensor_print", TENSOR_INPUT, errors=BY_INPUT, returns="string")
-def tensor_print(input):
-    """The tensor's printed form, as PyTorch shows it."""
-    return str(input)
+@tensors.command("tensor_print", TENSOR_INPUT,
+                 param("max", INT, None, check=non_negative, label="max_elements"),
+                 forms=["tensor"], errors=BY_INPUT, returns="string")
+def tensor_print(input, max):
+    """The tensor's printed form, as PyTorch shows it. A large tensor is summarised (its first and
+    last elements along each dimension, with ...) as PyTorch's print options say: by default
+    beyond 1000 elements. `-max N` prints every element of a tensor that holds at most N, and
+    otherwise a summary of at most about N elements; PyTorch's print options are restored
+    after."""
+    if max is None:
+        return str(input)
+    # torch summarises beyond `threshold` elements, showing `edgeitems` at each end of every
+    # dimension: (2 * edgeitems) ** ndim elements at most
+    edge = int(max ** (1 / builtins.max(1, input.dim()))) // 2
+    with torch._tensor_str.printoptions(threshold=max, edgeitems=builtins.max(1, edge)):
+        return str(input)
+
+
+@tensors.command("tensor_to_list", TENSOR_INPUT, errors=BY_INPUT, returns="list")
+def tensor_to_list(input):
+    """The tensor's values as a Tcl list, nested one level per dimension (a matrix is a list of
+    rows; a 0-d tensor is its one value). Floats come in full precision, the shortest text that
+    reads back as the same double, written as every float result is (1e-05, inf, nan); integers
+    exactly; bools as 1/0; a complex number as a pair {real imag}. Fast: a million elements
+    take a fraction of a second (they reach Tcl as numbers, which expr reads without parsing)."""
+    t = input.detach()
+    if t.layout != torch.strided:
+        t = t.to_dense()
+    if t.is_quantized:
+        t = t.dequantize()
+    if t.is_complex():
+        t = torch.view_as_real(t.resolve_conj())
+    if t.dtype == torch.bool:
+        t = t.to(torch.uint8)
+    return t.tolist()
 
 
 @tensors.command("tensor_shape", TENSOR_P, returns="list of integers")
@@ -252,3 +326,4 @@ def reduction(name, op, errors, doc):
 
 reduction("tensor_sum", torch.sum, {}, "Sum of all elements, or along dim.")
 reduction("tensor_mean", torch.mean, INPUT_REQUIRED, "Mean of all elements, or along dim.")
+

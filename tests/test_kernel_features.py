@@ -16,7 +16,7 @@ from test_kernel import run, shell_reply
 from test_kernel_robustness import control
 
 from torchtcl_kernel.history import ENV, OUTPUT_LIMIT, history_file
-from torchtcl_kernel.kernel import tensor_html
+from torchtcl_kernel.kernel import module_html, tensor_html
 from torchtcl_kernel.widgets.fallback import widget_bundle
 
 pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
@@ -256,7 +256,20 @@ def test_a_tensor_result_has_an_html_summary_beside_its_name(kernel):
     assert tall.count("\n") <= 12 and "…" in tall
     # other results, other handles: text only
     assert results(run(kc, "expr {6 * 7}")[1])[0] == {"text/plain": "42"}
-    assert set(results(run(kc, "torch::linear 2 2")[1])[0]) == {"text/plain"}
+    assert set(results(run(kc, "torch::optimizer_sgd [torch::ones {1}] 0.1")[1])[0]) == \
+        {"text/plain"}
+
+
+def test_a_model_result_has_an_html_table_of_its_layers(kernel):
+    _, kc, _ = kernel
+    data = results(run(kc, "torch::sequential [list [torch::linear 4 8] [torch::nn_relu] "
+                           "[torch::linear 8 2 false]]")[1])[0]
+    name = data["text/plain"]
+    page = data["text/html"]
+    assert f"<code>{name}</code>: Sequential, 56 parameters<table>" in page
+    rows = re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td><td[^>]*>(.*?)</td></tr>",
+                      page)
+    assert rows == [("0", "Linear", "40"), ("1", "ReLU", "0"), ("2", "Linear", "16")]
 
 
 def test_html_is_escaped():
@@ -266,6 +279,8 @@ def test_html_is_escaped():
     page = tensor_html("<b>t&1</b>", torch.empty(2, device="meta"))
     assert page.startswith('<div class="torchtcl-tensor"><code>&lt;b&gt;t&amp;1&lt;/b&gt;</code>')
     assert "device=&#x27;meta&#x27;" in page and "<b>" not in page
+    page = module_html("<i>m</i>", torch.nn.Sequential())
+    assert "<code>&lt;i&gt;m&lt;/i&gt;</code>" in page and "<i>" not in page
 
 
 # --- widgets outside a browser ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from torchtcl_kernel.demo import summary as demo_summary
 pytestmark = pytest.mark.slow  # executes whole notebooks: `make test-fast` skips it
 
 NOTEBOOKS = ROOT / "notebooks"
-NAMES = ["getting_started", "amp_workflow", "lr_schedules", "python_magics"]
+NAMES = ["getting_started", "amp_workflow", "lr_schedules", "python_magics", "cnn_amp"]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 LIMIT = 120          # seconds: each notebook must run on a CPU in under two minutes
 
@@ -125,6 +125,29 @@ def test_amp_workflow_shows_the_dashboard_and_saves_pngs(executed):
     # `make demo` reads the same lines from the executed notebook.
     assert demo_summary(nb) == {k: v.strip() for k, v in summary.items()
                                 if k in ("steps", "final loss", "final scale", "skipped steps")}
+
+
+def test_cnn_amp_trains_a_cnn_with_the_dashboard(executed):
+    nb, _, workdir = executed("cnn_amp")
+    text = stdout(nb)
+    assert "images 288 1 16 16, labels 288" in text
+    assert "7 (Linear)     [1, 3]          771" in text       # model_summary with output shapes
+    # the model handle as a cell result: its layers as an HTML table
+    tables = [o.data["text/html"] for _, o in outputs(nb)
+              if o.output_type == "execute_result" and "text/html" in o.data]
+    assert any("Sequential, 2,019 parameters" in t and "<td>MaxPool2d</td>" in t for t in tables)
+    trained = float(text.split("training accuracy: ")[1].split()[0])
+    fresh = float(text.split("accuracy on fresh images: ")[1].split()[0])
+    assert trained > 0.95 and fresh > 0.8, (trained, fresh)
+    # warmup then cosine: the LR rises, then falls to almost nothing at the last step
+    lrs = [float(line.split("lr ")[1].split()[0]) for line in text.splitlines()
+           if line.startswith("step ")]
+    assert lrs[0] > lrs[1] > lrs[2] > lrs[3] and lrs[3] < 1e-4
+    views = [o for _, o in outputs(nb) if o.output_type == "display_data" and WIDGET in o.data
+             and o.data["text/plain"].startswith("torchtcl dashboard")]
+    assert len(views) == 1 and "step 120" in views[0].data["text/plain"]
+    image = Image.open(workdir / "out" / "cnn_amp_dashboard.png")
+    assert image.format == "PNG" and len(image.convert("RGB").getcolors(1 << 20)) > 50
 
 
 def test_lr_schedules_compares_and_saves(executed):

@@ -25,6 +25,7 @@ from tornado import ioloop
 from traitlets import Type
 
 from . import __version__
+from .commands.nn import summary
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
 from .core.types import dtype_label
@@ -215,13 +216,14 @@ class TorchTclKernel(IPythonKernel):
         return {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
 
     def _handle_html(self, name):
-        """text/html beside a cell result that is a tensor handle; nothing for another kind, or
-        where the summary fails (the result is shown as text, as before)."""
+        """text/html beside a cell result that is a tensor or model handle; nothing for another
+        kind, or where the summary fails (the result is shown as text, as before)."""
         handle = self.interp.store.handles[name]
-        if handle.kind != "tensor":
+        view = {"tensor": tensor_html, "module": module_html}.get(handle.kind)
+        if view is None:
             return {}
         try:
-            return {"text/html": tensor_html(name, handle.obj)}
+            return {"text/html": view(name, handle.obj)}
         except Exception:
             self.log.warning("no HTML summary of %s", name, exc_info=True)
             return {}
@@ -383,6 +385,21 @@ def tensor_html(name, tensor):
     return (f'<div class="torchtcl-tensor"><code>{html.escape(name)}</code>: '
             f"{html.escape(', '.join(facts))}"
             f"<pre>{html.escape(preview)}</pre></div>")
+
+
+def module_html(name, module):
+    """A model result's summary for a notebook: a table of its layers with their parameter
+    counts, and the totals (model_summary's rows; output shapes need an input: model_summary
+    -inputShape gives them)."""
+    total, trainable, rows = summary(module)
+    cells = "".join(
+        f"<tr><td><code>{html.escape(layer)}</code></td><td>{html.escape(kind)}</td>"
+        f'<td style="text-align:right">{count:,}</td></tr>' for layer, kind, count, _ in rows)
+    frozen = f", {total - trainable:,} frozen" if total != trainable else ""
+    return (f'<div class="torchtcl-model"><code>{html.escape(name)}</code>: '
+            f"{html.escape(type(module).__name__)}, {total:,} parameters{frozen}"
+            "<table><thead><tr><th>layer</th><th>type</th><th>parameters</th></tr></thead>"
+            f"<tbody>{cells}</tbody></table></div>")
 
 
 def _internal(error):

@@ -1,0 +1,4 @@
+# The celu activation as a layer, run by torch::layer_forward.
+set x [torch::tensor_create {-3.0 -0.5 0.0 1.5 7.0}]
+set act [torch::nn_celu 2.0]
+puts [torch::tensor_print [torch::layer_forward $act $x]]

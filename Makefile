@@ -19,13 +19,17 @@ $(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridg
 	$(VENV)/bin/torchtcl install --sys-prefix
 	touch $(STAMP)
 
+# Two workers, each taking whole files (module fixtures stay shared within a file): the suite is
+# mostly waiting on kernels, browsers and notebooks, so two overlap well on two cores.
+XDIST := -n 2 --dist loadfile
+
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 # Only the in-process tests: `slow` marks those that start kernels, CLIs, browsers or notebooks,
 # and the stress and hypothesis-heavy ones. `make test` (and CI) runs everything.
 test-fast: install
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" $(XDIST)
 
 # The static gate (CI runs it first; .pre-commit-config.yaml runs it too): lint, types, the generated
 # command docs are current, and the notebooks (the one source of themselves) are stored without

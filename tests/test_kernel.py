@@ -25,7 +25,8 @@ class TorchTclKernelTests(jkt.KernelTests):
     code_stderr = 'puts stderr "some error"'
     completion_samples = [
         {"text": "torch::grad_scaler_new -in", "matches": {"-initScale", "-init_scale"}},
-        {"text": "::torch::tensor_ad", "matches": {"::torch::tensor_add"}},
+        {"text": "::torch::tensor_ad",
+         "matches": {"::torch::tensor_add", "::torch::tensor_advanced_index"}},
         {"text": "torch::lrSchedulerInv", "matches": {"torch::lrSchedulerInverseSqrt"}},
     ]
     complete_code_samples = ["puts hi", "set x [torch::ones {2 2}]", "proc f {} { return 1 }"]

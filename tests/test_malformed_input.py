@@ -122,6 +122,8 @@ def _words(world, cmd, case):
 
 def _good_word_for(param, world):
     t = param.type
+    if isinstance(t, types.FloatList):
+        return "2.0 2.0"
     if isinstance(t, (types.Handle, types.TensorOrNumber)):
         return world.handles[t.handle_kind]
     if isinstance(t, (types.HandleList, types.Params)):

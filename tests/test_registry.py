@@ -110,7 +110,7 @@ def test_conversion_errors_are_tcl_style(tcl):
     assert tcl.error("torch::zeros {3 3} -requiresGrad maybe").message == \
         'expected boolean value but got "maybe"'
     assert tcl.error("torch::mse_loss [torch::ones 2] [torch::ones 2] avg").message == \
-        'bad value "avg": must be mean, sum, none'
+        "Invalid reduction type: avg"        # the loss pages' text
 
 
 def test_spec_error_texts_per_command(tcl):

@@ -135,6 +135,10 @@ BARE_NO_VALUE_COMMANDS = frozenset({
     "tensor_index_select", "tensor_is_contiguous", "tensor_max", "tensor_qr", "tensor_repeat",
     "tensor_slice", "tensor_split", "tensor_sqrt", "tensor_std", "tensor_svd", "tensor_unique",
     "trace",
+    # the model families (issue 18)
+    "channel_shuffle", "circular_pad1d", "layer_norm", "maxpool2d", "reflection_pad3d",
+    "softsign", "threshold", "transformer_decoder", "transformer_decoder_layer", "weight_norm",
+    "zero_pad3d",
 })
 
 

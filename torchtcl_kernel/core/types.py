@@ -543,6 +543,117 @@ class NormOrder(Type):
 NORM_ORDER = NormOrder()
 
 
+class TensorOrModule(Handle):
+    """A tensor handle, or a module handle (a weight given as it is, or the layer holding it:
+    spectral_norm, weight_norm). A word that is neither is told as no tensor."""
+
+    bad_example = "no_such_handle"
+
+    def __init__(self):
+        super().__init__("tensor")
+        self.name = "tensor or module handle"
+
+    def convert(self, ctx, word):
+        handle = ctx.store.handles.get(word)
+        if handle is not None and handle.kind == "module":
+            return handle.obj
+        return ctx.store.get(word, "tensor")
+
+    def fast_spec(self, ctx):
+        return "tensor", self.fast(ctx)
+
+
+TENSOR_OR_MODULE = TensorOrModule()
+
+
+class CodedChoice(Choice):
+    """One of named choices, or the number a page's legacy positional syntax gives it (`codes`
+    lists the names in number order: a loss's reduction `0`, `1`, `2` for none, mean, sum)."""
+
+    bad_example = "avg"
+
+    def __init__(self, *choices, codes=()):
+        super().__init__(*choices)
+        self.codes = {str(i): name for i, name in enumerate(codes)}
+
+    def convert(self, ctx, word):
+        return self.codes.get(word.strip()) or super().convert(ctx, word)
+
+
+class Bias(Handle):
+    """A convolution's bias (-bias): a tensor handle (the bias a convolution function adds), none,
+    or a boolean (false: no bias; true: a layer learns one). The value is the tensor, or the
+    boolean (none is false)."""
+
+    bad_example = "no_such_handle"
+
+    def __init__(self):
+        super().__init__("tensor")
+        self.name = "tensor handle, none or boolean"
+
+    def convert(self, ctx, word):
+        if word == "none":
+            return False
+        try:
+            return ctx.store.get(word, "tensor")
+        except CommandError:
+            try:
+                return bool(ctx.tk.getboolean(word))
+            except Exception:
+                pass
+            raise
+
+
+BIAS = Bias()
+
+
+class ConvPadding(IntOrInts):
+    """A convolution's padding: an integer (every side), a list of integers (one per spatial
+    dimension), or one of PyTorch's padding modes, same or valid."""
+
+    name = "integer, list of integers, same or valid"
+    choices = ("same", "valid")
+    bad_example = "2 x"
+
+    def convert(self, ctx, word):
+        if word in self.choices:
+            return word
+        return super().convert(ctx, word)
+
+
+CONV_PADDING = ConvPadding()
+
+
+class FloatList(Type):
+    """A Tcl list of numbers read as doubles (scale factors `{2.0 1.5}`); one number is a list
+    of one."""
+
+    name = "list of doubles"
+    bad_example = "1.5 x"
+
+    def convert(self, ctx, word):
+        return tuple(tcl_float(ctx, w) for w in tcl_list(ctx, word))
+
+
+FLOATS = FloatList()
+
+
+class OptionalTensor(Handle):
+    """A tensor handle, or `none` for no tensor (a loss's -weight: `nll_loss $x $y none sum`)."""
+
+    bad_example = "no_such_handle"
+
+    def __init__(self):
+        super().__init__("tensor")
+        self.name = "tensor handle or none"
+
+    def convert(self, ctx, word):
+        return None if word == "none" else super().convert(ctx, word)
+
+
+OPTIONAL_TENSOR = OptionalTensor()
+
+
 STRING, INT, FLOAT, BOOL, NUMBER = Str(), Int(), Float(), Bool(), Number()
 SHAPE, INTS, NUMBERS, DTYPE, DEVICE = Shape(), IntList(), Numbers(), DType(), Device()
 TENSOR, MODULE, OPTIMIZER = Handle("tensor"), Handle("module"), Handle("optimizer")

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from torchtcl_kernel import TorchTcl, TorchTclError
 
@@ -37,6 +38,21 @@ class Session:
     def stdout(self):
         return "".join(self.out)
 
+    def load(self, inputs):
+        """Store each tensor of {name: tensor} and set the Tcl variable `name` to its handle."""
+        for name, t in inputs.items():
+            self(f"set {name} {self.interp.put(t)}")
+
+
+def assert_same(got, want, tol=1e-6, equal_nan=False):
+    """A command's tensor against torch's: dtype, shape and device equal; floating values close
+    (within tol), others equal."""
+    assert got.dtype == want.dtype and got.shape == want.shape and got.device == want.device
+    if got.is_floating_point() or got.is_complex():
+        torch.testing.assert_close(got, want, rtol=tol, atol=tol, equal_nan=equal_nan)
+    else:
+        assert torch.equal(got, want)
+
 
 @pytest.fixture(autouse=True)
 def _malformed_input_cwd(request, monkeypatch):
@@ -48,6 +64,13 @@ def _malformed_input_cwd(request, monkeypatch):
 
 @pytest.fixture
 def tcl():
+    return Session()
+
+
+@pytest.fixture(scope="module")
+def shared():
+    """One interpreter for a test file (creating one per case is most of a table-driven test's
+    time); each case sets every variable it reads."""
     return Session()
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import ROOT, Session
+from conftest import ROOT, Session, assert_same
 
 from torchtcl_kernel.core.registry import REGISTRY
 
@@ -129,33 +129,14 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared():
-    """One interpreter for the file; each test sets every variable it reads."""
-    return Session()
-
-
-def _load(tcl, inputs):
-    for name, t in inputs.items():
-        tcl(f"set {name} {tcl.interp.put(t)}")
-
-
-def _same(got, want):
-    assert got.dtype == want.dtype and got.shape == want.shape and got.device == want.device
-    if got.is_floating_point():
-        torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-6)
-    else:
-        assert torch.equal(got, want)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_matches_torch(shared, case):
     _, make, scripts, expected = case
     inputs = make(torch.Generator().manual_seed(5))
-    _load(shared, inputs)
+    shared.load(inputs)
     want = expected(**inputs)
     for script in scripts:
-        _same(shared.interp.tensor(shared(script)), want)
+        assert_same(shared.interp.tensor(shared(script)), want)
 
 
 GRAD_CASES = [c for c in CASES if c[0] not in ("relu6-int", "tensor_softmax-dtype")]
@@ -168,7 +149,7 @@ def test_autograd(shared, case):
     inputs = make(torch.Generator().manual_seed(9))
     leaves = {k: v.detach().clone().requires_grad_() for k, v in inputs.items()}
     twins = {k: v.detach().clone().requires_grad_() for k, v in inputs.items()}
-    _load(shared, leaves)
+    shared.load(leaves)
     got = shared.interp.tensor(shared(scripts[0]))
     assert got.grad_fn is not None
     got.sum().backward()
@@ -179,15 +160,15 @@ def test_autograd(shared, case):
 
 def test_rrelu_training_draws_as_torch_does(shared):
     x = rnd(torch.Generator().manual_seed(3), 4, 5)
-    _load(shared, {"x": x})
+    shared.load({"x": x})
     shared("torch::manual_seed 11")
     got = shared.interp.tensor(shared("torch::rrelu $x 0.1 0.6 1"))
     torch.manual_seed(11)
     want = F.rrelu(x, 0.1, 0.6, training=True)
-    _same(got, want)
+    assert_same(got, want)
     assert not torch.equal(got, F.rrelu(x, 0.1, 0.6))      # the random slopes were used
     shared("torch::manual_seed 11")
-    _same(shared.interp.tensor(shared("torch::rrelu -input $x -lower 0.1 -upper 0.6 "
+    assert_same(shared.interp.tensor(shared("torch::rrelu -input $x -lower 0.1 -upper 0.6 "
                                       "-training true")), want)
 
 
@@ -233,9 +214,9 @@ def test_layer_twin(shared, case):
     layer = shared.interp.store.get(shared(script), "module")
     assert type(layer) is type(module) and repr(layer) == repr(module)
     x = rnd(torch.Generator().manual_seed(2), *shape)
-    _load(shared, {"x": x})
+    shared.load({"x": x})
     got = shared.interp.tensor(shared(f"torch::layer_forward [{script}] $x"))
-    _same(got, module(x))
+    assert_same(got, module(x))
 
 
 def test_every_activation_has_a_layer_twin_with_its_options():
@@ -252,7 +233,7 @@ def test_every_activation_has_a_layer_twin_with_its_options():
 
 def test_layer_options_inplace_device_dtype(shared):
     x = torch.tensor([-1.0, 2.0])
-    _load(shared, {"x": x})
+    shared.load({"x": x})
     shared("torch::layer_forward [torch::nn_relu true] $x")
     assert torch.equal(x, torch.tensor([0.0, 2.0]))               # in place, as PyTorch does
     layer = shared.interp.store.get(shared("torch::nn_prelu 3 0.2 cpu float64"), "module")
@@ -263,14 +244,14 @@ def test_layer_options_inplace_device_dtype(shared):
 
 def test_nn_rrelu_follows_the_models_mode(shared):
     x = rnd(torch.Generator().manual_seed(4), 3, 6)
-    _load(shared, {"x": x})
+    shared.load({"x": x})
     shared("set act [torch::nn_rrelu 0.1 0.5]")
     shared("torch::manual_seed 21")
     got = shared.interp.tensor(shared("torch::layer_forward $act $x"))
     torch.manual_seed(21)
-    _same(got, torch.nn.RReLU(0.1, 0.5)(x))
+    assert_same(got, torch.nn.RReLU(0.1, 0.5)(x))
     shared("torch::model_eval $act")
-    _same(shared.interp.tensor(shared("torch::layer_forward $act $x")), F.rrelu(x, 0.1, 0.5))
+    assert_same(shared.interp.tensor(shared("torch::layer_forward $act $x")), F.rrelu(x, 0.1, 0.5))
 
 
 def test_an_mlp_is_one_sequential_and_one_forward(shared):
@@ -281,8 +262,8 @@ def test_an_mlp_is_one_sequential_and_one_forward(shared):
     want = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.GELU(), torch.nn.Linear(6, 3),
                                torch.nn.Softmax(1))
     x = rnd(torch.Generator().manual_seed(1), 5, 4)
-    _load(shared, {"x": x})
-    _same(shared.interp.tensor(shared(f"torch::layer_forward {model} $x")), want(x))
+    shared.load({"x": x})
+    assert_same(shared.interp.tensor(shared(f"torch::layer_forward {model} $x")), want(x))
 
 
 # --- the pages' error texts ---------------------------------------------------------------------

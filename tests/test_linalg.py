@@ -4,7 +4,7 @@ positional and named syntax and by its camelCase name, autograd, and the pages' 
 
 import pytest
 import torch
-from conftest import Session
+from conftest import assert_same
 
 F64 = torch.float64
 
@@ -226,35 +226,15 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared():
-    """One interpreter for the table-driven tests (creating one per case is most of their time);
-    each case sets every variable it reads."""
-    return Session()
-
-
-def _load(tcl, inputs):
-    for name, t in inputs.items():
-        tcl(f"set {name} {tcl.interp.put(t)}")
-
-
-def _same(got, want):
-    assert got.dtype == want.dtype and got.shape == want.shape and got.device == want.device
-    if got.is_floating_point():
-        torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-6)
-    else:
-        assert torch.equal(got, want)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_matches_torch(shared, case):
     tcl = shared
     _, make, scripts, expected, _ = case
     inputs = make(torch.Generator().manual_seed(7))
-    _load(tcl, inputs)
+    tcl.load(inputs)
     want = expected(**inputs)
     for script in scripts:
-        _same(tcl.interp.tensor(tcl(script)), want)
+        assert_same(tcl.interp.tensor(tcl(script)), want)
 
 
 GRAD_CASES = [c for c in CASES if c[4]]
@@ -270,7 +250,7 @@ def test_autograd(shared, case):
               for k, v in inputs.items()}
     twins = {k: v.detach().clone().requires_grad_(v.is_floating_point())
              for k, v in inputs.items()}
-    _load(tcl, leaves)
+    tcl.load(leaves)
     got = tcl.interp.tensor(tcl(scripts[0]))
     assert got.grad_fn is not None
     if case[4] == NO_BACKWARD:
@@ -290,7 +270,7 @@ def _dict(tcl, script):
 def _same_all(got, want):
     assert list(got) == list(want)
     for k in want:
-        _same(got[k], want[k])
+        assert_same(got[k], want[k])
 
 
 @pytest.mark.parametrize("script", ["torch::tensor_qr $m", "torch::tensorQr -tensor $m",

@@ -5,15 +5,19 @@ camelCase name, autograd, and the pages' error texts. dice_loss, tversky_loss an
 no PyTorch function: they are checked against their formulas written out here another way
 (sample by sample), and against values worked out by hand."""
 
+import functools
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
+from conftest import assert_same
 
 F64 = torch.float64
 CODE = {"none": 0, "mean": 1, "sum": 2}     # the positional syntax's legacy reduction numbers
+
+
+_same = functools.partial(assert_same, equal_nan=True)
 
 
 def rnd(g, *shape, dtype=torch.float32):
@@ -312,28 +316,12 @@ def _expand(cases):
 ALL = list(_expand(CASES))
 
 
-@pytest.fixture(scope="module")
-def shared():
-    """One interpreter for the table-driven tests; each case sets every variable it reads."""
-    return Session()
-
-
-def _load(tcl, inputs):
-    for name, t in inputs.items():
-        tcl(f"set {name} {tcl.interp.put(t)}")
-
-
-def _same(got, want):
-    assert got.dtype == want.dtype and got.shape == want.shape and got.device == want.device
-    torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-6, equal_nan=True)
-
-
 @pytest.mark.parametrize("case", ALL, ids=[c[0] for c in ALL])
 def test_matches_torch(shared, case):
     tcl = shared
     _, make, scripts, expected, _ = case
     inputs = make(torch.Generator().manual_seed(7))
-    _load(tcl, inputs)
+    tcl.load(inputs)
     want = expected(**inputs)
     for script in scripts:
         _same(tcl.interp.tensor(tcl(script)), want)
@@ -354,7 +342,7 @@ def test_autograd(shared, case):
               for k, v in inputs.items()}
     twins = {k: v.detach().clone().requires_grad_(leaves[k].requires_grad)
              for k, v in inputs.items()}
-    _load(tcl, leaves)
+    tcl.load(leaves)
     got = tcl.interp.tensor(tcl(scripts[0]))
     assert got.grad_fn is not None
     got.backward()
@@ -371,7 +359,7 @@ def test_a_target_that_broadcasts_works_with_pytorchs_warning(shared, name, call
     tcl = shared
     g = torch.Generator().manual_seed(5)
     x, t = rnd(g, 3, 4), rnd(g, 1, 4)
-    _load(tcl, {"x": x, "t": t})
+    tcl.load({"x": x, "t": t})
     with pytest.warns(UserWarning, match="target size"):
         got = tcl.interp.tensor(tcl(f"torch::{name} $x $t none"))
     with pytest.warns(UserWarning, match="target size"):
@@ -385,7 +373,7 @@ def test_broadcasting_where_pytorch_does_it_silently(shared):
     tcl = shared
     g = torch.Generator().manual_seed(6)
     x, t, w, m = probs(g, 3, 4), bits(g, 3, 4), torch.rand(3, 1, generator=g), bits(g, 1, 4)
-    _load(tcl, {"x": x, "t": t, "w": w, "m": m})
+    tcl.load({"x": x, "t": t, "w": w, "m": m})
     _same(tcl.interp.tensor(tcl("torch::bce_loss $x $t $w none")),
           F.binary_cross_entropy(x, t, weight=w, reduction="none"))
     _same(tcl.interp.tensor(tcl("torch::dice_loss $x $m 1 none")),
@@ -397,7 +385,7 @@ def test_broadcasting_where_pytorch_does_it_silently(shared):
 def test_empty_inputs(shared):
     tcl = shared
     x, t = torch.zeros(0, 3), torch.zeros(0, 3)
-    _load(tcl, {"x": x, "t": t})
+    tcl.load({"x": x, "t": t})
     _same(tcl.interp.tensor(tcl("torch::l1_loss $x $t sum")), F.l1_loss(x, t, reduction="sum"))
     _same(tcl.interp.tensor(tcl("torch::mse_loss $x $t none")), F.mse_loss(x, t, reduction="none"))
     assert tcl.interp.tensor(tcl("torch::dice_loss $x $t 1 none")).shape == (0,)
@@ -441,7 +429,7 @@ def test_per_sample_shapes(tcl):
 def test_kl_div_batchmean_and_no_warning(tcl):
     g = torch.Generator().manual_seed(3)
     x, t = F.log_softmax(rnd(g, 3, 4), 1), F.softmax(rnd(g, 3, 4), 1)
-    _load(tcl, {"x": x, "t": t})
+    tcl.load({"x": x, "t": t})
     _same(tcl.interp.tensor(tcl("torch::kl_div_loss $x $t batchmean")),
           F.kl_div(x, t, reduction="batchmean"))
     # `mean` (the default): PyTorch's warning about it is not passed on (warnings are errors here)

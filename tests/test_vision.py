@@ -3,14 +3,18 @@ channel shuffles, normalization) and, for the box and region operations written 
 (box_iou, nms, roi_align, roi_pool: torchvision's semantics), against plain loop implementations
 of torchvision's algorithms; hand-checked tiny cases; autograd; the pages' error texts."""
 
+import functools
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
+from conftest import assert_same
 
 F64 = torch.float64
+
+
+_same = functools.partial(assert_same, tol=1e-5)
 
 
 def rnd(g, *shape, dtype=torch.float32):
@@ -281,31 +285,12 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shared():
-    """One interpreter for the file; each case sets every variable it reads."""
-    return Session()
-
-
-def _load(tcl, inputs):
-    for name, t in inputs.items():
-        tcl(f"set {name} {tcl.interp.put(t)}")
-
-
-def _same(got, want):
-    assert got.dtype == want.dtype and got.shape == want.shape and got.device == want.device
-    if got.is_floating_point():
-        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
-    else:
-        assert torch.equal(got, want)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_matches_torch(shared, case):
     tcl = shared
     _, make, scripts, expected, _ = case
     inputs = make(torch.Generator().manual_seed(7))
-    _load(tcl, inputs)
+    tcl.load(inputs)
     want = expected(**inputs)
     for script in scripts:
         _same(tcl.interp.tensor(tcl(script)), want)
@@ -323,7 +308,7 @@ def test_autograd(shared, case):
     inputs = make(torch.Generator().manual_seed(11))
     leaves = {k: v.detach().clone().requires_grad_(v.is_floating_point() and k != "r")
               for k, v in inputs.items()}
-    _load(tcl, leaves)
+    tcl.load(leaves)
     got = tcl.interp.tensor(tcl(scripts[0]))
     assert got.grad_fn is not None
     if case[0].startswith(("roi_", "box_")):
@@ -342,7 +327,7 @@ def test_roi_align_gradient_matches_the_reference(shared):
     x = rnd(g, 1, 2, 6, 6, dtype=F64).requires_grad_()
     r = boxes(g, 4, size=7.0, dtype=F64)
     twin = x.detach().clone().requires_grad_()
-    _load(shared, {"x": x, "r": r})
+    shared.load({"x": x, "r": r})
     w = rnd(g, 4, 2, 2, 3, dtype=F64)
     (shared.interp.tensor(shared("torch::roi_align $x $r {2 3}")) * w).sum().backward()
     (ref_roi_align(twin, r, (2, 3)) * w).sum().backward()
@@ -456,7 +441,7 @@ ERRORS = [
 
 @pytest.mark.parametrize("script, text", ERRORS, ids=[e[0] for e in ERRORS])
 def test_error_texts(shared, script, text):
-    _load(shared, {"x": torch.zeros(1, 4, 4, 4), "t": torch.zeros(1, 2, 3),
+    shared.load({"x": torch.zeros(1, 4, 4, 4), "t": torch.zeros(1, 2, 3),
                    "m": torch.zeros(1), "g": torch.zeros(1, 2, 2, 2),
                    "r": torch.zeros(1, 5), "b": torch.zeros(2, 4), "s": torch.zeros(2)})
     assert text in shared.error(script).message

@@ -62,6 +62,18 @@ def _malformed_input_cwd(request, monkeypatch):
         monkeypatch.chdir(request.getfixturevalue("tmp_path"))
 
 
+def check_case(tcl, case, same=assert_same):
+    """One row of a table-driven test, (id, make, scripts, expected, differentiable): make(seeded
+    generator) gives {name: tensor}, set as Tcl variables; every script must give expected(**those
+    tensors)."""
+    _, make, scripts, expected, _ = case
+    inputs = make(torch.Generator().manual_seed(7))
+    tcl.load(inputs)
+    want = expected(**inputs)
+    for script in scripts:
+        same(tcl.interp.tensor(tcl(script)), want)
+
+
 @pytest.fixture
 def tcl():
     return Session()

@@ -4,7 +4,7 @@ positional and named syntax and by its camelCase name, autograd, and the pages' 
 
 import pytest
 import torch
-from conftest import assert_same
+from conftest import assert_same, check_case
 
 F64 = torch.float64
 
@@ -228,13 +228,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_matches_torch(shared, case):
-    tcl = shared
-    _, make, scripts, expected, _ = case
-    inputs = make(torch.Generator().manual_seed(7))
-    tcl.load(inputs)
-    want = expected(**inputs)
-    for script in scripts:
-        assert_same(tcl.interp.tensor(tcl(script)), want)
+    check_case(shared, case)
 
 
 GRAD_CASES = [c for c in CASES if c[4]]

@@ -11,7 +11,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_same
+from conftest import assert_same, check_case
 
 F64 = torch.float64
 CODE = {"none": 0, "mean": 1, "sum": 2}     # the positional syntax's legacy reduction numbers
@@ -318,13 +318,7 @@ ALL = list(_expand(CASES))
 
 @pytest.mark.parametrize("case", ALL, ids=[c[0] for c in ALL])
 def test_matches_torch(shared, case):
-    tcl = shared
-    _, make, scripts, expected, _ = case
-    inputs = make(torch.Generator().manual_seed(7))
-    tcl.load(inputs)
-    want = expected(**inputs)
-    for script in scripts:
-        _same(tcl.interp.tensor(tcl(script)), want)
+    check_case(shared, case, _same)
 
 
 GRAD = [c for c in ALL if c[4] and c[0].endswith("-sum")]

@@ -9,7 +9,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_same
+from conftest import assert_same, check_case
 
 F64 = torch.float64
 
@@ -287,13 +287,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_matches_torch(shared, case):
-    tcl = shared
-    _, make, scripts, expected, _ = case
-    inputs = make(torch.Generator().manual_seed(7))
-    tcl.load(inputs)
-    want = expected(**inputs)
-    for script in scripts:
-        _same(tcl.interp.tensor(tcl(script)), want)
+    check_case(shared, case, _same)
 
 
 GRAD_CASES = [c for c in CASES if c[4]]

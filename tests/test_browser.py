@@ -27,6 +27,7 @@ from conftest import ROOT
 pytestmark = pytest.mark.slow  # a real browser: `make test-fast` skips it
 
 NOTEBOOK = ROOT / "notebooks" / "amp_workflow.ipynb"
+CNN_NOTEBOOK = ROOT / "notebooks" / "cnn_amp.ipynb"
 OUT = ROOT / "out"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -75,7 +76,8 @@ def lab(tmp_path):
     """A JupyterLab server on a free loopback port; always stopped, with its kernels."""
     root = tmp_path / "root"
     root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    for notebook in (NOTEBOOK, CNN_NOTEBOOK):
+        shutil.copy(notebook, root / notebook.name)
     write_notebook(root / LIVE_NOTEBOOK, [LIVE_SETUP, LIVE_TRAINING])
     settings = tmp_path / "settings" / "user-settings"
     for name, values in LAB_SETTINGS.items():
@@ -311,13 +313,14 @@ def test_dashboard_is_live_in_jupyterlab(chromium, lab, tmp_path):
         assert "loss (EMA)" in legend and "loss (raw)" in legend, legend
 
 
-def test_amp_notebook_in_jupyterlab_shows_the_dashboard(chromium, lab, tmp_path):
-    """notebooks/amp_workflow.ipynb, Run All: a dashboard under each training cell, the overflow
-    counted in the last one's status line."""
+@contextlib.contextmanager
+def notebook_run_in_lab(chromium, lab, tmp_path, notebook):
+    """The notebook opened in JupyterLab and Run All, every cell run without an error and every
+    dashboard finished."""
     base, token, _ = lab
-    n_code = sum(c["cell_type"] == "code" for c in json.loads(NOTEBOOK.read_text())["cells"])
+    n_code = sum(c["cell_type"] == "code" for c in json.loads(notebook.read_text())["cells"])
     OUT.mkdir(exist_ok=True)
-    with opened(chromium, tmp_path, f"{base}/lab/tree/{NOTEBOOK.name}?token={token}") as page:
+    with opened(chromium, tmp_path, f"{base}/lab/tree/{notebook.name}?token={token}") as page:
         page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
         run_all(page)
         page.wait_for_function(ALL_CELLS_RAN, arg=n_code, timeout=90_000)
@@ -328,6 +331,32 @@ def test_amp_notebook_in_jupyterlab_shows_the_dashboard(chromium, lab, tmp_path)
         assert errors.count() == 0, errors.all_inner_texts()
         page.wait_for_function("() => [...document.querySelectorAll('.torchtcl-status')]"
                                ".every(s => s.textContent.startsWith('finished'))")
+        yield page
+
+
+def test_cnn_notebook_in_jupyterlab_shows_the_model_and_the_dashboard(chromium, lab, tmp_path):
+    """notebooks/cnn_amp.ipynb, Run All: the model handle's layers as a table, a dashboard that
+    followed all 120 steps."""
+    with notebook_run_in_lab(chromium, lab, tmp_path, CNN_NOTEBOOK) as page:
+        table = page.locator(".torchtcl-model").first
+        assert "Sequential, 2,019 parameters" in table.inner_text()
+        rows = table.locator("tbody tr")
+        assert rows.count() == 8
+        assert rows.nth(0).inner_text().split() == ["0", "Conv2d", "80"]
+        table.scroll_into_view_if_needed()
+        table.screenshot(path=str(OUT / "cnn_model_table.png"))
+        boards = page.evaluate(DASHBOARDS)
+        assert len(boards) == 1 and "step 120" in boards[0]["status"]
+        board = page.locator(".torchtcl-dashboard").first
+        board.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        board.screenshot(path=str(OUT / "cnn_dashboard.png"))
+
+
+def test_amp_notebook_in_jupyterlab_shows_the_dashboard(chromium, lab, tmp_path):
+    """notebooks/amp_workflow.ipynb, Run All: a dashboard under each training cell, the overflow
+    counted in the last one's status line."""
+    with notebook_run_in_lab(chromium, lab, tmp_path, NOTEBOOK) as page:
         boards = page.evaluate(DASHBOARDS)
         assert len(boards) >= 2, "a dashboard under each training cell"
         outputs = page.inner_text(".jp-NotebookPanel .jp-Notebook")

@@ -62,6 +62,12 @@ def _malformed_input_cwd(request, monkeypatch):
         monkeypatch.chdir(request.getfixturevalue("tmp_path"))
 
 
+def rnd(source, *shape, dtype=torch.float32):
+    """Seeded normal values: source is a seed or a torch.Generator."""
+    g = source if isinstance(source, torch.Generator) else torch.Generator().manual_seed(source)
+    return torch.randn(*shape, generator=g, dtype=dtype)
+
+
 def check_case(tcl, case, same=assert_same):
     """One row of a table-driven test, (id, make, scripts, expected, differentiable): make(seeded
     generator) gives {name: tensor}, set as Tcl variables; every script must give expected(**those

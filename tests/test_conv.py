@@ -7,7 +7,7 @@ error texts."""
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
+from conftest import rnd
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -20,25 +20,11 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-@pytest.fixture(scope="module")
-def shared():
-    return Session()
-
-
-def rnd(g, *shape):
-    return torch.randn(*shape, generator=g)
-
-
 def strided(t):
     """The same values in a non-contiguous tensor."""
     out = t.mT.contiguous().mT if t.dim() > 1 else t.repeat_interleave(2)[::2]
     assert not out.is_contiguous()
     return out
-
-
-def _load(tcl, inputs):
-    for name, value in inputs.items():
-        tcl(f"set {name} {tcl.interp.put(value)}")
 
 
 # (id, inputs (a function of a seeded generator), scripts that must all give `expected`,
@@ -152,7 +138,7 @@ def test_functions_match_torch(shared, case):
     inputs = make(torch.Generator().manual_seed(5))
     for x in (inputs["x"], strided(inputs["x"])):
         inputs["x"] = x
-        _load(shared, inputs)
+        shared.load(inputs)
         want = expected(**inputs)
         for script in scripts:
             _same(shared.interp.tensor(shared(script)), want)
@@ -170,7 +156,7 @@ def test_functions_autograd(shared, case):
     inputs = make(torch.Generator().manual_seed(9))
     leaves = {k: v.clone().requires_grad_() for k, v in inputs.items()}
     twins = {k: v.clone().requires_grad_() for k, v in inputs.items()}
-    _load(shared, leaves)
+    shared.load(leaves)
     got = shared.interp.tensor(shared(scripts[0]))
     assert got.grad_fn is not None
     got.square().sum().backward()
@@ -239,7 +225,7 @@ def test_layers_match_torch(shared, case):
 def test_conv2d_set_weights(tcl):
     g = torch.Generator().manual_seed(2)
     w, b, x = rnd(g, 4, 3, 3, 3), rnd(g, 4), rnd(g, 1, 3, 5, 5)
-    _load(tcl, {"w": w, "b": b, "x": x})
+    tcl.load({"w": w, "b": b, "x": x})
     for script in ["torch::conv2d_set_weights $c $w $b",
                    "torch::conv2d_set_weights -layer $c -weight $w -bias $b",
                    "torch::conv2dSetWeights -bias $b -weight $w -layer $c"]:
@@ -323,6 +309,6 @@ def test_conv2d_set_weights_errors(tcl):
 ])
 def test_error_texts(shared, script, message):
     g = torch.Generator().manual_seed(3)
-    _load(shared, {"x": rnd(g, 1, 2, 4, 4, 4), "w": rnd(g, 2, 2, 2, 2, 2),
+    shared.load({"x": rnd(g, 1, 2, 4, 4, 4), "w": rnd(g, 2, 2, 2, 2, 2),
                    "v": rnd(g, 2, 2, 2, 2, 2)})
     assert message in shared.error(script).message

@@ -4,13 +4,9 @@ positional and named syntax and by its camelCase name, autograd, and the pages' 
 
 import pytest
 import torch
-from conftest import assert_same, check_case
+from conftest import assert_same, check_case, rnd
 
 F64 = torch.float64
-
-
-def rnd(g, *shape, dtype=torch.float32):
-    return torch.randn(*shape, generator=g, dtype=dtype)
 
 
 def spd(g, *shape, dtype=torch.float32):

@@ -11,17 +11,13 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_same, check_case
+from conftest import assert_same, check_case, rnd
 
 F64 = torch.float64
 CODE = {"none": 0, "mean": 1, "sum": 2}     # the positional syntax's legacy reduction numbers
 
 
 _same = functools.partial(assert_same, equal_nan=True)
-
-
-def rnd(g, *shape, dtype=torch.float32):
-    return torch.randn(*shape, generator=g, dtype=dtype)
 
 
 def signs(g, *shape):

@@ -8,16 +8,7 @@ import re
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
-
-
-@pytest.fixture(scope="module")
-def shared():
-    return Session()
-
-
-def rnd(seed, *shape):
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+from conftest import rnd
 
 
 def _module(tcl, script):

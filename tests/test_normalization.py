@@ -8,19 +8,10 @@ texts."""
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
+from conftest import rnd
 from torch.nn.utils import parametrizations
 
 F64 = torch.float64
-
-
-@pytest.fixture(scope="module")
-def shared():
-    return Session()
-
-
-def rnd(seed, *shape, dtype=torch.float32):
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
 
 
 def _module(tcl, script):

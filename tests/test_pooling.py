@@ -7,7 +7,7 @@ pages' error texts."""
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
+from conftest import Session, rnd
 
 F64 = torch.float64
 
@@ -15,10 +15,6 @@ F64 = torch.float64
 @pytest.fixture(scope="module")
 def tcl():
     return Session()
-
-
-def rnd(g, *shape, dtype=torch.float32):
-    return torch.randn(*shape, generator=g, dtype=dtype)
 
 
 def transposed(g, *shape, dtype=torch.float32):

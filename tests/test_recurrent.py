@@ -9,24 +9,9 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import Session
+from conftest import rnd
 
 F64 = torch.float64
-
-
-@pytest.fixture(scope="module")
-def shared():
-    """One interpreter for the whole file; each test sets every variable it reads."""
-    return Session()
-
-
-def rnd(seed, *shape, dtype=torch.float32):
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
-
-
-def _load(tcl, **tensors):
-    for name, t in tensors.items():
-        tcl(f"set {name} {tcl.interp.put(t)}")
 
 
 def _same(got, want, tol=1e-6):
@@ -97,7 +82,7 @@ def test_recurrent_layer_matches_torch(shared, case):
     want = cls(4, 3, **fixed, **kwargs)
     batch_first = kwargs.get("batch_first", False)
     x = rnd(1, 2, 5, 4) if batch_first else rnd(1, 5, 2, 4)
-    _load(tcl, x=x)
+    tcl.load(dict(x=x))
     expected = None if want.dropout else want(x)[0]
     for i, script in enumerate(scripts):
         handle = _seeded(tcl, script)
@@ -119,7 +104,7 @@ def test_recurrent_layer_trains(shared):
     """The module's parameters are leaves an optimizer can update: the output has a grad_fn and
     a backward pass reaches every weight."""
     tcl = shared
-    _load(tcl, x=rnd(2, 6, 3, 4))
+    tcl.load({"x": rnd(2, 6, 3, 4)})
     handle = tcl("torch::lstm 4 3 2")
     out = tcl.interp.tensor(tcl(f"lindex [torch::layer_forward {handle} $x] 0"))
     assert out.grad_fn is not None
@@ -169,7 +154,7 @@ SDPA_CASES = [
 def test_scaled_dot_product_attention(shared, case):
     tcl = shared
     _, inputs, scripts, kwargs, seeded = case
-    _load(tcl, **inputs)
+    tcl.load(inputs)
     kw = {k: inputs[v] if k == "attn_mask" else v for k, v in kwargs.items()}
     torch.manual_seed(5)
     want = F.scaled_dot_product_attention(inputs["q"], inputs["k"], inputs["v"], **kw)
@@ -183,7 +168,7 @@ def test_scaled_dot_product_attention_by_hand(shared):
     nonsense: a query aligned with the first key attends mostly to the first value."""
     tcl = shared
     q, k, v = torch.tensor([[4.0, 0.0]]), torch.eye(2), torch.tensor([[1.0, 0.0], [0.0, 1.0]])
-    _load(tcl, q=q, k=k, v=v)
+    tcl.load(dict(q=q, k=k, v=v))
     got = tcl.interp.tensor(tcl("torch::scaled_dot_product_attention $q $k $v"))
     w = torch.softmax(torch.tensor([4.0, 0.0]) / math.sqrt(2), 0)
     _same(got, w.unsqueeze(0))
@@ -220,7 +205,7 @@ MHA_CASES = [
 def test_multihead_attention(shared, case):
     tcl = shared
     _, inputs, kname, vname, scripts, heads = case
-    _load(tcl, **inputs)
+    tcl.load(inputs)
     q = inputs["q"]
     want = _mha_reference(q, inputs[kname], inputs[vname], 8, heads)
     for script in scripts:
@@ -231,7 +216,7 @@ def test_multihead_attention_autograd(shared):
     tcl = shared
     q = rnd(9, 5, 2, 8).requires_grad_()
     twin = q.detach().clone().requires_grad_()
-    _load(tcl, q=q)
+    tcl.load(dict(q=q))
     got = tcl.interp.tensor(tcl("torch::multihead_attention $q $q $q 8 2"))
     assert got.grad_fn is not None
     (got ** 2).sum().backward()
@@ -243,7 +228,7 @@ def test_scaled_dot_product_attention_autograd(shared):
     tcl = shared
     leaves = {n: rnd(i, 2, 4, 8).requires_grad_() for i, n in enumerate("qkv")}
     twins = {n: t.detach().clone().requires_grad_() for n, t in leaves.items()}
-    _load(tcl, **leaves)
+    tcl.load(leaves)
     got = tcl.interp.tensor(tcl("torch::scaled_dot_product_attention $q $k $v"))
     assert got.grad_fn is not None
     (got ** 2).sum().backward()
@@ -342,7 +327,7 @@ TRANSFORMER_CASES = [
 def test_transformer(shared, case):
     tcl = shared
     _, inputs, scripts, build, feed = case
-    _load(tcl, **inputs)
+    tcl.load(inputs)
     torch.manual_seed(5)
     module = build()
     want = module(*feed(**inputs))
@@ -360,7 +345,7 @@ def test_transformer_autograd(shared):
     """A gradient reaches the source through every layer."""
     tcl = shared
     s = rnd(14, 5, 8).requires_grad_()
-    _load(tcl, s=s)
+    tcl.load(dict(s=s))
     got = tcl.interp.tensor(tcl("torch::transformer_encoder $s 8 2 2 16 0.0"))
     got.sum().backward()
     assert s.grad is not None and s.grad.abs().sum() > 0
@@ -442,5 +427,5 @@ ERRORS = [
 
 @pytest.mark.parametrize("script, message", ERRORS, ids=[e[0] for e in ERRORS])
 def test_errors(shared, script, message):
-    _load(shared, q=rnd(1, 5, 2, 8))
+    shared.load({"q": rnd(1, 5, 2, 8)})
     assert message in shared.error(script).message

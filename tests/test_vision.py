@@ -9,16 +9,12 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_same, check_case
+from conftest import assert_same, check_case, rnd
 
 F64 = torch.float64
 
 
 _same = functools.partial(assert_same, tol=1e-5)
-
-
-def rnd(g, *shape, dtype=torch.float32):
-    return torch.randn(*shape, generator=g, dtype=dtype)
 
 
 def boxes(g, n, size=8.0, batch=None, dtype=torch.float32):

@@ -2,6 +2,10 @@
 
     torchtcl run FILE.tcl ?arg ...?   run a script (argv0/argv/argc and `info script` set)
     torchtcl FILE.tcl ?arg ...?       the same
+    torchtcl run -c SCRIPT ?arg ...?  run the script text SCRIPT (argv0 is "-c")
+    torchtcl launch -n N FILE.tcl ?arg ...?
+                                      run it in N processes at once, a data-parallel job
+                                      (torchrun; see docs/distributed.md)
     torchtcl                          read a script from stdin (an interactive prompt on a terminal)
     torchtcl install ?--user | --sys-prefix | --prefix P?
                                       install the Jupyter kernelspec "Tcl (torch)" (--user if none)
@@ -16,6 +20,7 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 import threading
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
@@ -125,6 +130,43 @@ def run_file(path, args):
     _set_args(interp, path, args)
     interp.tk.call("set", "::tcl_interactive", 0)
     return _run(interp, "source $::argv0")    # `source` sets `info script` while the file runs
+
+
+def run_text(script, args):
+    """`torchtcl run -c SCRIPT ...`: a script handed over as text (what a launcher passes to
+    each of its workers when there is no file to name)."""
+    interp = _interpreter()
+    _set_args(interp, "-c", args)
+    interp.tk.call("set", "::tcl_interactive", 0)
+    return _run(interp, script)
+
+
+def launch(args):
+    """`torchtcl launch`: the script in several processes, started by torch.distributed.run
+    (torchrun) itself, each running `python -m torchtcl_kernel run ...` with RANK, WORLD_SIZE,
+    MASTER_ADDR and MASTER_PORT set for torch::distributed_init. Each line a process prints comes
+    prefixed with its rank (torchrun's --tee with its log line prefix template). If a process
+    fails, torchrun stops the others and reports it; the status is then 1."""
+    from torch.distributed import run as torchrun
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    os.environ.setdefault("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE", "[rank${rank}]: ")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")     # torchrun's own choice, without its banner
+    argv = ["--nproc-per-node", str(args.nproc), "--nnodes", args.nnodes, "--tee", "3"]
+    if args.rdzv_endpoint:
+        argv += ["--rdzv-backend", "c10d", "--rdzv-endpoint", args.rdzv_endpoint,
+                 "--rdzv-id", args.rdzv_id]
+    if args.node_rank is not None:
+        argv += ["--node-rank", str(args.node_rank)]
+    script = ["-c", args.script] if args.script is not None else []
+    rest = ([args.file] if args.file is not None else []) + args.args
+    argv += ["--module", "torchtcl_kernel", "run", *script, *rest]
+    # --tee writes each process's output to files too: kept only while the job runs
+    with tempfile.TemporaryDirectory(prefix="torchtcl_launch_") as logs:
+        try:
+            torchrun.main(["--log-dir", logs, *argv])
+        except ChildFailedError:            # torchrun has reported which rank failed and how
+            return 1
+    return 0
 
 
 def run_stdin():
@@ -280,6 +322,20 @@ def _parser():
     run.add_argument("file", metavar="FILE.tcl")
     # Everything after the file is the script's, options included (`run x.tcl -h`).
     run.add_argument("args", metavar="arg", nargs=argparse.REMAINDER)
+    launcher = subparsers["launch"] = commands.add_parser(
+        "launch", prog="torchtcl launch", help="run a Tcl script in N processes (torchrun)",
+        description="Run FILE.tcl (or -c SCRIPT) in N processes at once with torch.distributed.run "
+                    "(torchrun); each joins the job with torch::distributed_init.")
+    launcher.add_argument("-n", "--nproc-per-node", dest="nproc", type=int, default=1,
+                          metavar="N", help="processes on this machine (default 1)")
+    launcher.add_argument("--nnodes", default="1", help="machines in the job (default 1)")
+    launcher.add_argument("--node-rank", type=int, help="this machine's number, from 0")
+    launcher.add_argument("--rdzv-endpoint", metavar="HOST:PORT",
+                          help="where the machines meet (torchrun's c10d rendezvous)")
+    launcher.add_argument("--rdzv-id", default="torchtcl", help="the job's name at the endpoint")
+    launcher.add_argument("-c", dest="script", metavar="SCRIPT", help="the script's text")
+    launcher.add_argument("file", metavar="FILE.tcl", nargs="?")
+    launcher.add_argument("args", metavar="arg", nargs=argparse.REMAINDER)
     spec = 'the Jupyter kernelspec "Tcl (torch)"'
     for name, summary, description, default in (
             ("install", f"install {spec}", f"Install {spec}.", " (the default)"),
@@ -300,7 +356,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         return run_stdin()
-    if argv[0] not in ("run", "install", "uninstall") and not argv[0].startswith("-"):
+    if argv[:2] == ["run", "-c"] and len(argv) > 2:
+        return run_text(argv[2], argv[3:])
+    if argv[0] not in ("run", "launch", "install", "uninstall") and not argv[0].startswith("-"):
         return run_file(argv[0], argv[1:])      # `torchtcl FILE.tcl ...`, as tclsh
     parser, subparsers = _parser()
     args, extra = parser.parse_known_args(argv)
@@ -310,6 +368,10 @@ def main(argv=None):
         return install(args)
     if args.command == "uninstall":
         return uninstall(args)
+    if args.command == "launch":
+        if args.script is None and args.file is None:
+            subparsers["launch"].error("a FILE.tcl or -c SCRIPT is required")
+        return launch(args)
     return run_file(args.file, args.args)
 
 

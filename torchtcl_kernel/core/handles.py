@@ -20,7 +20,19 @@ from .types import dtype_label
 
 
 def _tensor_bytes(t):
-    return t.numel() * t.element_size()
+    """The bytes a tensor holds; a sparse one's are its parts' (PyTorch gives it no nbytes)."""
+    if t.layout is torch.strided:
+        return t.nbytes
+    parts: tuple[torch.Tensor, ...]
+    if t.layout is torch.sparse_coo:
+        parts = (t._indices(), t._values())
+    elif t.layout in (torch.sparse_csr, torch.sparse_bsr):
+        parts = (t.crow_indices(), t.col_indices(), t.values())
+    elif t.layout in (torch.sparse_csc, torch.sparse_bsc):
+        parts = (t.ccol_indices(), t.row_indices(), t.values())
+    else:
+        return t.numel() * t.element_size()
+    return sum(part.nbytes for part in parts)
 
 
 def _summarise_tensor(t):
@@ -71,6 +83,7 @@ KINDS = {k.name: k for k in [
          _summarise_optimizer, (torch.optim.Optimizer,)),
     Kind("scheduler", "a scheduler", "Scheduler not found", lambda s: "scheduler"),
     Kind("scaler", "a gradient scaler", "Gradient scaler not found", lambda s: "scaler"),
+    Kind("work", "a distributed request", "Invalid handle", lambda w: "work"),  # isend/irecv
 ]}
 
 
@@ -156,7 +169,7 @@ class HandleStore(Store):
             obj = handle.obj
             if obj is None or handle.pinned:   # freed or pinned by Python that ran meanwhile
                 continue
-            young[handle.key] = size = obj.nbytes if isinstance(obj, torch.Tensor) else 0
+            young[handle.key] = size = _tensor_bytes(obj) if isinstance(obj, torch.Tensor) else 0
             self.young_bytes += size
         self.escapes += len(handles)
         count, nbytes = self._marks

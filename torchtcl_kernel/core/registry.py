@@ -139,6 +139,11 @@ BARE_NO_VALUE_COMMANDS = frozenset({
     "channel_shuffle", "circular_pad1d", "layer_norm", "maxpool2d", "reflection_pad3d",
     "softsign", "threshold", "transformer_decoder", "transformer_decoder_layer", "weight_norm",
     "zero_pad3d",
+    # around the model (issue 19) and distributed (issue 20)
+    "cuda_device_info", "cuda_memory_info", "dequantize", "distributed_gather",
+    "distributed_send", "distributed_test", "distributed_wait", "empty_cache", "layer_cpu",
+    "layer_cuda", "layer_device", "layer_to", "sparse_reshape", "sparse_tensor_create",
+    "synchronize", "tensor_irfft", "tensor_rfft", "tensor_stft", "time_stretch",
 })
 
 

@@ -314,6 +314,10 @@ def dtype_label(dtype):
         return "B" + name[1:].capitalize()
     if name.startswith("uint"):
         return "UInt" + name[4:]
+    if name.startswith("quint"):                # LibTorch's spelling: QUInt8, QInt8, QInt32
+        return "QUInt" + name[5:]
+    if name.startswith("qint"):
+        return "QInt" + name[4:]
     return name.capitalize()
 
 
@@ -652,6 +656,128 @@ class OptionalTensor(Handle):
 
 
 OPTIONAL_TENSOR = OptionalTensor()
+
+
+class QDType(Choice):
+    """A quantized dtype (quantize_per_tensor, quantize_per_channel): quint8, qint8 or qint32,
+    in any letter case, with or without `torch.`. The integer dtype each keeps its values in
+    (uint8, int8, int32) names it too, as some pages write it."""
+
+    bad_example = "float32"
+    QDTYPES = {"quint8": torch.quint8, "qint8": torch.qint8, "qint32": torch.qint32,
+               "uint8": torch.quint8, "int8": torch.qint8, "int32": torch.qint32}
+
+    def __init__(self):
+        super().__init__("quint8", "qint8", "qint32")
+        self.name = "quantized dtype"
+
+    def convert(self, ctx, word):
+        key = word.strip().lower()
+        dtype = self.QDTYPES.get(key[len("torch."):] if key.startswith("torch.") else key)
+        if dtype is None:
+            raise CommandError(f"Invalid quantized dtype: {word} (must be quint8, qint8 or "
+                               "qint32)")
+        return dtype
+
+
+QDTYPE = QDType()
+
+
+class DeviceName(Device):
+    """A device word read as Device reads it (cpu, cuda, cuda:N; gpu means cuda), whether or not
+    this machine has CUDA: for the commands that answer "cuda_not_available" on a machine
+    without it (synchronize, empty_cache, memory_stats) instead of failing. Where CUDA is
+    present, a device index it does not have is still refused."""
+
+    bad_example = "tpu"
+
+    def convert(self, ctx, word):
+        w = word.strip().lower()
+        w = "cuda" + w[3:] if w.startswith("gpu") else w
+        if w != "cpu" and not re.fullmatch(r"cuda(:\d+)?", w):
+            raise CommandError(f"Invalid device: {word}")
+        dev = torch.device(w)
+        if dev.type == "cuda" and dev.index is not None and torch.cuda.is_available() \
+                and dev.index >= torch.cuda.device_count():
+            raise CommandError(f"Invalid device: {word} (no such CUDA device)")
+        return dev
+
+
+DEVICE_NAME = DeviceName()
+
+class Function(Type):
+    """A function PyTorch calls (torch::grad, jacobian, vmap, ...): a Tcl command name, a lambda
+    {args body ?namespace?} as `apply` takes it, or a module handle (its forward)."""
+
+    name = "command name, lambda or module handle"
+    bad_example = "no_such_command {x} {return $x} ns extra"
+    empty_is_missing = True
+
+    def convert(self, ctx, word):
+        handle = ctx.store.handles.get(word)
+        if handle is not None:
+            if handle.kind == "module":
+                return handle.obj
+            raise CommandError(f'Invalid function: "{word}" is a {handle.kind} handle, not a '
+                               "command, a lambda {args body} or a module handle")
+        from .callbacks import TclFunction
+        if str(ctx.tk.call("namespace", "which", "-command", word)):
+            return TclFunction(ctx, word, False)
+        try:
+            parts = ctx.tk.splitlist(word)
+            if len(parts) in (2, 3):
+                ctx.tk.splitlist(parts[0])
+                return TclFunction(ctx, word, True)
+        except tkinter.TclError:
+            pass
+        raise CommandError(f'Invalid function: "{word}" is not a command, a lambda '
+                           "{args body} or a module handle")
+
+
+class TensorsOrFunction(Function):
+    """torch::grad's first word: tensor handles (outputs of a graph already built, as a list),
+    or a function (see Function)."""
+
+    name = "tensor handles or function"
+    bad_example = "no_such_command {x} {return $x} ns extra"
+
+    def convert(self, ctx, word):
+        try:
+            return HandleList("tensor", allow_empty=False).convert(ctx, word)
+        except CommandError:
+            pass
+        try:
+            return super().convert(ctx, word)
+        except CommandError:
+            raise CommandError(f'Invalid outputs: "{word}" is neither tensor handles nor a '
+                               "function (a command, a lambda {args body} or a module "
+                               "handle)") from None
+
+
+class TensorsOrDict(Type):
+    """Tensors by position (a handle or a list of them), or by name: a dict name -> tensor handle
+    (torch::functional_call's parameters for a module). `{}` is the empty dict."""
+
+    name = "tensor handles or dict of name -> tensor handle"
+    handle_kind = "tensor"
+    bad_example = "{no_such_handle}"
+
+    def convert(self, ctx, word):
+        words = tcl_list(ctx, word)
+        handles = ctx.store.handles
+
+        def tensor(w):
+            h = handles.get(w)
+            return h is not None and h.kind == "tensor"
+        if words and all(tensor(w) for w in words):
+            return [handles[w].obj for w in words]
+        if len(words) % 2 == 0 and all(tensor(w) for w in words[1::2]):
+            return {k: handles[v].obj for k, v in zip(words[::2], words[1::2], strict=True)}
+        raise CommandError("Invalid parameters: expected tensor handles or a dict of name -> "
+                           f'tensor handle but got "{word}"', "NOT_FOUND")
+
+
+FUNCTION, TENSORS_OR_FUNCTION, TENSORS_OR_DICT = Function(), TensorsOrFunction(), TensorsOrDict()
 
 
 STRING, INT, FLOAT, BOOL, NUMBER = Str(), Int(), Float(), Bool(), Number()

@@ -1,0 +1,2 @@
+# A readable table of GPU memory use (a one-line answer without CUDA).
+puts [torch::memory_summary]

@@ -7,9 +7,11 @@ Under torch.func the procs receive functorch's wrapped tensors, so these cases a
 commands they call (tensor_add, tensor_mul, tensor_sum, sin, tensor_matmul, dot) take them; and
 torch::grad_check lets PyTorch's gradcheck verify gradients computed through the Tcl callbacks."""
 
+import re
+
 import pytest
 import torch
-from conftest import assert_same, check_case, rnd
+from conftest import ROOT, Session, assert_same, check_case, rnd
 
 F64 = torch.float64
 
@@ -329,3 +331,21 @@ def test_grad_mode(tcl):
 def test_page_error_texts(tcl, script, text):
     tcl.load({"x": rnd(1, 3)})
     assert text in tcl.error(script).message
+
+
+# --- docs/functional.md: its example prints what the page says, and torch agrees ----------------
+def test_the_guide_example():
+    page = (ROOT / "docs" / "functional.md").read_text()
+    script, printed = re.findall(r"```(?:tcl)?\n(.*?)```", page, re.S)[-2:]
+    session = Session()
+    session(script)
+    assert session.stdout == printed
+    X = torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
+    y = torch.tensor([1.0, 3.0, 5.0], dtype=torch.float64)
+    w = torch.zeros(2, dtype=torch.float64)
+    grad = torch.func.grad(lambda w: ((X @ w - y) ** 2).mean())(w)
+    per = torch.func.vmap(torch.func.grad(lambda w, x, t: (x @ w - t) ** 2),
+                          in_dims=(None, 0, 0))(w, X, y)
+    assert f"gradient: {grad.tolist()[0]} {grad.tolist()[1]}" in printed
+    rows = " ".join("{" + " ".join(map(str, r)) + "}" for r in per.tolist())
+    assert f"per sample: {rows}" in printed

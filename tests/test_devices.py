@@ -565,3 +565,16 @@ def test_benchmark_uses_the_thread_count(shared, threads, monkeypatch):
 ])
 def test_benchmark_errors(shared, script, text):
     assert message(shared, script) == text
+
+
+def test_a_trace_that_cannot_be_written_keeps_the_profiler_running(tcl, tmp_path):
+    """The error comes before the profiler stops: nothing recorded is lost, and a second stop
+    with a good path writes the trace, atomically (no temporary file left beside it)."""
+    tcl("torch::profiler_start; torch::tensor_add [torch::ones {3}] [torch::ones {3}]")
+    bad = tmp_path / "missing" / "trace.json"
+    assert tcl.error(f"torch::profiler_stop -trace {bad}").message == \
+        f"Cannot write the trace {bad}: No such file or directory"
+    good = tmp_path / "trace.json"
+    assert tcl(f"torch::profiler_stop -trace {good}") == "profiler_stopped"
+    assert "aten::add" in good.read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["trace.json"]

@@ -71,7 +71,11 @@ def test_example_runs_and_prints(name, warm):
     took = time.perf_counter() - started
     assert "".join(out).strip(), f"{name}.tcl prints nothing"
     assert not "".join(err).strip()
-    assert took < 1.0, f"{name}.tcl took {took:.2f} s"
+    assert took < BUDGET.get(name, 1.0), f"{name}.tcl took {took:.2f} s"
+
+
+# Examples that start processes: torch::launch runs torchrun and its workers, each importing torch.
+BUDGET = {"launch": 30.0}
 
 
 @pytest.fixture(scope="module")

@@ -152,6 +152,8 @@ def _good_word_for(param, world):
         return "cpu"
     if isinstance(t, types.Choice):
         return t.choices[0]
+    if isinstance(t, types.Script):
+        return "list"
     if isinstance(t, types.TensorsOrDict):
         return world.handles["tensor"]
     if isinstance(t, types.Function):

@@ -25,6 +25,7 @@ import threading
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
+from .core.telemetry import FORWARD_ENV
 
 HISTORY_LENGTH = 1000
 
@@ -48,8 +49,15 @@ def _set_args(interp, argv0, args):
 def _interpreter():
     from .widgets import attach_headless
     interp = attach_headless(TorchTcl())
+    if os.environ.get(FORWARD_ENV) == "stdout":      # a worker of torch::launch
+        interp.telemetry.forward(_write_line)
     _ctrl_c_stops_tcl(interp)
     return interp
+
+
+def _write_line(line):
+    sys.stdout.write(line)
+    sys.stdout.flush()
 
 
 def _ctrl_c_stops_tcl(interp):
@@ -151,6 +159,7 @@ def launch(args):
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     os.environ.setdefault("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE", "[rank${rank}]: ")
     os.environ.setdefault("OMP_NUM_THREADS", "1")     # torchrun's own choice, without its banner
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")    # each line shows as soon as it is printed
     argv = ["--nproc-per-node", str(args.nproc), "--nnodes", args.nnodes, "--tee", "3"]
     if args.rdzv_endpoint:
         argv += ["--rdzv-backend", "c10d", "--rdzv-endpoint", args.rdzv_endpoint,

@@ -13,6 +13,7 @@ from . import (  # noqa: F401
                elementwise,
                handles,
                indexing,
+               launch,
                linalg,
                losses,
                nn,

@@ -68,6 +68,9 @@ class Param:
     invalid: str | None = None     # message when the word does not convert ({value}, {error})
     doc: str = ""
     variadic: bool = False     # positionally, takes every remaining word (as a list)
+    # May also come last, after the named options: `torch::launch -nproc 2 {script}`, as Tcl's
+    # own commands take a body after their options.
+    trailing: bool = False
 
     def __post_init__(self) -> None:
         self.label = self.label or self.name
@@ -196,6 +199,7 @@ class Command:
         names = [self.name, camel(self.name), *self.aliases]
         self.names = list(dict.fromkeys(names))
         self._required = [p for p in self.params if p.required]
+        self.trailing = next((p for p in self.params if p.trailing), None)
         # Every error this command raises starts with this (the spec's "Error in manual_seed: ").
         self.prefix = self.errors["prefix"].format(cmd=self.qualified)
         self._compile_fast_path()
@@ -228,8 +232,9 @@ class Command:
     def named_form(self) -> str:
         """The syntax with every parameter by name: `-shape shape ?-dtype dtype?` (docs and
         inspection show it beside the positional forms)."""
-        return " ".join(f"{p.option} {p.label}" if p.required else f"?{p.option} {p.label}?"
-                        for p in self.params)
+        last = [self.trailing] if self.trailing else []
+        return " ".join([f"{p.option} {p.label}" if p.required else f"?{p.option} {p.label}?"
+                         for p in self.params if p not in last] + [p.label for p in last])
 
     def usage(self) -> str:
         return " OR ".join(f"{self.qualified} {f.text}".rstrip() for f in self.forms)
@@ -293,6 +298,10 @@ class Command:
         if later is not None:
             self._vet_words(words, i, invoked)
         values: dict[str, Any] = {}
+        if self.trailing and n - i >= 3 and (n - i) % 2 and words[n - 3] in options:
+            n -= 1                      # options, then the trailing parameter's word
+            values[self.trailing.name] = self._convert(ctx, self.trailing, words[n],
+                                                       self.trailing.option, later)
         if i:
             self._positional(ctx, words[:i], values, invoked, later)
         for j in range(i, n, 2):

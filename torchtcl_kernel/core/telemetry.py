@@ -22,6 +22,28 @@ class Record(NamedTuple):
     skipped: bool    # scale records: inf/NaN found, the optimizer step skipped
 
 
+# A worker process of a launched job (torch::launch) sends its records to the launcher as lines
+# on its stdout, among what the script prints: this mark, then the record as a JSON list.
+LINE_MARK = "\x1etorchtcl-telemetry "
+FORWARD_ENV = "TORCHTCL_FORWARD_TELEMETRY"   # "stdout" in a worker's environment: send them
+
+
+def as_line(record):
+    """A record as one line of text (what a worker writes)."""
+    return LINE_MARK + json.dumps(list(record)) + "\n"
+
+
+def from_line(text):
+    """The Record a line carries, or None for any other line (or a mangled one)."""
+    if not text.startswith(LINE_MARK):
+        return None
+    try:
+        kind, source, step, key, value, skipped = json.loads(text[len(LINE_MARK):])
+        return Record(str(kind), str(source), int(step), str(key), float(value), bool(skipped))
+    except (ValueError, TypeError):
+        return None
+
+
 class Records(Sequence):
     """The records, read-only, as Record tuples made from the columns on demand."""
 
@@ -60,6 +82,10 @@ class Telemetry:
     def subscribe(self, callback):
         """callback(record) after every record (from the evaluating thread)."""
         self._subscribers.append(callback)
+
+    def forward(self, write):
+        """Send every record from now on to write(line), as lines from_line reads back."""
+        self.subscribe(lambda record: write(as_line(record)))
 
     def next_step(self, source):
         """A per-source counter for sources that do not count their own steps."""

@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridg
 XDIST := -n 2 --dist loadfile
 
 test: install
-	$(PY) -m pytest -q $(XDIST)
+	$(PY) -m pytest -q --durations=15 $(XDIST)
 
 # Only the in-process tests: `slow` marks those that start kernels, CLIs, browsers or notebooks,
 # and the stress and hypothesis-heavy ones. `make test` (and CI) runs everything.

@@ -1,4 +1,5 @@
-"""`make bench`: the cost of the Tcl layer, as ratios to plain PyTorch measured in the same run.
+"""`make bench`: the cost of the Tcl layer, as ratios to plain PyTorch measured in the same run,
+and what a second data-parallel rank does to a training step (the DDP rows: 2 ranks against 1).
 
 Prints a table and writes it to out/bench.json. Not a test: it measures, it does not judge, but
 every row shows its target next to the figure.
@@ -382,12 +383,109 @@ def dashboard():
         "once per cell", "(after the loop)", True)
 
 
+# --- 6. data-parallel training ---------------------------------------------------------------
+# The same global batch (64 rows) on 1 rank and on 2 ranks of 32 rows each: DDP over gloo, one
+# torch thread per rank, every job started by `torchtcl launch`. The steps are timed inside the
+# workers (rank 0's clock), so the launcher's start-up is not in the figures.
+DDP_STEPS = 200
+DDP_SCRIPT = """
+torch::distributed_init -timeout 120
+set r [torch::get_rank]
+set w [torch::get_world_size]
+torch::manual_seed 0
+set X [torch::randn {64 784}]
+set Y [torch::tensor_to [torch::tensor_mul [torch::rand {64}] 9.99] cpu int64]
+set model [torch::distributed_data_parallel [torch::sequential [list [torch::linear 784 256] \
+    [torch::nn_relu] [torch::linear 256 10]]]]
+set opt [torch::optimizer_sgd [torch::layer_parameters $model] 0.01 0.9]
+proc run {n x y} {
+    global model opt
+    set times {}
+    for {set i 0} {$i < $n} {incr i} {
+        set t0 [clock microseconds]
+        torch::optimizer_zero_grad $opt
+        torch::tensor_backward [torch::cross_entropy_loss [torch::layer_forward $model $x] $y]
+        torch::optimizer_step $opt
+        lappend times [expr {[clock microseconds] - $t0}]
+    }
+    return $times
+}
+proc report {key values} { if {$::r == 0} { puts "BENCH $key $values" } }
+set x [torch::distributed_shard $X -shuffle 0]
+set y [torch::distributed_shard $Y -shuffle 0]
+run 30 $x $y
+report step [run STEPS $x $y]
+if {$w == 1} {
+    # a 2-rank job's share (32 rows) on its own: what a rank computes
+    set x [torch::distributed_shard $X -shuffle 0 -rank 0 -worldSize 2]
+    set y [torch::distributed_shard $Y -shuffle 0 -rank 0 -worldSize 2]
+    run 30 $x $y
+    report half [run STEPS $x $y]
+} else {
+    # what a rank sends and receives: an allreduce of as many floats as the model has
+    set n 0
+    foreach p [torch::layer_parameters $model] { incr n [torch::tensor_numel $p] }
+    set g [torch::zeros [list $n]]
+    torch::distributed_barrier
+    set times {}
+    for {set i 0} {$i < 100} {incr i} {
+        set t0 [clock microseconds]
+        torch::all_reduce $g
+        lappend times [expr {[clock microseconds] - $t0}]
+    }
+    report allreduce "$n $times"
+}
+""".replace("STEPS", str(DDP_STEPS))
+
+
+def _ddp_job(nproc):
+    """{key: [microseconds...]} that rank 0 of a `torchtcl launch -n nproc` job reported."""
+    job = subprocess.run([sys.executable, "-m", "torchtcl_kernel", "launch", "-n", str(nproc),
+                          "-c", DDP_SCRIPT], capture_output=True, text=True, cwd=ROOT,
+                         timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    if job.returncode:
+        raise RuntimeError(f"torchtcl launch -n {nproc} failed:\n{job.stdout}{job.stderr}")
+    found = {}
+    for line in job.stdout.splitlines():
+        if "BENCH " in line:
+            key, *values = line.split("BENCH ", 1)[1].split()
+            found[key] = [int(v) for v in values]
+    return found
+
+
+def ddp_scaling():
+    # 1, 2, 2, 1 ranks: two pairs in both orders, so drift on this shared machine cancels
+    jobs = [(n, _ddp_job(n)) for n in (1, 2, 2, 1)]
+    ones = [j for n, j in jobs if n == 1]
+    twos = [j for n, j in jobs if n == 2]
+    median_ms = lambda js, key: statistics.median(t for j in js for t in j[key]) / 1e3  # noqa: E731
+    ratio = statistics.median(statistics.median(two["step"]) / statistics.median(one["step"])
+                              for one, two in zip(ones, twos, strict=True))
+    two, one = median_ms(twos, "step"), median_ms(ones, "step")
+    # What limits the ratio on this 2-core machine: two ranks of one thread each use both cores
+    # (one rank leaves one idle), but a rank's 32 rows cost well over half of 64 rows (the
+    # optimizer updates every parameter whatever the batch, and each command has a fixed cost),
+    # and each step adds an allreduce of every gradient (814 kB: one DDP bucket, so no overlap
+    # with the backward) over gloo's TCP on loopback, whose I/O threads compete with the ranks
+    # for the same 2 cores. The ranks wait for each other every step: whatever else runs on the
+    # machine stalls one rank, and the other with it. A figure above x1 is a slowdown.
+    row("DDP step, MLP 784-256-10 fp32 SGD, batch 64: 2 ranks vs 1", two, one, "ms",
+        f"x{ratio:.3f}", "(report)", True)
+    # what a 2-rank step is made of: the gradients' allreduce, and a 32-row step on 1 rank
+    floats = twos[0]["allreduce"][0]
+    allreduce = statistics.median(t for j in twos for t in j["allreduce"][1:]) / 1e3
+    half = median_ms(ones, "half")
+    row(f"DDP 2-rank step: allreduce {floats * 4 // 1000} kB vs 32 rows on 1 rank", allreduce,
+        half, "ms", f"{allreduce:.2f} + {half:.2f} of {two:.2f} ms", "(report)", True)
+
+
 def main():
     started = time.perf_counter()
     print(f"torch {torch.__version__}, {os.cpu_count()} cores\n")
     print(f"{'measure':<56} {'torchtcl':>10} {'pytorch':>10} {'unit':<6} {'figure':<22} "
           f"{'target':<12} result")
-    for part in (command_overhead, training_step, memory, kernel_start, dashboard):
+    for part in (command_overhead, training_step, memory, kernel_start, dashboard,
+                 ddp_scaling):
         part()
     OUT.mkdir(exist_ok=True)
     (OUT / "bench.json").write_text(json.dumps(

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow  # a real browser: `make test-fast` skips it
 
 NOTEBOOK = ROOT / "notebooks" / "amp_workflow.ipynb"
 CNN_NOTEBOOK = ROOT / "notebooks" / "cnn_amp.ipynb"
+DIST_NOTEBOOK = ROOT / "notebooks" / "distributed.ipynb"
 OUT = ROOT / "out"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -76,7 +77,7 @@ def lab(tmp_path):
     """A JupyterLab server on a free loopback port; always stopped, with its kernels."""
     root = tmp_path / "root"
     root.mkdir()
-    for notebook in (NOTEBOOK, CNN_NOTEBOOK):
+    for notebook in (NOTEBOOK, CNN_NOTEBOOK, DIST_NOTEBOOK):
         shutil.copy(notebook, root / notebook.name)
     write_notebook(root / LIVE_NOTEBOOK, [LIVE_SETUP, LIVE_TRAINING])
     settings = tmp_path / "settings" / "user-settings"
@@ -367,6 +368,40 @@ def test_amp_notebook_in_jupyterlab_shows_the_dashboard(chromium, lab, tmp_path)
         last.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
         page.screenshot(path=str(OUT / "browser_dashboard.png"))
+
+
+def test_distributed_notebook_in_jupyterlab_shows_a_curve_per_rank(chromium, lab, tmp_path):
+    """notebooks/distributed.ipynb, Run All: torch::launch trains on two ranks from the kernel;
+    both ranks' lines stream into the cell, and the training cell's dashboard draws, in each
+    panel, a curve per rank (legend rank0 ..., rank1 ...) that followed all 100 steps."""
+    with notebook_run_in_lab(chromium, lab, tmp_path, DIST_NOTEBOOK) as page:
+        text = page.inner_text(".jp-NotebookPanel .jp-Notebook")
+        for rank in (0, 1):
+            assert f"[rank{rank}]: rank {rank} of 2: final loss on all 1024 rows" in text
+        assert "identical on both ranks: yes" in text
+        boards = page.evaluate(DASHBOARDS)
+        assert len(boards) == 2, "the two-rank cell's and the single-process cell's"
+        board = boards[0]
+        assert board["panels"] == 3 and "step 100" in board["status"], board
+        assert board["points"] == {f"{kind}:rank{rank} {name}": 100 for rank in (0, 1)
+                                   for kind, name in (("scale", "scaler1"), ("lr", "optimizer1"),
+                                                      ("scalar", "loss"))}, board
+        for rank in (0, 1):
+            assert f"rank{rank} scaler1 scale " in board["status"]
+            assert f"rank{rank} optimizer1 lr " in board["status"]
+        dash = page.locator(".torchtcl-dashboard").first
+        dash.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        # hover the middle of the run: every panel's legend names both ranks' curves
+        box = dash.locator(".u-over").first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+        panels = dash.locator(".torchtcl-panel")
+        for i, name in enumerate(("scaler1", "optimizer1", "loss")):
+            legend = panels.nth(i).locator(".u-legend").inner_text()
+            # in rank order in every panel, so each rank has the same colour in all three
+            assert 0 <= legend.find(f"rank0 {name}") < legend.find(f"rank1 {name}"), legend
+        dash.screenshot(path=str(OUT / "distributed_dashboard.png"))
+        assert not page.errors, page.errors
 
 
 def test_dashboard_is_live_in_notebook7(chromium, lab, tmp_path):

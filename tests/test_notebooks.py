@@ -20,7 +20,8 @@ from torchtcl_kernel.demo import summary as demo_summary
 pytestmark = pytest.mark.slow  # executes whole notebooks: `make test-fast` skips it
 
 NOTEBOOKS = ROOT / "notebooks"
-NAMES = ["getting_started", "amp_workflow", "lr_schedules", "python_magics", "cnn_amp"]
+NAMES = ["getting_started", "amp_workflow", "lr_schedules", "python_magics", "cnn_amp",
+         "distributed"]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 LIMIT = 120          # seconds: each notebook must run on a CPU in under two minutes
 
@@ -148,6 +149,55 @@ def test_cnn_amp_trains_a_cnn_with_the_dashboard(executed):
     assert len(views) == 1 and "step 120" in views[0].data["text/plain"]
     image = Image.open(workdir / "out" / "cnn_amp_dashboard.png")
     assert image.format == "PNG" and len(image.convert("RGB").getcolors(1 << 20)) > 50
+
+
+def test_distributed_trains_on_two_ranks_with_a_merged_dashboard(executed):
+    nb, seconds, workdir = executed("distributed")
+    assert seconds < 40, f"distributed took {seconds:.0f} s"
+    text = stdout(nb)
+    # both ranks' lines streamed into the cell, each with its prefix, each on its own half
+    for rank in (0, 1):
+        lines = [line for line in text.splitlines() if line.startswith(f"[rank{rank}]: ")]
+        assert sum("loss on my 512 rows" in line for line in lines) == 4, lines
+        assert any(f"rank {rank} of 2: final loss on all 1024 rows" in line for line in lines)
+    # DDP keeps the copies equal: the same final loss, to the last digit, on both ranks
+    finals = {rank: (workdir / "out" / f"final_loss_world2_rank{rank}.txt").read_text().strip()
+              for rank in (0, 1)}
+    assert finals[0] == finals[1] and float(finals[0]) < 0.2, finals
+    assert "identical on both ranks: yes" in text
+    # one process on the whole batch follows the same path, up to bfloat16 rounding
+    alone = float(text.split("final loss, one process: ")[1].split()[0])
+    assert abs(alone - float(finals[0])) / float(finals[0]) < 0.05, (alone, finals)
+    assert "loss on my 1024 rows" in text
+
+    # the training cell's dashboard: a widget view, its picture and text line beside it
+    views = [(i, o) for i, o in outputs(nb) if o.output_type == "display_data"
+             and WIDGET in o.data and o.data["text/plain"].startswith("torchtcl dashboard")]
+    assert len(views) == 2, "one under the two-rank cell, one under the single-process cell"
+    first = views[0][1]
+    status = first.data["text/plain"]
+    assert status.startswith("torchtcl dashboard: finished · step 100 · "), status
+    for rank in (0, 1):
+        assert f"rank{rank} scaler1 scale " in status and f"rank{rank} optimizer1 lr " in status
+    picture = Image.open(io.BytesIO(base64.b64decode(first.data["image/png"])))
+    assert picture.size[0] >= 800
+    assert len(picture.convert("RGB").getcolors(1 << 20)) > 50
+    # the widgets' final state: a curve per rank in each panel, every step of it
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    dashboards = [m["state"]["snapshot"] for m in state.get("state", {}).values()
+                  if m["state"].get("snapshot", {}).get("final")]
+    assert len(dashboards) == 2
+    curves = [{(c["kind"], c["label"]): c["n"] for c in d["curves"]} for d in dashboards]
+    per_rank = {(kind, f"rank{rank} {name}"): 100 for rank in (0, 1)
+                for kind, name in (("scale", "scaler1"), ("lr", "optimizer1"), ("scalar", "loss"))}
+    merged = [c for c in curves if set(c) == set(per_rank)]
+    assert merged and merged[0] == per_rank, curves
+    # in rank order in each panel, however the ranks' first records arrived: a colour per rank
+    for kind in ("scale", "lr", "scalar"):
+        assert [label[:5] for k, label in merged[0] if k == kind] == ["rank0", "rank1"]
+    # the single-process cell's dashboard starts with that history and adds its own curves
+    alone_curves = {("scale", "scaler1"): 100, ("lr", "optimizer1"): 100, ("scalar", "loss"): 100}
+    assert {**per_rank, **alone_curves} in curves, curves
 
 
 def test_lr_schedules_compares_and_saves(executed):

@@ -10,6 +10,7 @@ highest value, plus every skipped step and the last record: a spike or an overfl
 disappears, however long the run. Up to `LIVE_POINTS` records a curve is sent whole.
 """
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,14 +101,29 @@ def _group(labels, label, step, value, skipped):
             continue
         at = np.flatnonzero(label == i)
         out[(kind, name)] = Curve(kind, name, step[at], value[at], skipped[at])
-    return out
+    return _rank_order(out)
+
+
+RANK = re.compile(r"rank(\d+) (.+)\Z", re.S)
+
+
+def _rank_order(curves):
+    """The curves of a launched job's ranks ("rank0 loss", "rank1 loss": torch::launch) side by
+    side in rank order, where the first of them appeared: each rank keeps its place, so its
+    colour, in every panel. Other curves keep the order of their first appearance."""
+    first, keys = {}, {}
+    for kind, label in curves:
+        match = RANK.match(label)
+        name, rank = (("rank", match.group(2)), int(match.group(1))) if match else (label, -1)
+        keys[(kind, label)] = (first.setdefault((kind, name), len(first)), rank)
+    return dict(sorted(curves.items(), key=lambda item: keys[item[0]]))
 
 
 def _group_of(key):
     """(first group's curve key, group) of an optimizer's extra parameter group, else None."""
     kind, label = key
-    source, _, group = label.partition(" ")
-    return ((kind, source), group) if kind == "lr" and group else None
+    source, _, group = label.rpartition(" ")      # "optimizer1 lr[1]", "rank0 optimizer1 lr[1]"
+    return ((kind, source), group) if kind == "lr" and source and group.startswith("lr[") else None
 
 
 def _same(a, b):
@@ -123,7 +139,7 @@ def status(entries, final):
         if kind != "scalar":
             step = at if step is None else max(step, at)
         parts.append(f"{label} scale {value:g}, {skips} skipped" if kind == "scale" else
-                     f"{label} lr {value:.4g}" if kind == "lr" and " " not in label else
+                     f"{label} lr {value:.4g}" if kind == "lr" and not label.endswith("]") else
                      f"{label} {value:.4g}")
     if not parts:
         return "no training steps recorded yet"

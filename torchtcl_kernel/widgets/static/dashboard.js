@@ -120,7 +120,19 @@ class Store {
     this.notify();
   }
   notify() { for (const f of this.listeners) f(); }
-  ofKind(kind) { return [...this.series.values()].filter((s) => s.kind === kind && s.size() > 0); }
+  ofKind(kind) {
+    const list = [...this.series.values()].filter((s) => s.kind === kind && s.size() > 0);
+    // a launched job's ranks ("rank0 loss", "rank1 loss") side by side in rank order, where the
+    // first of them appeared, so each rank keeps its colour in every panel (series.py does the same)
+    const first = new Map();
+    const keys = new Map(list.map((s) => {
+      const m = /^rank(\d+) ([\s\S]+)$/.exec(s.label);
+      const name = m ? "rank\u0000" + m[2] : s.label;
+      if (!first.has(name)) first.set(name, first.size);
+      return [s, [first.get(name), m ? Number(m[1]) : -1]];
+    }));
+    return list.sort((a, b) => keys.get(a)[0] - keys.get(b)[0] || keys.get(a)[1] - keys.get(b)[1]);
+  }
 }
 
 // --- what the page shows -----------------------------------------------------------------------

@@ -448,7 +448,9 @@ def alone(tcl):
 def not_joined(tcl):
     if dist.is_initialized():
         dist.destroy_process_group()
-    return tcl
+    yield tcl
+    if dist.is_initialized():        # nor does a test leave its group to the next one
+        dist.destroy_process_group()
 
 
 def test_defaults_before_init(not_joined):
@@ -466,10 +468,19 @@ def test_defaults_before_init(not_joined):
     "torch::distributed_send $t 0", "torch::distributed_recv {2} 0",
     "torch::distributed_isend $t 0", "torch::distributed_irecv {2} 0",
     "torch::distributed_data_parallel [torch::linear 2 2]"])
-def test_a_collective_before_init_is_an_error(not_joined, script):
+def test_a_collective_before_init_joins_a_world_of_one(not_joined, script):
+    """As the reference's pages use them: a single process's collectives work at once."""
     not_joined(f"set t {not_joined.interp.put(torch.ones(2))}")
-    assert not_joined.error(script).message.startswith("Distributed not initialized: call "
-                                                       "torch::distributed_init first")
+    not_joined(script)
+    assert dist.is_initialized() and dist.get_world_size() == 1
+    assert not_joined("torch::get_world_size") == "1"
+
+
+def test_a_launched_worker_must_init_first(not_joined, monkeypatch):
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    not_joined(f"set t {not_joined.interp.put(torch.ones(2))}")
+    assert not_joined.error("torch::all_reduce $t").message.startswith(
+        "Distributed not initialized: call torch::distributed_init first")
 
 
 @pytest.mark.parametrize("script", [
@@ -515,10 +526,18 @@ INIT_MISSING = ("Required parameters missing or invalid: -rank, -worldSize, and 
      "world_size master_addr ?master_port? ?backend?"),
     ("torch::distributed_init 0 1 127.0.0.1 29500 mpi",
      "Backend mpi is not available in this PyTorch build"),
-    ("torch::distributed_init 0 4 127.0.0.1", "world_size 4 needs 4 processes started together"),
 ])
 def test_init_errors(not_joined, script, error):
     assert not_joined.error(script).message.startswith(error)
+    assert not_joined("torch::is_distributed") == "0"
+
+
+@pytest.mark.parametrize("variable", ["LOCAL_RANK", "TORCHELASTIC_RUN_ID"])
+def test_a_launched_process_does_not_emulate(not_joined, monkeypatch, variable):
+    """Any trace of a launcher (here without WORLD_SIZE) turns the emulation off."""
+    monkeypatch.setenv(variable, "0")
+    assert not_joined.error("torch::distributed_init 0 4 127.0.0.1").message.startswith(
+        "world_size 4 needs 4 processes started together")
     assert not_joined("torch::is_distributed") == "0"
 
 
@@ -581,6 +600,137 @@ def test_barrier_and_sends_in_a_world_of_one(alone):
     alone(f"set s {alone.interp.put(torch.tensor(1.0))}")
     assert alone.error("torch::distributed_scatter $s").message == \
         "scatter needs a first dimension divisible by the world size 1, got shape []"
+
+
+# --- in this process: the reference's single-process emulation of a larger world --------------
+EMULATED = ("Distributed training initialized (emulated multi-GPU): rank={}, world_size={}, "
+            "backend=emulated_gloo (Note: Real multi-GPU requires NCCL headers)")
+
+
+@pytest.fixture
+def emulated(tcl):
+    """distributed_init 1 4 with no launcher: rank 1 of an emulated world of 4."""
+    assert tcl("torch::distributed_init 1 4 127.0.0.1 29500 gloo") == EMULATED.format(1, 4)
+    yield tcl
+    if dist.is_initialized():
+        dist.destroy_process_group()
+
+
+@pytest.mark.parametrize("script, rank, size", [
+    ("torch::distributed_init 0 4 127.0.0.1 29500 gloo", 0, 4),
+    ("torch::distributed_init -rank 1 -worldSize 4 -masterAddr 192.168.1.100 -masterPort 29501 "
+     "-backend gloo", 1, 4),
+    ("torch::distributedInit -rank 2 -worldSize 3 -masterAddr localhost -backend gloo", 2, 3),
+])
+def test_emulated_init(not_joined, script, rank, size):
+    tcl = not_joined
+    assert tcl(script) == EMULATED.format(rank, size)
+    assert [tcl(f"torch::{c}") for c in ("get_rank", "get_world_size", "is_distributed",
+                                         "getRank", "getWorldSize", "isDistributed")] == \
+        [str(rank), str(size), "1", str(rank), str(size), "1"]
+    # what really runs is a world of one process
+    assert dist.is_initialized() and dist.get_world_size() == 1 and dist.get_rank() == 0
+    assert tcl("torch::distributed_barrier") == "Barrier synchronized (simulated multi-GPU)"
+    # a later world of one ends the emulation, as does a destroyed group
+    assert tcl("torch::distributed_init 0 1 127.0.0.1").startswith(
+        "Distributed training initialized (single GPU)")
+    assert [tcl("torch::get_rank"), tcl("torch::get_world_size"),
+            tcl("torch::is_distributed")] == ["0", "1", "0"]
+    tcl(script)
+    dist.destroy_process_group()
+    assert [tcl("torch::get_rank"), tcl("torch::get_world_size"),
+            tcl("torch::is_distributed")] == ["0", "1", "0"]
+    assert tcl("torch::distributed_barrier") == "Distributed not initialized"
+
+
+def test_emulated_init_errors(not_joined):
+    assert not_joined.error("torch::distributed_init 4 4 127.0.0.1").message == INIT_MISSING
+    assert not_joined.error("torch::distributed_init 0 4 127.0.0.1 29500 mpi").message == \
+        "Backend mpi is not available in this PyTorch build"
+
+
+# (scripts, expected from the input t): the collectives run on the real world of one process
+EMULATED_COLLECTIVES = [
+    (["torch::all_reduce $t", "torch::all_reduce -tensor $t -operation max",
+      "torch::distributed_all_reduce -operation min -tensor $t", "torch::broadcast $t 3",
+      "torch::distributed_broadcast $t 2", "torch::distributedBroadcast -tensor $t -root 1",
+      "torch::distributed_scatter $t 1", "torch::distributed_scatter $t 3 workers",
+      "torch::distributedScatter -tensor $t -src 2 -group data_parallel",
+      "torch::distributed_reduce_scatter $t product workers",
+      "torch::distributed_reduce_scatter -tensor $t -op max -group g",
+      "torch::distributed_all_to_all $t", "torch::distributed_all_to_all $t group1",
+      "torch::distributed_wait [torch::distributed_isend $t 1]"
+      " ;# a send's copy (never sent)"],
+     lambda t: t),
+    (["torch::distributed_gather $t", "torch::distributed_gather $t 3",
+      "torch::distributedGather -tensor $t -dst 1 -group workers"],
+     lambda t: t.unsqueeze(0)),
+]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: rnd(1, 4, 3), lambda: rnd(2, 3, 4).t(), lambda: torch.arange(6, dtype=torch.int32),
+    lambda: torch.zeros(0, 2, dtype=torch.float64)], ids=["float", "transposed", "int", "empty"])
+@pytest.mark.parametrize("scripts, expected", EMULATED_COLLECTIVES)
+def test_collectives_in_the_emulation(emulated, make, scripts, expected):
+    t = make()
+    before = t.clone()
+    emulated(f"set t {emulated.interp.put(t)}")
+    for script in scripts:
+        if "isend" in script:
+            assert emulated(script) == "send_completed"
+            continue
+        got = emulated.interp.tensor(emulated(script))
+        assert_same(got, expected(t))
+    assert torch.equal(t, before)
+
+
+def test_point_to_point_in_the_emulation(emulated):
+    tcl = emulated
+    tcl(f"set t {tcl.interp.put(torch.ones(2, 2))}")
+    for script in ("torch::distributed_send $t 0", "torch::distributed_send $t 3 7",
+                   "torch::distributedSend -tensor $t -dst 2 -tag 1"):
+        assert tcl(script) == "send_completed"          # own rank too, as the pages do
+    for script, shape in (("torch::distributed_recv {2 3} 0", [2, 3]),
+                          ("torch::distributedRecv -shape {4} -src 1 -tag 42", [4]),
+                          ("torch::distributed_recv -shape {2} -src 3 -dtype int64", [2])):
+        got = tcl.interp.tensor(tcl(script))
+        assert list(got.shape) == shape and not got.any()      # nothing received: zeros
+    assert tcl.interp.tensor(tcl("torch::distributed_recv -shape {2} -src 3 -dtype int64")) \
+        .dtype == torch.int64
+    s = tcl("torch::distributed_isend $t 3 5")
+    assert s.startswith("isend_handle_")
+    assert tcl(f"torch::distributed_test {s}") == "true"
+    assert tcl(f"torch::distributed_wait -handle {s}") == "send_completed"
+    r = tcl("torch::distributed_irecv -shape {3 2} -src 2")
+    assert r.startswith("irecv_handle_") and tcl(f"torch::distributedTest {r}") == "true"
+    got = tcl.interp.tensor(tcl(f"torch::distributed_wait {r}"))
+    assert list(got.shape) == [3, 2] and not got.any()
+    # ranks are checked against the emulated world
+    assert tcl.error("torch::distributed_send $t 4").message == \
+        "Invalid dst rank 4: the job has 4 processes (ranks 0 to 3)"
+    assert tcl.error("torch::distributed_irecv {2} 9").message == \
+        "Invalid src rank 9: the job has 4 processes (ranks 0 to 3)"
+    assert tcl.error("torch::distributed_broadcast $t 4").message == \
+        "Invalid root rank 4: the job has 4 processes (ranks 0 to 3)"
+    assert tcl.error("torch::distributed_gather $t 5").message == \
+        "Invalid dst rank 5: the job has 4 processes (ranks 0 to 3)"
+
+
+def test_handle_names_in_the_emulation(emulated):
+    """Names no request made are answered from the name, as the reference does, only while
+    emulating."""
+    tcl = emulated
+    assert tcl("torch::distributed_test isend_handle_99") == "true"
+    assert tcl("torch::distributed_test -handle my_handle") == "true"
+    assert tcl("torch::distributed_wait isend_handle_dst1_tag0") == "send_completed"
+    assert tcl("torch::distributed_wait -handle generic_handle") == "operation_completed"
+    assert tcl.interp.tensor(tcl("torch::distributed_wait irecv_handle_src0_tag0")).numel() == 0
+    tcl("torch::distributed_init 0 1 127.0.0.1")
+    for script in ("torch::distributed_test my_handle", "torch::distributed_wait isend_handle_9"):
+        assert tcl.error(script).message == "Invalid handle"
+    assert tcl.error("torch::distributed_scatter [torch::ones {2}] 0 workers").message \
+        .startswith('Unknown process group "workers"')
 
 
 @pytest.mark.parametrize("n, world, shuffle, drop_last, seed, epoch", [

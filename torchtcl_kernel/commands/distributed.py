@@ -7,13 +7,23 @@ model in torch.nn.parallel.DistributedDataParallel. A job of several processes i
 torchrun (or `torchtcl launch`, which calls it): each process runs the same script and joins the
 group through what torchrun puts in its environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT).
 
-The reference emulates several processes inside one; here nothing is emulated. A collective
-before `distributed_init` is an error (a script that forgot to join would otherwise train alone
-without noticing), and a world of more than one process can only be joined by a process that a
-launcher started as part of that world.
+A collective before `distributed_init` is an error (a script that forgot to join would otherwise
+train alone without noticing). A real world of more than one process can only be joined by a
+process that a launcher started as part of that world.
+
+The reference's single-process emulation: `distributed_init` asking for world_size > 1 in a
+process no launcher started (no RANK, WORLD_SIZE, LOCAL_RANK or TORCHELASTIC_RUN_ID in the
+environment) joins a real torch.distributed world of ONE process and records the asked rank and
+world size in `WORLD`. Nothing is communicated in that mode and nothing pretends to be: the
+collectives run through torch.distributed on that world of one (so an all_reduce gives the input,
+as PyTorch does for one process), get_rank / get_world_size / is_distributed report the asked
+values, ranks are checked against the asked world size, named process groups are accepted, and a
+send or receive to another (absent) rank moves no data: a send completes at once, a receive gives
+zeros, as the reference's pages say for that mode. Under a launcher none of this applies.
 """
 
 import os
+import re
 from datetime import timedelta
 
 import torch
@@ -33,6 +43,58 @@ OPS = {"sum": dist.ReduceOp.SUM, "mean": dist.ReduceOp.AVG, "max": dist.ReduceOp
        "min": dist.ReduceOp.MIN, "product": dist.ReduceOp.PRODUCT}
 # Only torch.distributed's default group (every process of the job) exists here.
 DEFAULT_GROUPS = ("", "default", "world")
+LAUNCHER_ENV = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "TORCHELASTIC_RUN_ID")
+
+
+class World:
+    """What the distributed commands report about the job: the real torch.distributed group's rank
+    and size, or, in the reference's single-process emulation, the rank and world size that
+    distributed_init was asked for (the real group then being a world of one process)."""
+
+    def __init__(self):
+        self._emulation = None          # (rank, world_size, the world-of-one group it runs on)
+        self.bounded = True             # peers' ranks are checked against world_size
+
+    def emulate(self, rank, world_size, bounded=True):
+        """bounded=False: the single process no distributed_init set up (the reference's
+        single-GPU mode), whose peers' ranks the reference does not check."""
+        self._emulation = (rank, world_size, dist.group.WORLD)
+        self.bounded = bounded
+
+    def stop(self):
+        self._emulation = None
+
+    @property
+    def emulated(self):
+        """(rank, world_size) while emulating, else None. The emulation lasts as long as the
+        group distributed_init made for it (a group destroyed or replaced ends it)."""
+        e = self._emulation
+        if e is None or not _initialized() or dist.group.WORLD is not e[2]:
+            return None
+        return e[:2]
+
+    def rank(self):
+        e = self.emulated
+        return e[0] if e else dist.get_rank()
+
+    def size(self):
+        e = self.emulated
+        return e[1] if e else dist.get_world_size()
+
+
+WORLD = World()
+
+
+class _Done:
+    """The Work of a send or receive that moved nothing (emulation): already complete."""
+
+    @staticmethod
+    def wait():
+        return True
+
+    @staticmethod
+    def is_completed():
+        return True
 
 
 class Request:
@@ -50,11 +112,32 @@ class Request:
                 "bytes": self.tensor.numel() * self.tensor.element_size()}
 
 
-WORK = Handle("work")
+class _WorkHandle(Handle):
+    """A request handle. In the emulation (or in a single process with no group yet) a name no
+    request made is answered from its name, as
+    the reference does: one containing "isend" is a finished send, "irecv" a finished receive (of
+    an empty float32 tensor: nothing was sent), anything else a finished operation. A name is one
+    word (no blanks) and not the name of another kind of handle."""
+
+    bad_example = "no such handle"
+
+    def convert(self, ctx, word):
+        try:
+            return super().convert(ctx, word)
+        except CommandError as e:
+            if ((_initialized() and not WORLD.emulated) or e.code != "NOT_FOUND"
+                    or not re.fullmatch(r"[^\s{}\[\]$\\\"]+", word)):
+                raise                     # a handle of another kind is no request name
+        op = "isend" if "isend" in word else "irecv" if "irecv" in word else "operation"
+        return Request(op, _Done(), torch.zeros(0))
+
+
+WORK = _WorkHandle("work")
 
 # --- parameters several commands share ---------------------------------------------------------
 TENSOR_P = param("tensor", TENSOR, aliases=("input",))
-GROUP = param("group", STRING, "", check=lambda g: g in DEFAULT_GROUPS,
+GROUP = param("group", STRING, "",
+              check=lambda g: g in DEFAULT_GROUPS or bool(WORLD.emulated),
               check_msg='Unknown process group "{value}": only the default group (every '
                         'process of the job, "") exists')
 TAG = param("tag", INT, 0, invalid=MUST_BE_INT)
@@ -80,19 +163,31 @@ def _initialized():
 
 
 def _world():
-    """This job's world size: the whole group must be there (else the not-initialized error)."""
+    """The real group's world size (one process in the emulation). With no group yet, a process
+    that no launcher started joins a world of one, as the reference's collectives work at once in
+    a single process (its "single-GPU mode"); a launched worker must call distributed_init first,
+    or it would run alone while its peers wait."""
     if not _initialized():
-        raise CommandError(NOT_INITIALIZED, "NOT_INITIALIZED")
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            raise CommandError(NOT_INITIALIZED, "NOT_INITIALIZED")
+        dist.init_process_group(store=dist.HashStore(), rank=0, world_size=1,
+                                backend="nccl" if torch.cuda.is_available() else "gloo")
+        WORLD.emulate(0, 1, bounded=False)      # its sends and receives move nothing
     return dist.get_world_size()
 
 
 def _peer(rank, what, other=False):
-    """rank as the rank of a process of the job (a root, a source, a destination); `other`: not
-    this one (a point-to-point transfer)."""
-    world = _world()
-    if rank >= world:
+    """rank checked as the rank of a process of the job (a root, a source, a destination) and
+    returned as the real group's rank; `other`: not this one (a point-to-point transfer). In the
+    emulation it is checked against the asked world size, this process may be its own peer (the
+    reference allows it), and every rank stands for the one real process, rank 0."""
+    _world()
+    world = WORLD.size()
+    if rank >= world and (WORLD.bounded or not WORLD.emulated):
         raise CommandError(f"Invalid {what} rank {rank}: the job has {world} process"
                            f"{'es' if world > 1 else ''} (ranks 0 to {world - 1})", "INVALID")
+    if WORLD.emulated:
+        return dist.get_rank()
     if other and rank == dist.get_rank():
         raise CommandError(f"Invalid {what} rank {rank}: it is this process's own rank (a "
                            "point-to-point transfer needs another process)", "INVALID")
@@ -145,11 +240,14 @@ def distributed_init(rank, world_size, master_addr, master_port, backend, timeou
     collective; PyTorch's default otherwise.
 
     A world of one process needs no network: its group is made over an in-memory store
-    (torch.distributed.HashStore), the address is only checked. A larger world needs its other
-    processes, started together by a launcher: in a launched process rank and world_size must be
-    the launcher's, and without one world_size > 1 is an error (the reference's emulated
-    multi-GPU mode does not exist). Calling it again leaves the current group first. Returns
-    the page's status text, "(multi-process)" in place of its emulation note.
+    (torch.distributed.HashStore), the address is only checked. A real larger world needs its
+    other processes, started together by a launcher: in a launched process rank and world_size
+    must be the launcher's, and the status says "(multi-process)". Without a launcher,
+    world_size > 1 is the reference's single-process emulation: the process joins a real world
+    of one (as above) and the commands report the asked rank and world size; nothing is
+    communicated (see the module's docstring). Its status is the page's: "(emulated multi-GPU)",
+    backend=emulated_<backend> and the page's note. Calling it again leaves the current group
+    first.
     """
     if (rank, world_size, master_addr) == (None, None, None) and "WORLD_SIZE" not in os.environ:
         rank, world_size, master_addr = 0, 1, "127.0.0.1"      # not launched: a world of one
@@ -163,7 +261,8 @@ def distributed_init(rank, world_size, master_addr, master_port, backend, timeou
     if not dist.is_available() or not dist.is_backend_available(backend):
         raise CommandError(f"Backend {backend} is not available in this PyTorch build", "INVALID")
     launched = os.environ.get("WORLD_SIZE")
-    if launched is None and world_size > 1:
+    emulate = world_size > 1 and not any(v in os.environ for v in LAUNCHER_ENV)
+    if launched is None and world_size > 1 and not emulate:
         raise CommandError(
             f"world_size {world_size} needs {world_size} processes started together: "
             "run the script with torchtcl launch or torchrun (they set WORLD_SIZE and RANK)",
@@ -173,11 +272,19 @@ def distributed_init(rank, world_size, master_addr, master_port, backend, timeou
         raise CommandError(
             f"rank {rank} of {world_size} does not match this process's launcher "
             f"(RANK={os.environ.get('RANK')}, WORLD_SIZE={launched})", "INVALID")
-    kwargs = {"backend": backend, "rank": rank, "world_size": world_size}
+    kwargs = {"backend": backend, "rank": 0 if emulate else rank,
+              "world_size": 1 if emulate else world_size}
     if timeout is not None:
         kwargs["timeout"] = timedelta(seconds=timeout)
     if _initialized():
         dist.destroy_process_group()
+    WORLD.stop()
+    if emulate:
+        dist.init_process_group(store=dist.HashStore(), **kwargs)
+        WORLD.emulate(rank, world_size)
+        return (f"Distributed training initialized (emulated multi-GPU): rank={rank}, "
+                f"world_size={world_size}, backend=emulated_{backend} "
+                "(Note: Real multi-GPU requires NCCL headers)")
     if world_size == 1:
         dist.init_process_group(store=dist.HashStore(), **kwargs)
         mode = "single GPU"
@@ -193,22 +300,25 @@ def distributed_init(rank, world_size, master_addr, master_port, backend, timeou
 
 @distributed.command("get_rank", returns="integer")
 def get_rank():
-    """This process's rank in the job (0 when no group was joined), torch.distributed.get_rank."""
-    return dist.get_rank() if _initialized() else 0
+    """This process's rank in the job (0 when no group was joined), torch.distributed.get_rank;
+    in the single-process emulation, the rank distributed_init was given."""
+    return WORLD.rank() if _initialized() else 0
 
 
 @distributed.command("get_world_size", returns="integer")
 def get_world_size():
-    """How many processes the job has (1 when no group was joined)."""
-    return dist.get_world_size() if _initialized() else 1
+    """How many processes the job has (1 when no group was joined); in the single-process
+    emulation, the world size distributed_init was given."""
+    return WORLD.size() if _initialized() else 1
 
 
 @distributed.command("is_distributed", returns="1 or 0")
 def is_distributed():
     """Whether this process is part of a job of several processes: a process group joined
     (torch.distributed.is_initialized) whose world has more than one process, as the page
-    defines it (a world of one is single-process mode)."""
-    return _initialized() and dist.get_world_size() > 1
+    defines it (a world of one is single-process mode); true in the single-process emulation
+    of a larger world, as the reference reports it."""
+    return _initialized() and WORLD.size() > 1
 
 
 @distributed.command("distributed_barrier",
@@ -218,14 +328,17 @@ def distributed_barrier():
     """Wait until every process of the job reaches this point (torch.distributed.barrier).
 
     Before distributed_init it returns "Distributed not initialized" (no error, as the page
-    says); after, "Barrier synchronized (single GPU)" for a world of one process, else
-    "Barrier synchronized (multi-process)" (the page's emulation note does not apply).
+    says); after, "Barrier synchronized (single GPU)" for a world of one process,
+    "Barrier synchronized (multi-process)" for a launched job, and the page's "Barrier
+    synchronized (simulated multi-GPU)" in the single-process emulation (whose real world of one
+    process has nobody to wait for).
     """
     if not _initialized():
         return "Distributed not initialized"
     dist.barrier()
-    return "Barrier synchronized (" + \
-        ("single GPU" if dist.get_world_size() == 1 else "multi-process") + ")"
+    mode = ("simulated multi-GPU" if WORLD.emulated else
+            "single GPU" if dist.get_world_size() == 1 else "multi-process")
+    return f"Barrier synchronized ({mode})"
 
 
 # --- collectives --------------------------------------------------------------------------------
@@ -294,7 +407,9 @@ def distributed_all_to_all(tensor, group):
 def distributed_gather(tensor, dst, group):
     """Every process's tensor stacked along a new first dimension, in rank order, on the dst
     process (torch.distributed.gather); the other processes get an empty result, as PyTorch
-    gives them nothing. Shapes and dtypes must agree across processes."""
+    gives them nothing. Shapes and dtypes must agree across processes. In the single-process
+    emulation the one real process is every dst: the result is the input with a leading
+    dimension of 1, the page's shape."""
     dst = _peer(dst, "dst")
     source = tensor.detach().contiguous()
     if dist.get_rank() != dst:
@@ -312,7 +427,9 @@ def distributed_gather(tensor, dst, group):
 def distributed_scatter(tensor, src, group):
     """This process's share of src's tensor: src cuts its first dimension into world_size equal
     parts and rank j receives part j (torch.distributed.scatter). Every process passes a tensor
-    of the same shape and dtype (the others' values are not used)."""
+    of the same shape and dtype (the others' values are not used). In the single-process
+    emulation the real world has one process, whose share is the whole tensor (a copy, as the
+    page says for that mode)."""
     src = _peer(src, "src")
     world = dist.get_world_size()
     if tensor.dim() == 0 or tensor.shape[0] % world:
@@ -370,8 +487,11 @@ RECV_ERRORS = _p2p_errors("shape src ?tag?")
                      errors=SEND_ERRORS, returns="send_completed")
 def distributed_send(tensor, dst, tag):
     """Send tensor to process dst and wait until it is taken (torch.distributed.send); the
-    receiver gives the same tag."""
-    dist.send(tensor.detach().contiguous(), _peer(dst, "dst", other=True), tag=tag)
+    receiver gives the same tag. In the single-process emulation nothing is sent (there is no
+    other process): dst is only checked, and it returns at once."""
+    dst = _peer(dst, "dst", other=True)
+    if not WORLD.emulated:
+        dist.send(tensor.detach().contiguous(), dst, tag=tag)
     return "send_completed"
 
 
@@ -381,8 +501,11 @@ def distributed_send(tensor, dst, tag):
 def distributed_recv(shape, src, tag, dtype):
     """A tensor of this shape received from process src, waiting for it
     (torch.distributed.recv). -dtype (beyond the page, float32 by default) must be the sender's:
-    PyTorch receives into a buffer of that dtype."""
+    PyTorch receives into a buffer of that dtype. In the single-process emulation nothing is
+    received: src is only checked and the result is zeros of that shape, as the page says."""
     src = _peer(src, "src", other=True)
+    if WORLD.emulated:
+        return torch.zeros(shape, dtype=dtype, device=_device())
     out = torch.empty(shape, dtype=dtype, device=_device())
     dist.recv(out, src, tag=tag)
     return out
@@ -392,9 +515,12 @@ def distributed_recv(shape, src, tag, dtype):
                      errors=SEND_ERRORS, returns="isend handle")
 def distributed_isend(tensor, dst, tag):
     """Start sending tensor to process dst and return at once (torch.distributed.isend): a
-    handle for distributed_wait / distributed_test. The tensor sent is a copy made now."""
+    handle for distributed_wait / distributed_test. The tensor sent is a copy made now. In the
+    single-process emulation nothing is sent: the request is complete at once."""
+    dst = _peer(dst, "dst", other=True)
     data = tensor.detach().clone(memory_format=torch.contiguous_format)
-    return Request("isend", dist.isend(data, _peer(dst, "dst", other=True), tag=tag), data)
+    work = _Done() if WORLD.emulated else dist.isend(data, dst, tag=tag)
+    return Request("isend", work, data)
 
 
 @distributed.command("distributed_irecv", SHAPE_P, SRC, TAG, RECV_DTYPE,
@@ -403,8 +529,11 @@ def distributed_isend(tensor, dst, tag):
 def distributed_irecv(shape, src, tag, dtype):
     """Start receiving a tensor of this shape from process src and return at once
     (torch.distributed.irecv): distributed_wait on the handle gives the tensor. -dtype as for
-    distributed_recv."""
+    distributed_recv. In the single-process emulation nothing is received: the request is
+    complete at once and gives zeros of that shape."""
     src = _peer(src, "src", other=True)
+    if WORLD.emulated:
+        return Request("irecv", _Done(), torch.zeros(shape, dtype=dtype, device=_device()))
     out = torch.empty(shape, dtype=dtype, device=_device())
     return Request("irecv", dist.irecv(out, src, tag=tag), out)
 
@@ -416,8 +545,11 @@ WAIT_ERRORS = {"missing": "Wrong number of arguments. Expected: {cmd} handle"}
                      returns="send_completed or tensor handle")
 def distributed_wait(handle):
     """Wait for a non-blocking send or receive to finish (Work.wait): "send_completed" for an
-    isend handle, the received tensor for an irecv handle."""
+    isend handle, the received tensor for an irecv handle (and, for a name no request made, in
+    the single-process emulation only, "operation_completed" as the page says)."""
     handle.work.wait()
+    if handle.op == "operation":
+        return "operation_completed"
     return "send_completed" if handle.op == "isend" else handle.tensor
 
 
@@ -425,7 +557,8 @@ def distributed_wait(handle):
 def distributed_test(handle):
     """Whether a non-blocking send or receive has finished, without waiting
     (Work.is_completed): "true" or "false", as the page spells them. Under gloo a receive
-    reports itself complete only once distributed_wait has taken it, as PyTorch's gloo does."""
+    reports itself complete only once distributed_wait has taken it, as PyTorch's gloo does. In
+    the single-process emulation every request is complete ("true"), since none moves data."""
     return "true" if handle.work.is_completed() else "false"
 
 

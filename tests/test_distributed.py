@@ -563,25 +563,6 @@ WORLD_OF_ONE = [
 ]
 
 
-@pytest.mark.parametrize("make", [
-    lambda: rnd(1, 4, 3), lambda: rnd(2, 3, 4).t(), lambda: torch.arange(6, dtype=torch.int32),
-    lambda: torch.zeros(0, 2, dtype=torch.float64)], ids=["float", "transposed", "int", "empty"])
-@pytest.mark.parametrize("scripts, expected", WORLD_OF_ONE)
-def test_collectives_in_a_world_of_one(alone, make, scripts, expected):
-    t = make()
-    before = t.clone()
-    alone(f"set t {alone.interp.put(t)}")
-    for script in scripts:
-        if "mean" in script and not t.is_floating_point():
-            # ReduceOp.AVG divides in place: PyTorch refuses it on integers
-            assert "can't be cast" in alone.error(script).message
-            continue
-        got = alone.interp.tensor(alone(script))
-        assert_same(got, expected(t))
-        assert got.grad_fn is None
-    assert torch.equal(t, before)                  # the input keeps its values
-
-
 def test_barrier_and_sends_in_a_world_of_one(alone):
     assert alone("torch::distributedBarrier") == "Barrier synchronized (single GPU)"
     assert alone.error("torch::distributed_barrier x").message == \
@@ -668,21 +649,32 @@ EMULATED_COLLECTIVES = [
 ]
 
 
+# Both single-process worlds (a real world of one, and the reference's emulation on top of one)
+ONE_PROCESS = [("alone", *row) for row in WORLD_OF_ONE] + \
+    [("emulated", *row) for row in EMULATED_COLLECTIVES]
+
+
 @pytest.mark.parametrize("make", [
     lambda: rnd(1, 4, 3), lambda: rnd(2, 3, 4).t(), lambda: torch.arange(6, dtype=torch.int32),
     lambda: torch.zeros(0, 2, dtype=torch.float64)], ids=["float", "transposed", "int", "empty"])
-@pytest.mark.parametrize("scripts, expected", EMULATED_COLLECTIVES)
-def test_collectives_in_the_emulation(emulated, make, scripts, expected):
+@pytest.mark.parametrize("world, scripts, expected", ONE_PROCESS)
+def test_collectives_in_one_process(request, world, make, scripts, expected):
+    tcl = request.getfixturevalue(world)
     t = make()
     before = t.clone()
-    emulated(f"set t {emulated.interp.put(t)}")
+    tcl(f"set t {tcl.interp.put(t)}")
     for script in scripts:
-        if "isend" in script:
-            assert emulated(script) == "send_completed"
+        if "mean" in script and not t.is_floating_point():
+            # ReduceOp.AVG divides in place: PyTorch refuses it on integers
+            assert "can't be cast" in tcl.error(script).message
             continue
-        got = emulated.interp.tensor(emulated(script))
+        if "isend" in script:
+            assert tcl(script) == "send_completed"
+            continue
+        got = tcl.interp.tensor(tcl(script))
         assert_same(got, expected(t))
-    assert torch.equal(t, before)
+        assert got.grad_fn is None
+    assert torch.equal(t, before)                  # the input keeps its values
 
 
 def test_point_to_point_in_the_emulation(emulated):

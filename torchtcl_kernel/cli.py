@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 
+from .commands.distributed import leave_job
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
 from .core.telemetry import FORWARD_ENV
@@ -104,6 +105,7 @@ def _run(interp, script):
     try:
         interp.eval(script)
         status = 0
+        leave_job()                         # a launched worker waits for its peers to end
     except TorchTclExit as e:
         status = e.code
     except TorchTclError as e:

@@ -176,6 +176,19 @@ def _world():
     return dist.get_world_size()
 
 
+def leave_job():
+    """At the end of a launched worker's script that succeeded: wait until every rank has got
+    there, then leave the group. A rank that exits while another is still connecting to it (gloo
+    builds its full mesh during distributed_init) would make that one fail."""
+    if not _initialized() or WORLD.emulated:
+        return
+    try:
+        dist.barrier()
+        dist.destroy_process_group()
+    except Exception:          # noqa: BLE001 (a peer already gone: torchrun reports the job)
+        pass
+
+
 def _peer(rank, what, other=False):
     """rank checked as the rank of a process of the job (a root, a source, a destination) and
     returned as the real group's rank; `other`: not this one (a point-to-point transfer). In the

@@ -11,7 +11,7 @@ import pytest
 import torch
 from conftest import ROOT, Session
 
-from torchtcl_kernel.commands import checkpoint
+from torchtcl_kernel.commands import checkpoint, common
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +395,7 @@ def test_a_failed_save_keeps_the_old_file(tcl, d, monkeypatch):
     e = tcl.error("torch::save_state_dict $m $d/no/such/dir/x.pt")
     assert e.message.startswith(f"Cannot write {d}/no/such/dir/x.pt: No such file or directory")
     tcl("torch::save_state_dict $m $d/ck.pt")         # a replaced file has a normal file's mode
-    assert (d / "ck.pt").stat().st_mode & 0o777 == 0o666 & ~checkpoint._umask()
+    assert (d / "ck.pt").stat().st_mode & 0o777 == 0o666 & ~common._umask()
 
 
 def test_relative_paths_follow_tcl_cd(tcl, d):

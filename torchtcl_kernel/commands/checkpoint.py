@@ -22,7 +22,6 @@ import copy
 import os
 import pickle
 import re
-import tempfile
 import warnings
 
 import torch
@@ -31,7 +30,7 @@ from ..core.errors import CommandError, strip_cpp
 from ..core.registry import Family, param
 from ..core.types import BOOL, FLOAT, INT, MODULE, STRING
 from .amp import SCALER
-from .common import optimizer_param
+from .common import optimizer_param, replacing
 from .schedulers import SCHEDULER
 
 checkpoints = Family("checkpoint", missing="Required parameter missing: {option}")
@@ -62,39 +61,21 @@ def _number(value):
 
 
 # --- writing: a temporary file beside the destination, then os.replace ---------------------------
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write(path, obj):
     """torch.save(obj) to path atomically: a failure at any point leaves the old file as it was
     and no temporary file behind."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                                   dir=directory)
-    except OSError as e:
-        raise CommandError(f"Cannot write {path}: {e.strerror or e}", "IO") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())       # mkstemp makes it private; give it a file's mode
-        os.replace(tmp, path)
-    except BaseException as e:
+    with replacing(path, path) as tmp:
         try:
-            os.unlink(tmp)
+            with open(tmp, "wb") as f:
+                torch.save(obj, f)
+                f.flush()
+                os.fsync(f.fileno())
         except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise CommandError(f"Cannot write {path}: {e.strerror or e}", "IO") from None
-        if isinstance(e, Exception):
+            raise
+        except Exception as e:
             raise CommandError(f"Cannot save {path}: {_first_line(e, 'failed')}", "IO") \
                 from None
-        raise
+    directory = os.path.dirname(os.path.abspath(path))
     try:                                       # the rename itself survives a power cut
         dir_fd = os.open(directory, os.O_RDONLY)
         try:

@@ -1,7 +1,12 @@
 """What several command families share: the tensor `-input` and `-optimizer` parameters, the
-range checks of numeric parameters, and whether an optimizer has gradients to step on. Declares
-no command."""
+range checks of numeric parameters, whether an optimizer has gradients to step on, and writing a
+file atomically. Declares no command."""
 
+import contextlib
+import os
+import tempfile
+
+from ..core.errors import CommandError
 from ..core.registry import REQUIRED, param
 from ..core.types import OPTIMIZER, TENSOR
 
@@ -33,3 +38,33 @@ def optimizer_param(invalid=None, default=REQUIRED, aliases=("opt",)):
 def has_gradients(optimizer):
     """Whether a backward pass left a gradient on any of the optimizer's parameters."""
     return any(p.grad is not None for g in optimizer.param_groups for p in g["params"])
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def replacing(path, what, code="IO"):
+    """A new empty temporary file beside path, for the block to write; renamed onto path when
+    the block succeeds. On any failure the temporary file goes and path is left as it was, so an
+    interrupted write never destroys the previous file. Where the file cannot be made, or an
+    OSError ends the block: CommandError "Cannot write {what}: reason"."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
+                                   dir=os.path.dirname(os.path.abspath(path)))
+    except OSError as e:
+        raise CommandError(f"Cannot write {what}: {e.strerror or e}", code) from None
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())       # mkstemp makes it private; give it a file's mode
+        os.replace(tmp, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise CommandError(f"Cannot write {what}: {e.strerror or e}", code) from None
+        raise

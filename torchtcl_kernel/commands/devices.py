@@ -8,8 +8,8 @@ its tensor, layer or argument names. The profiler running between profiler_start
 profiler_stop belongs to the interpreter that started it.
 """
 
+import contextlib
 import os
-import tempfile
 import time
 
 import torch
@@ -29,7 +29,7 @@ from ..core.types import (
     Choice,
     tcl_bool,
 )
-from .common import TENSOR_INPUT, non_negative, positive
+from .common import TENSOR_INPUT, non_negative, positive, replacing
 from .random import _no_args
 
 devices = Family("devices")
@@ -380,24 +380,6 @@ def profiler_start(ctx, config):
     return "profiler_started"
 
 
-def _trace_file(path):
-    """A new empty file beside path (the trace is written there, then renamed onto path)."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".trace.", suffix=".json",
-                                   dir=os.path.dirname(os.path.abspath(path)))
-    except OSError as e:
-        raise CommandError(f"Cannot write the trace {path}: {e.strerror or e}") from None
-    os.close(fd)
-    return tmp
-
-
-def _remove(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
 @devices.command("profiler_stop", param("trace", STRING, ""), param("summary", BOOL, None),
                  errors={"usage": 'wrong # args: should be "torch::profiler_stop"'},
                  returns="profiler_stopped, or the timing table")
@@ -414,18 +396,14 @@ def profiler_stop(ctx, trace, summary):
     # The trace's file is made first: where it cannot be written, the profiler keeps running
     # (nothing recorded is lost; stop again with another path). PyTorch's exporter only logs
     # its own failure to open the file.
-    tmp = _trace_file(trace) if trace else None
-    ctx.device_profiler = None
-    profiler.stop()
-    if tmp:
-        try:
+    with replacing(trace, f"the trace {trace}", "INVALID") if trace else \
+            contextlib.nullcontext() as tmp:
+        ctx.device_profiler = None
+        profiler.stop()
+        if tmp:
             profiler.export_chrome_trace(tmp)
             if not os.path.getsize(tmp):
                 raise OSError(0, "nothing was written")
-            os.replace(tmp, trace)
-        except OSError as e:
-            _remove(tmp)
-            raise CommandError(f"Cannot write the trace {trace}: {e.strerror or e}") from None
     if summary if summary is not None else verbose:
         sort = "self_device_time_total" if torch.cuda.is_available() else "self_cpu_time_total"
         return profiler.key_averages().table(sort_by=sort, row_limit=20)

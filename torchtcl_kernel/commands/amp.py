@@ -14,7 +14,7 @@ reference's scripts do that GradScaler refuses are given a meaning here, and doc
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import UNKNOWN_LISTED, Family, param
+from ..core.registry import UNKNOWN_LISTED, Family, Read, param
 from ..core.types import BOOL, FLOAT, INT, STATE_DICT, TENSOR, Choice, Handle, StateDict
 from .common import has_gradients, optimizer_param, positive
 from .optim import record_optimizer_lr
@@ -146,7 +146,13 @@ def grad_scaler_update(ctx, scaler, new_scale):
 
 
 @amp.command("grad_scaler_get_scale", SCALER_P,
-             errors={"missing": "Usage: {cmd} scaler"}, returns="double")
+             errors={"missing": "Usage: {cmd} scaler"}, returns="double",
+             # GradScaler.get_scale's two enabled cases (disabled: the function says 1.0). Its
+             # scale tensor exists only on an enabled scaler, which stays enabled (set once,
+             # in GradScaler.__init__), so the first needs no `when`.
+             reads=[Read(".torch._scale.item()", float, memo=".torch._scale"),
+                    Read(".torch._init_scale", float,
+                         when=((".torch._enabled", True), (".torch._scale", None)))])
 def grad_scaler_get_scale(scaler):
     """The scaler's current scale."""
     return scaler.torch.get_scale()

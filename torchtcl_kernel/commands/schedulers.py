@@ -13,7 +13,7 @@ import torch
 from torch.optim import lr_scheduler
 
 from ..core.errors import CommandError
-from ..core.registry import REGISTRY, UNKNOWN_LISTED, Family, param
+from ..core.registry import REGISTRY, UNKNOWN_LISTED, Family, Read, param
 from ..core.types import (
     BOOL,
     FLOAT,
@@ -401,7 +401,8 @@ VALID = {"unknown": UNKNOWN_LISTED,
 @schedulers.command("get_lr",
                     optimizer_param("Invalid optimizer name or could not get learning rate",
                                     aliases=()),
-                    errors=VALID, returns="double")
+                    errors=VALID, returns="double",
+                    reads=[Read(".param_groups[0]['lr']", float)])
 def get_lr(optimizer):
     """The optimizer's current learning rate (its first parameter group's)."""
     return float(optimizer.param_groups[0]["lr"])
@@ -409,7 +410,8 @@ def get_lr(optimizer):
 
 @schedulers.command("get_lr_advanced",
                     param("scheduler", SCHEDULER, invalid="Invalid scheduler handle"),
-                    errors=VALID, returns="double")
+                    errors=VALID, returns="double",
+                    reads=[Read(".optimizer.param_groups[0]['lr']", float)])
 def get_lr_advanced(scheduler):
     """The learning rate the scheduler last set (its optimizer's first parameter group's)."""
     return float(scheduler.lrs()[0])

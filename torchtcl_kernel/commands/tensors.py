@@ -5,11 +5,12 @@ import builtins
 import torch
 
 from ..core.errors import CommandError
-from ..core.registry import Family, param
+from ..core.registry import Family, Read, param
 from ..core.types import (
     BOOL,
     DEVICE,
     DTYPE,
+    DTYPE_LABELS,
     FLOAT,
     INT,
     INTS,
@@ -224,19 +225,21 @@ def tensor_to_list(input):
     return t.tolist()
 
 
-@tensors.command("tensor_shape", TENSOR_P, returns="list of integers")
+@tensors.command("tensor_shape", TENSOR_P, returns="list of integers",
+                 reads=[Read(".shape", "ints")])
 def tensor_shape(tensor):
     """The tensor's dimensions as a Tcl list (empty for a 0-d tensor)."""
     return tuple(tensor.shape)
 
 
-@tensors.command("tensor_numel", TENSOR_P, returns="integer")
+@tensors.command("tensor_numel", TENSOR_P, returns="integer", reads=[Read(".numel()", int)])
 def tensor_numel(tensor):
     """How many elements the tensor holds."""
     return tensor.numel()
 
 
-@tensors.command("tensor_dtype", TENSOR_INPUT, errors=BY_INPUT, returns="dtype name")
+@tensors.command("tensor_dtype", TENSOR_INPUT, errors=BY_INPUT, returns="dtype name",
+                 reads=[Read(".dtype", DTYPE_LABELS)])
 def tensor_dtype(input):
     """The tensor's dtype: Float32, Float64, BFloat16, Int64, Bool, ..."""
     return dtype_label(input.dtype)

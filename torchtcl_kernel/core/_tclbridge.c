@@ -602,6 +602,22 @@ typedef struct CommandData {
     PyObject *kinds[MAX_FAST_WORDS];      /* a handle of this kind is the value (or NULL) */
     PyObject *converters[MAX_FAST_WORDS]; /* else (or then) this converts the word (or NULL) */
     PyObject *defaults;         /* tuple, one per parameter */
+    PyObject *reads;            /* registry.Read.compiled() tuples, tried before func; or NULL */
+    /* The last number and text served, as Tcl values: a getter asked again for the same value
+     * (a learning rate, a dtype) hands out the same Tcl_Obj instead of formatting it anew. */
+    double last_double;
+    Tcl_Obj *last_double_obj;
+    PyObject *last_text;
+    Tcl_Obj *last_text_obj;
+    long long last_int;
+    Tcl_Obj *last_int_obj;
+    long long last_dims[8];     /* the last list of integers served (a shape), up to 8 long */
+    int last_ndims;
+    Tcl_Obj *last_dims_obj;
+    /* A Read's memo (registry.Read.memo): the tensor its value came from, at that version */
+    PyObject *memo_tensor;
+    long long memo_version;
+    Tcl_Obj *memo_value;
     int calls;                  /* calls in progress (all counted with the GIL) */
     char deleted;               /* the command went while calls were in progress */
     /* Every live command of ours, in one list (changed with the GIL), so that delete_commands
@@ -627,6 +643,14 @@ command_data_free(CommandData *d)
         Py_XDECREF(d->converters[i]);
     }
     Py_XDECREF(d->defaults);
+    Py_XDECREF(d->reads);
+    Py_XDECREF(d->last_text);
+    Py_XDECREF(d->memo_tensor);
+    Tcl_Obj *held[] = {d->last_double_obj, d->last_text_obj, d->last_int_obj, d->last_dims_obj,
+                       d->memo_value};
+    for (size_t i = 0; i < sizeof held / sizeof *held; i++)
+        if (held[i])
+            Tcl_DecrRefCount(held[i]);
     PyMem_Free(d);
 }
 
@@ -652,6 +676,75 @@ command_deleted(ClientData cd)
     PyGILState_Release(gs);
 }
 
+/* Keeps o (a new Tcl value) in *slot in place of what was there; returns o. */
+static Tcl_Obj *
+keep(Tcl_Obj **slot, Tcl_Obj *o)
+{
+    Tcl_IncrRefCount(o);
+    if (*slot)
+        Tcl_DecrRefCount(*slot);
+    return *slot = o;
+}
+
+/* double_value(x), or the Tcl value last made for the same x (bit for bit: -0.0 is not 0.0). */
+static Tcl_Obj *
+cached_double(CommandData *d, double x)
+{
+    if (d->last_double_obj && memcmp(&x, &d->last_double, sizeof x) == 0)
+        return d->last_double_obj;
+    Tcl_Obj *o = double_value(x);
+    if (o == NULL)
+        return NULL;
+    d->last_double = x;
+    return keep(&d->last_double_obj, o);
+}
+
+static Tcl_Obj *
+cached_int(CommandData *d, long long n)
+{
+    if (d->last_int_obj && n == d->last_int)
+        return d->last_int_obj;
+    d->last_int = n;
+    return keep(&d->last_int_obj, Tcl_NewWideIntObj((Tcl_WideInt) n));
+}
+
+/* A tuple of Python ints as a Tcl list (the last one made, when it holds the same numbers), or
+ * NULL when an item is not an int that fits (no Python error left set). */
+static Tcl_Obj *
+cached_ints(CommandData *d, PyObject *v)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(v);
+    long long small[8], *x = n <= 8 ? small : PyMem_Malloc(n * sizeof *x);
+    Tcl_Obj *o = NULL;
+    Py_ssize_t k = 0;
+    for (; x != NULL && k < n; k++) {
+        PyObject *e = PyTuple_GET_ITEM(v, k);
+        int overflow = 1;
+        if (PyLong_CheckExact(e))
+            x[k] = PyLong_AsLongLongAndOverflow(e, &overflow);
+        if (overflow || (x[k] == -1 && PyErr_Occurred()))
+            break;
+    }
+    if (x != NULL && k == n) {
+        if (d->last_dims_obj && n == d->last_ndims && memcmp(x, d->last_dims, n * sizeof *x) == 0)
+            o = d->last_dims_obj;
+        else {
+            o = Tcl_NewListObj(0, NULL);
+            for (k = 0; k < n; k++)
+                Tcl_ListObjAppendElement(NULL, o, Tcl_NewWideIntObj((Tcl_WideInt) x[k]));
+            if (n <= 8) {
+                memcpy(d->last_dims, x, n * sizeof *x);
+                d->last_ndims = (int) n;
+                keep(&d->last_dims_obj, o);
+            }
+        }
+    }
+    if (x != small)
+        PyMem_Free(x);
+    PyErr_Clear();
+    return o;
+}
+
 /* A Python result as a Tcl value: str, Handle, tensor (a new handle), tuple or list (a Tcl
  * list); anything else goes through to_tcl first. NULL with a Python error on failure. */
 static Tcl_Obj *
@@ -665,7 +758,7 @@ tcl_value(CommandData *d, PyObject *v, int depth)
     /* Numbers as Tcl numbers (expr reads them without parsing), written as Python writes them
      * (the reference's pages show 1e-08, not Tcl's 1e-8), alone or in a list alike. */
     if (t == &PyFloat_Type)
-        return double_value(PyFloat_AS_DOUBLE(v));
+        return cached_double(d, PyFloat_AS_DOUBLE(v));
     if (t == &PyLong_Type) {
         int overflow;
         long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
@@ -801,6 +894,127 @@ fail(Tcl_Interp *interp, CommandData *d)
     return TCL_ERROR;
 }
 
+static PyObject *small_ints[2];       /* 0 and 1 */
+
+/* start.path... (Read.steps: getattr, method call, item), a new reference; NULL with an error. */
+static PyObject *
+walk(PyObject *start, PyObject *steps)
+{
+    PyObject *cur = Py_NewRef(start);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(steps) && cur != NULL; i++) {
+        PyObject *step = PyTuple_GET_ITEM(steps, i), *arg = PyTuple_GET_ITEM(step, 1), *next;
+        /* the op codes are small ints, which Python keeps one object each of */
+        PyObject *op = PyTuple_GET_ITEM(step, 0);
+        next = op == small_ints[0] ? PyObject_GetAttr(cur, arg) :
+               op == small_ints[1] ? PyObject_CallMethodNoArgs(cur, arg) :
+               PyObject_GetItem(cur, arg);
+        Py_SETREF(cur, next);
+    }
+    return cur;
+}
+
+/* The version of a memo tensor (Tensor._version), or -1 (no Python error left set) */
+static long long
+tensor_version(PyObject *tensor)
+{
+    static PyObject *name;
+    if (name == NULL && (name = PyUnicode_InternFromString("_version")) == NULL)
+        return -1;
+    if (tensor == Py_None)      /* not made yet (a GradScaler's scale before its first use) */
+        return -1;
+    PyObject *v = PyObject_GetAttr(tensor, name);
+    long long n = v != NULL && PyLong_CheckExact(v) ? PyLong_AsLongLong(v) : -1;
+    Py_XDECREF(v);
+    if (PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))
+        PyErr_Clear();
+    return n;
+}
+
+/* One Read of obj as the Tcl value it serves, or NULL: the value is not what the Read serves
+ * (no Python error set), or a KeyboardInterrupt (set: the call fails with it). */
+static Tcl_Obj *
+read_value(CommandData *d, PyObject *obj, PyObject *read)
+{
+    PyObject *when = PyTuple_GET_ITEM(read, 0), *result = PyTuple_GET_ITEM(read, 2);
+    PyObject *memo_steps = PyTuple_GET_ITEM(read, 3), *memo = NULL, *v = NULL;
+    long long version = -1;
+    Tcl_Obj *o = NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(when); i++) {
+        PyObject *cond = PyTuple_GET_ITEM(when, i);
+        PyObject *w = walk(obj, PyTuple_GET_ITEM(cond, 0));
+        int met = w == PyTuple_GET_ITEM(cond, 1);
+        Py_XDECREF(w);
+        if (!met)
+            goto out;
+    }
+    if (memo_steps != Py_None) {
+        /* The same tensor at the same version holds the same value (autograd relies on every
+         * in-place change bumping the version): serve the last value without reading it. */
+        memo = walk(obj, memo_steps);
+        if (memo == NULL || (version = tensor_version(memo)) < 0)
+            goto out;
+        if (memo == d->memo_tensor && version == d->memo_version && d->memo_value) {
+            o = d->memo_value;
+            goto out;
+        }
+    }
+    v = walk(obj, PyTuple_GET_ITEM(read, 1));
+    if (v == NULL)
+        goto out;
+    if (PyDict_CheckExact(result)) {
+        PyObject *text = PyDict_GetItemWithError(result, v);      /* borrowed */
+        if (text != NULL && PyUnicode_CheckExact(text)) {
+            if (text != d->last_text || d->last_text_obj == NULL) {
+                Tcl_Obj *t = string_value(text);
+                if (t != NULL) {
+                    keep(&d->last_text_obj, t);
+                    Py_XSETREF(d->last_text, Py_NewRef(text));
+                }
+            }
+            if (text == d->last_text)
+                o = d->last_text_obj;
+        }
+    } else {
+        long code = PyLong_AS_LONG(result);
+        if (code == 0 && PyFloat_CheckExact(v))
+            o = cached_double(d, PyFloat_AS_DOUBLE(v));
+        else if (code == 1 && PyLong_CheckExact(v)) {
+            int overflow;
+            long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
+            if (!overflow && !(n == -1 && PyErr_Occurred()))
+                o = cached_int(d, n);
+        } else if (code == 2 && PyTuple_Check(v))
+            o = cached_ints(d, v);
+    }
+    if (o != NULL && memo != NULL) {
+        Py_XSETREF(d->memo_tensor, Py_NewRef(memo));
+        d->memo_version = version;
+        keep(&d->memo_value, o);
+    }
+out:
+    Py_XDECREF(v);
+    Py_XDECREF(memo);
+    if (o == NULL && PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))
+        PyErr_Clear();
+    return o;
+}
+
+/* The command's Reads of a handle of its kind: the first that serves, or NULL (see read_value). */
+static Tcl_Obj *
+served(CommandData *d, Tcl_Obj *word)
+{
+    HandleObject *h = handle_of(d->store, word);
+    if (!(h && h->obj && h->kind && (h->kind == d->kinds[0] ||
+                                     PyUnicode_Compare(h->kind, d->kinds[0]) == 0)))
+        return NULL;
+    PyObject *obj = Py_NewRef(h->obj);
+    Tcl_Obj *o = NULL;
+    for (Py_ssize_t i = 0; o == NULL && i < PyTuple_GET_SIZE(d->reads) && !PyErr_Occurred(); i++)
+        o = read_value(d, obj, PyTuple_GET_ITEM(d->reads, i));
+    Py_DECREF(obj);
+    return o;
+}
+
 /* The fast path. Returns the result (new reference), or NULL: with *status 1 when the words did
  * not convert (take the general path; no Python error), 0 with a Python error. */
 static PyObject *
@@ -865,6 +1079,18 @@ command(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
     int n = objc - 1;
     PyObject *result = NULL;
     int status = 1;
+    if (d->reads != NULL && n == 1) {
+        Tcl_Obj *value = served(d, objv[1]);
+        if (value != NULL || PyErr_Occurred()) {
+            if (value != NULL)
+                Tcl_SetObjResult(interp, value);
+            int code = value != NULL ? TCL_OK : fail(interp, d);
+            if (--d->calls == 0 && d->deleted)
+                command_data_free(d);
+            PyGILState_Release(gs);
+            return code;
+        }
+    }
     if (d->func != NULL && n >= d->n_min && n <= d->n_max)
         result = fast_call(d, n, objv + 1, &status);
     if (status == 1) {
@@ -933,7 +1159,48 @@ PyDoc_STRVAR(create_command_doc,
 "general(*words) (words as str), or, when `fast` = (func, lead, n_min, spec, defaults) is given\n"
 "and the words convert, func(lead?, value..., defaults[n:]...) directly. spec has one\n"
 "(kind, converter) pair per positional word: a handle of `kind` is the value, else\n"
-"converter(word) is; a converter that raises sends the call to `general`.");
+"converter(word) is; a converter that raises sends the call to `general`. A sixth item,\n"
+"registry.Read.compiled() tuples, serves a one-handle getter without calling func.");
+
+/* A path's steps: ((op, arg), ...) with op 0 or 1 and a str, or 2 and anything */
+static int
+valid_steps(PyObject *steps)
+{
+    if (!PyTuple_Check(steps))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(steps); i++) {
+        PyObject *s = PyTuple_GET_ITEM(steps, i);
+        if (!PyTuple_Check(s) || PyTuple_GET_SIZE(s) != 2 ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(s, 0)))
+            return 0;
+        long op = PyLong_AsLong(PyTuple_GET_ITEM(s, 0));
+        if (op < 0 || op > 2 || (op < 2 && !PyUnicode_Check(PyTuple_GET_ITEM(s, 1))))
+            return 0;
+    }
+    return 1;
+}
+
+static int
+valid_reads(PyObject *reads)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(reads); i++) {
+        PyObject *r = PyTuple_GET_ITEM(reads, i);
+        if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 4 || !PyTuple_Check(PyTuple_GET_ITEM(r, 0))
+            || !valid_steps(PyTuple_GET_ITEM(r, 1)) ||
+            (PyTuple_GET_ITEM(r, 3) != Py_None && !valid_steps(PyTuple_GET_ITEM(r, 3))))
+            return 0;
+        PyObject *when = PyTuple_GET_ITEM(r, 0), *result = PyTuple_GET_ITEM(r, 2);
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(when); j++) {
+            PyObject *c = PyTuple_GET_ITEM(when, j);
+            if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 2 || !valid_steps(PyTuple_GET_ITEM(c, 0)))
+                return 0;
+        }
+        if (!PyDict_CheckExact(result) && !(PyLong_CheckExact(result) &&
+                                           PyLong_AsLong(result) >= 0 && PyLong_AsLong(result) <= 2))
+            return 0;
+    }
+    return 1;
+}
 
 static PyObject *
 create_command(PyObject *module, PyObject *args)
@@ -954,11 +1221,22 @@ create_command(PyObject *module, PyObject *args)
     d->to_tcl = Py_NewRef(to_tcl);
     d->store = (StoreObject *) Py_NewRef(store);
     if (fast != Py_None) {
-        PyObject *func, *lead, *spec, *defaults;
+        PyObject *func, *lead, *spec, *defaults, *reads = NULL;
         int n_min;
-        if (!PyArg_ParseTuple(fast, "OOiO!O!", &func, &lead, &n_min, &PyTuple_Type, &spec,
-                              &PyTuple_Type, &defaults))
+        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!", &func, &lead, &n_min, &PyTuple_Type, &spec,
+                              &PyTuple_Type, &defaults, &PyTuple_Type, &reads))
             goto error;
+        if (reads != NULL && PyTuple_GET_SIZE(reads) > 0) {
+            /* served() reads a handle of the first word's kind */
+            PyObject *first = PyTuple_GET_SIZE(spec) == 1 ? PyTuple_GET_ITEM(spec, 0) : NULL;
+            if (first == NULL || !PyTuple_Check(first) || PyTuple_GET_SIZE(first) != 2 ||
+                PyTuple_GET_ITEM(first, 0) == Py_None || !valid_reads(reads)) {
+                PyErr_SetString(PyExc_ValueError, "reads: one handle parameter and "
+                                "((((op, arg), ...), constant), ...), steps, int | dict, steps | None) each");
+                goto error;
+            }
+            d->reads = Py_NewRef(reads);
+        }
         Py_ssize_t n = PyTuple_GET_SIZE(spec);
         if (n > MAX_FAST_WORDS || PyTuple_GET_SIZE(defaults) < n ||
             PyTuple_GET_SIZE(defaults) > MAX_FAST_WORDS) {
@@ -1425,6 +1703,9 @@ PyInit__tclbridge(void)
 {
     if (PyType_Ready(&HandleType) < 0 || PyType_Ready(&StoreType) < 0)
         return NULL;
+    for (int i = 0; i < 2; i++)
+        if (small_ints[i] == NULL && (small_ints[i] = PyLong_FromLong(i)) == NULL)
+            return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (m == NULL)
         return NULL;

@@ -42,6 +42,8 @@ def create_command(
     to_tcl: Callable[[Any], Any],
     store: Store,
     fast: tuple[Callable[..., Any], Any, int, tuple[tuple[Any, Any], ...], tuple[Any, ...]]
+    | tuple[Callable[..., Any], Any, int, tuple[tuple[Any, Any], ...], tuple[Any, ...],
+            tuple[Any, ...]]
     | None = ...,
 ) -> None: ...
 def delete_commands(interp: Any) -> int: ...

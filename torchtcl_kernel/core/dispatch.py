@@ -113,7 +113,7 @@ def register(ctx, cmd, invoked):
     if cmd.fast is not None:
         spec = tuple(_spec(ctx, p) for p in cmd.fast)
         fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec,
-                tuple(p.default for p in cmd.params))
+                tuple(p.default for p in cmd.params), tuple(r.compiled() for r in cmd.reads))
     create(owner, f"::torch::{invoked}", general, command_error(cmd), fast)
 
 

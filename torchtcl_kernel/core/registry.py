@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -163,6 +164,54 @@ BARE_NO_VALUE_COMMANDS = frozenset({
 })
 
 
+_STEP = re.compile(r"\.([A-Za-z_]\w*)(\(\))?|\[(-?\d+)\]|\['([^']*)'\]")
+
+
+@dataclass(frozen=True)
+class Read:
+    """A plain getter the C bridge serves without running the command's Python code (the cheap
+    getters cost a fraction of a microsecond, about what entering a Python function does).
+
+    `path` is a Python expression on the command's one argument made of `.attr`, `.method()`,
+    `[n]` and `['key']` steps (".param_groups[0]['lr']"), each done by the C API call Python
+    itself makes; `result` the exact type its value must have to be served: float, int, "ints"
+    (a tuple of ints, as a list) or a dict mapping the value to its text; `when` maps further
+    paths to the constant (True, None, ...) each must be, checked first. On anything else (another
+    type, a failing step, an unmet `when`) the call runs the Python function, which stays the
+    definition; the tests compare both in every state a value can be in.
+
+    `memo`, a path to the tensor the value is read from, lets the bridge serve the last value
+    again while that same tensor is at the same version: every in-place change bumps a tensor's
+    version (autograd's own check for modified tensors relies on it), so a GradScaler's scale is
+    read once per update, not once per call (on CUDA, .item() would wait for the device)."""
+    path: str
+    result: Any
+    when: tuple[tuple[str, Any], ...] = ()
+    memo: str = ""
+
+    @staticmethod
+    def steps(path: str) -> tuple[tuple[int, Any], ...]:
+        """`path` as (op, argument) pairs: 0 getattr, 1 method call, 2 item."""
+        steps, at = [], 0
+        while at < len(path):
+            m = _STEP.match(path, at)
+            if m is None:
+                raise ValueError(f"cannot read {path!r} at {path[at:]!r}")
+            attr, call, index, key = m.groups()
+            steps.append((1 if call else 0, sys.intern(attr)) if attr else
+                         (2, int(index)) if index is not None else (2, sys.intern(key)))
+            at = m.end()
+        return tuple(steps)
+
+    def compiled(self) -> tuple[Any, ...]:
+        """What the bridge takes: (((steps, constant), ...), steps, result code or dict,
+        memo steps or None)."""
+        codes = {float: 0, int: 1, "ints": 2}
+        result = self.result if isinstance(self.result, dict) else codes[self.result]
+        return (tuple((self.steps(p), v) for p, v in self.when), self.steps(self.path), result,
+                self.steps(self.memo) if self.memo else None)
+
+
 @dataclass
 class Command:
     name: str
@@ -184,6 +233,7 @@ class Command:
     # conversion, then required parameters; only then are handles resolved, and the range checks
     # (Param.check) come last.
     lookups_last: bool = False
+    reads: tuple[Read, ...] = ()      # tried in order before the function (see Read)
 
     def __post_init__(self) -> None:
         self.by_name = {p.name: p for p in self.params}
@@ -203,6 +253,11 @@ class Command:
         # Every error this command raises starts with this (the spec's "Error in manual_seed: ").
         self.prefix = self.errors["prefix"].format(cmd=self.qualified)
         self._compile_fast_path()
+        if self.reads and (self.fast is None or len(self.params) != 1 or self.passes_ctx or
+                           self.params[0].type.handle_kind is None or
+                           sum(bool(r.memo) for r in self.reads) > 1):
+            raise ValueError(f"{self.name}: a Read serves a one-handle command's fast path, "
+                             "one memo at most")
 
     def _default_form(self):
         return " ".join(f"?{p.label} ...?" if p.variadic else
@@ -446,7 +501,8 @@ class Family:
     def command(self, name: str, *params: Param, forms: list[str] | None = None,
                 aliases: tuple[str, ...] = (), errors: dict[str, str] | None = None,
                 returns: str = "", doc: str | None = None, open_options: bool = False,
-                lookups_last: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+                lookups_last: bool = False,
+                reads: tuple[Read, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
             if name in REGISTRY:
                 raise ValueError(f"command {name} registered twice")
@@ -456,7 +512,7 @@ class Family:
                 forms=list(forms or []), aliases=tuple(aliases),
                 errors={**self.errors, **(errors or {})}, returns=returns,
                 doc=inspect.cleandoc(doc or func.__doc__ or ""), passes_ctx=first == "ctx",
-                open_options=open_options, lookups_last=lookups_last)
+                open_options=open_options, lookups_last=lookups_last, reads=tuple(reads))
             return func
         return register
 

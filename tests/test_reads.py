@@ -106,6 +106,13 @@ def test_learning_rates_of_every_type(tcl):
     assert same(tcl, "get_lr", "$opt") == "-0.0"
     optimizer.param_groups[0]["lr"] = 1e-08
     assert same(tcl, "get_lr", "$opt") == "1e-08"
+    optimizer.param_groups[0]["lr"] = 1 / 3         # a double's text follows tcl_precision
+    assert same(tcl, "get_lr", "$opt") == repr(1 / 3)
+    try:
+        tcl("set ::tcl_precision 6")
+        assert same(tcl, "get_lr", "$opt") == "0.333333"
+    finally:
+        tcl("set ::tcl_precision 0")
     optimizer.param_groups.clear()                  # no group: the function's error, unchanged
     assert tcl.error("torch::get_lr $opt").args[0] == \
         tcl.error("torch::get_lr -optimizer $opt").args[0]

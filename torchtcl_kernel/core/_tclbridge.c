@@ -552,6 +552,10 @@ static Tcl_Obj *
 double_value(double x)
 {
     Tcl_Obj *o = Tcl_NewDoubleObj(x);
+    /* Between 1e-4 and 1e16 Tcl writes a double as Python does: its text is left to be made
+     * when needed, at the tcl_precision of that moment, as for any Tcl double. */
+    if (x == 0.0 || (fabs(x) >= 1e-4 && fabs(x) < 1e16))
+        return o;
     int n;
     const char *tcl = Tcl_GetStringFromObj(o, &n);
     char text[40];
@@ -603,10 +607,10 @@ typedef struct CommandData {
     PyObject *converters[MAX_FAST_WORDS]; /* else (or then) this converts the word (or NULL) */
     PyObject *defaults;         /* tuple, one per parameter */
     PyObject *reads;            /* registry.Read.compiled() tuples, tried before func; or NULL */
-    /* The last number and text served, as Tcl values: a getter asked again for the same value
-     * (a learning rate, a dtype) hands out the same Tcl_Obj instead of formatting it anew. */
-    double last_double;
-    Tcl_Obj *last_double_obj;
+    /* The last integer, text and list of integers served, as Tcl values: a getter asked again
+     * for the same value (a dtype, a shape) hands out the same Tcl_Obj instead of making it
+     * anew. (Not doubles: a double's text follows tcl_precision.) A value from these is
+     * borrowed: hold it before the next tcl_value, which may replace it. */
     PyObject *last_text;
     Tcl_Obj *last_text_obj;
     long long last_int;
@@ -617,7 +621,7 @@ typedef struct CommandData {
     /* A Read's memo (registry.Read.memo): the tensor its value came from, at that version */
     PyObject *memo_tensor;
     long long memo_version;
-    Tcl_Obj *memo_value;
+    PyObject *memo_value;
     int calls;                  /* calls in progress (all counted with the GIL) */
     char deleted;               /* the command went while calls were in progress */
     /* Every live command of ours, in one list (changed with the GIL), so that delete_commands
@@ -646,8 +650,8 @@ command_data_free(CommandData *d)
     Py_XDECREF(d->reads);
     Py_XDECREF(d->last_text);
     Py_XDECREF(d->memo_tensor);
-    Tcl_Obj *held[] = {d->last_double_obj, d->last_text_obj, d->last_int_obj, d->last_dims_obj,
-                       d->memo_value};
+    Py_XDECREF(d->memo_value);
+    Tcl_Obj *held[] = {d->last_text_obj, d->last_int_obj, d->last_dims_obj};
     for (size_t i = 0; i < sizeof held / sizeof *held; i++)
         if (held[i])
             Tcl_DecrRefCount(held[i]);
@@ -684,19 +688,6 @@ keep(Tcl_Obj **slot, Tcl_Obj *o)
     if (*slot)
         Tcl_DecrRefCount(*slot);
     return *slot = o;
-}
-
-/* double_value(x), or the Tcl value last made for the same x (bit for bit: -0.0 is not 0.0). */
-static Tcl_Obj *
-cached_double(CommandData *d, double x)
-{
-    if (d->last_double_obj && memcmp(&x, &d->last_double, sizeof x) == 0)
-        return d->last_double_obj;
-    Tcl_Obj *o = double_value(x);
-    if (o == NULL)
-        return NULL;
-    d->last_double = x;
-    return keep(&d->last_double_obj, o);
 }
 
 static Tcl_Obj *
@@ -745,6 +736,20 @@ cached_ints(CommandData *d, PyObject *v)
     return o;
 }
 
+/* string_value(v), or the Tcl value last made for the same short str object (a command's
+ * constant answer, "OK", "Float32"): most commands answer with one. */
+static Tcl_Obj *
+cached_text(CommandData *d, PyObject *v)
+{
+    if (v == d->last_text && d->last_text_obj)
+        return d->last_text_obj;
+    Tcl_Obj *o = string_value(v);
+    if (o == NULL || PyUnicode_GET_LENGTH(v) > 64)
+        return o;
+    Py_XSETREF(d->last_text, Py_NewRef(v));
+    return keep(&d->last_text_obj, o);
+}
+
 /* A Python result as a Tcl value: str, Handle, tensor (a new handle), tuple or list (a Tcl
  * list); anything else goes through to_tcl first. NULL with a Python error on failure. */
 static Tcl_Obj *
@@ -752,18 +757,18 @@ tcl_value(CommandData *d, PyObject *v, int depth)
 {
     PyTypeObject *t = Py_TYPE(v);
     if (t == &PyUnicode_Type)
-        return string_value(v);
+        return cached_text(d, v);
     if (t == &HandleType)
         return handle_value((HandleObject *) v);
     /* Numbers as Tcl numbers (expr reads them without parsing), written as Python writes them
      * (the reference's pages show 1e-08, not Tcl's 1e-8), alone or in a list alike. */
     if (t == &PyFloat_Type)
-        return cached_double(d, PyFloat_AS_DOUBLE(v));
+        return double_value(PyFloat_AS_DOUBLE(v));
     if (t == &PyLong_Type) {
         int overflow;
         long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
         if (!overflow && !(n == -1 && PyErr_Occurred()))
-            return Tcl_NewWideIntObj((Tcl_WideInt) n);
+            return cached_int(d, n);
         PyErr_Clear();
         return text_value(v);           /* beyond 64 bits: Tcl reads the text as a bignum */
     }
@@ -861,6 +866,8 @@ fail(Tcl_Interp *interp, CommandData *d)
     PyObject *info = NULL;
     if (r != NULL && PyTuple_Check(r) && (PyTuple_GET_SIZE(r) == 2 || PyTuple_GET_SIZE(r) == 3)) {
         message = tcl_value(d, PyTuple_GET_ITEM(r, 0), 0);
+        if (message != NULL)        /* (it may be a cached value, which the next may replace) */
+            Tcl_IncrRefCount(message);
         code = message ? tcl_value(d, PyTuple_GET_ITEM(r, 1), 0) : NULL;
         if (code == NULL)
             PyErr_Clear();
@@ -873,8 +880,10 @@ fail(Tcl_Interp *interp, CommandData *d)
         PyErr_Clear();
         if (message == NULL)
             message = Tcl_NewStringObj("error", -1);
+        Tcl_IncrRefCount(message);
     }
     Tcl_SetObjResult(interp, message);
+    Tcl_DecrRefCount(message);
     if (code != NULL)
         Tcl_SetObjErrorCode(interp, code);
     if (info != NULL) {                 /* the original text, under the message in errorInfo */
@@ -953,31 +962,19 @@ read_value(CommandData *d, PyObject *obj, PyObject *read)
         memo = walk(obj, memo_steps);
         if (memo == NULL || (version = tensor_version(memo)) < 0)
             goto out;
-        if (memo == d->memo_tensor && version == d->memo_version && d->memo_value) {
-            o = d->memo_value;
-            goto out;
-        }
+        if (memo == d->memo_tensor && version == d->memo_version && d->memo_value)
+            v = Py_NewRef(d->memo_value);
     }
-    v = walk(obj, PyTuple_GET_ITEM(read, 1));
-    if (v == NULL)
+    if (v == NULL && (v = walk(obj, PyTuple_GET_ITEM(read, 1))) == NULL)
         goto out;
     if (PyDict_CheckExact(result)) {
         PyObject *text = PyDict_GetItemWithError(result, v);      /* borrowed */
-        if (text != NULL && PyUnicode_CheckExact(text)) {
-            if (text != d->last_text || d->last_text_obj == NULL) {
-                Tcl_Obj *t = string_value(text);
-                if (t != NULL) {
-                    keep(&d->last_text_obj, t);
-                    Py_XSETREF(d->last_text, Py_NewRef(text));
-                }
-            }
-            if (text == d->last_text)
-                o = d->last_text_obj;
-        }
+        if (text != NULL && PyUnicode_CheckExact(text))
+            o = cached_text(d, text);
     } else {
         long code = PyLong_AS_LONG(result);
         if (code == 0 && PyFloat_CheckExact(v))
-            o = cached_double(d, PyFloat_AS_DOUBLE(v));
+            o = double_value(PyFloat_AS_DOUBLE(v));
         else if (code == 1 && PyLong_CheckExact(v)) {
             int overflow;
             long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
@@ -986,10 +983,10 @@ read_value(CommandData *d, PyObject *obj, PyObject *read)
         } else if (code == 2 && PyTuple_Check(v))
             o = cached_ints(d, v);
     }
-    if (o != NULL && memo != NULL) {
+    if (o != NULL && memo != NULL && v != d->memo_value) {
         Py_XSETREF(d->memo_tensor, Py_NewRef(memo));
         d->memo_version = version;
-        keep(&d->memo_value, o);
+        Py_XSETREF(d->memo_value, Py_NewRef(v));
     }
 out:
     Py_XDECREF(v);

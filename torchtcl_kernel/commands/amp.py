@@ -16,16 +16,12 @@ import torch
 from ..core.errors import CommandError
 from ..core.registry import UNKNOWN_LISTED, Family, Read, param
 from ..core.types import BOOL, FLOAT, INT, STATE_DICT, TENSOR, Choice, Handle, StateDict
-from .common import has_gradients, optimizer_param, positive
+from .common import first_gradient, optimizer_param, positive
 from .optim import record_optimizer_lr
 
 amp = Family("amp", no_value="Named parameters must come in pairs")
 
 SCALER = Handle("scaler")
-
-
-def _first_param_device(optimizer):
-    return next(p.device for g in optimizer.param_groups for p in g["params"])
 
 
 class AmpScaler:
@@ -53,22 +49,28 @@ class AmpScaler:
         return self.torch.scale(tensor)
 
     def unscale(self, optimizer):
-        if has_gradients(optimizer):
-            self._ready(_first_param_device(optimizer))
+        grad = first_gradient(optimizer)
+        if grad is not None:
+            self._ready(grad.device)
             self.torch.unscale_(optimizer)
             self.checked = True
 
     def step(self, optimizer):
         if not self.torch.is_enabled():
             optimizer.step()
-        elif has_gradients(optimizer):
-            self._ready(_first_param_device(optimizer))
-            self.torch.step(optimizer)
-            self.checked = True
-            # GradScaler keeps what its inf check found per optimizer (a private method, stable
-            # since torch 1.6); telemetry marks the iteration as skipped from it.
-            found = self.torch._found_inf_per_device(optimizer)
-            self.found_inf |= any(v.item() for v in found.values())
+            return
+        grad = first_gradient(optimizer)
+        if grad is None:
+            return
+        self._ready(grad.device)
+        self.torch.step(optimizer)
+        self.checked = True
+        # GradScaler keeps what its inf check found per optimizer (a private method, stable since
+        # torch 1.6); telemetry marks the iteration as skipped from it. (Its step has just read
+        # these on the host, so on CUDA this waits for nothing.)
+        for found in self.torch._found_inf_per_device(optimizer).values():
+            if found.item():
+                self.found_inf = True
 
     def update(self, new_scale=None):
         """Returns whether this iteration found inf/NaN (its steps were skipped)."""

@@ -35,9 +35,19 @@ def optimizer_param(invalid=None, default=REQUIRED, aliases=("opt",)):
     return param("optimizer", OPTIMIZER, default, aliases=aliases, invalid=invalid)
 
 
+def first_gradient(optimizer):
+    """The first gradient a backward pass left on the optimizer's parameters, or None. (A loop:
+    it runs at every training step, and usually stops at the first parameter.)"""
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            if p.grad is not None:
+                return p.grad
+    return None
+
+
 def has_gradients(optimizer):
     """Whether a backward pass left a gradient on any of the optimizer's parameters."""
-    return any(p.grad is not None for g in optimizer.param_groups for p in g["params"])
+    return first_gradient(optimizer) is not None
 
 
 def _umask():

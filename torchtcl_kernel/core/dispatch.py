@@ -97,8 +97,12 @@ def delete_commands(ctx):
     _tclbridge.delete_commands(ctx.tk.interpaddr())
 
 
-def register(ctx, cmd, invoked):
-    """Create `::torch::<invoked>` (its snake_case or camelCase name) for the command `cmd`."""
+def register(ctx, cmd, invoked, converters=None):
+    """Create `::torch::<invoked>` (its snake_case or camelCase name) for the command `cmd`.
+    `converters`: a dict shared by the commands of one interpreter, so that its fast-path
+    converters are made once per type, not once per parameter (an interpreter's start then
+    allocates little, which keeps Python's collector from scanning all of torch as commands are
+    added)."""
     parse, func = cmd.parse, cmd.func
     owner, ctx = ctx, _weak(ctx)
 
@@ -111,13 +115,22 @@ def register(ctx, cmd, invoked):
 
     fast = None
     if cmd.fast is not None:
-        spec = tuple(_spec(ctx, p) for p in cmd.fast)
-        fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec,
-                tuple(p.default for p in cmd.params), tuple(r.compiled() for r in cmd.reads))
+        if converters is None:
+            converters = {}
+        spec = tuple(_spec(ctx, p, converters) for p in cmd.fast)
+        fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec, cmd.defaults,
+                cmd.compiled_reads)
     create(owner, f"::torch::{invoked}", general, command_error(cmd), fast)
 
 
-def _spec(ctx, p):
+def _spec(ctx, p, made):
+    key = p.type, p.check
+    if key not in made:
+        made[key] = _make_spec(ctx, p)
+    return made[key]
+
+
+def _make_spec(ctx, p):
     if p.check is None:
         return p.type.fast_spec(ctx)
     convert, check = p.type.fast(ctx), p.check

@@ -74,9 +74,10 @@ class TorchTcl:
         self.canceller = Canceller(self.tk)
         self.depth = 0                      # evaluations in progress (nested ones count too)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
+        converters: dict = {}
         for cmd in REGISTRY.values():
             for name in cmd.names:
-                dispatch.register(self, cmd, name)
+                dispatch.register(self, cmd, name, converters)
         self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
         self._install_builtins()
         self.reclaimer = Reclaimer(self)

@@ -253,6 +253,8 @@ class Command:
         # Every error this command raises starts with this (the spec's "Error in manual_seed: ").
         self.prefix = self.errors["prefix"].format(cmd=self.qualified)
         self._compile_fast_path()
+        self.defaults = tuple(p.default for p in self.params)
+        self.compiled_reads = tuple(r.compiled() for r in self.reads)
         if self.reads and (self.fast is None or len(self.params) != 1 or self.passes_ctx or
                            self.params[0].type.handle_kind is None or
                            sum(bool(r.memo) for r in self.reads) > 1):

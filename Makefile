@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml constraints.txt setup.py torchtcl_kernel/core/_tclbridg
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	$(VENV)/bin/torchtcl install --sys-prefix
+	$(PY) -m compileall -q torchtcl_kernel
 	touch $(STAMP)
 
 # Two workers, each taking whole files (module fixtures stay shared within a file): the suite is
@@ -48,8 +49,13 @@ wheel-check: install
 demo: install
 	$(PY) -m torchtcl_kernel.demo
 
+# The package's bytecode first, as pip writes it for an installed wheel (an editable install has
+# none, and an environment with PYTHONDONTWRITEBYTECODE never writes it): import time is the
+# user's, not the compiler's.
 bench: install
+	$(PY) -m compileall -q torchtcl_kernel
 	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) out .pytest_cache build torchtcl_kernel/core/*.so
+	find torchtcl_kernel -name __pycache__ -prune -exec rm -rf {} +

@@ -6,10 +6,12 @@ Inductor compiles take seconds on this CPU: one model is compiled with it (modul
 rest use the eager and aot_eager backends, which trace the model as inductor would but generate
 no code."""
 
+import re
+
 import pytest
 import torch
 import torch._dynamo
-from conftest import Session
+from conftest import ROOT, Session
 
 from torchtcl_kernel.commands.compile import CompiledModel
 
@@ -36,24 +38,41 @@ def model(tcl, name, seed=0):
 
 @pytest.fixture(scope="module")
 def inductor():
-    """The file's one inductor compile: an MLP, compiled, and its first forward pass."""
+    """The file's one inductor compile: docs/compile.md's example, which trains an MLP through
+    its compiled handle (forward and backward compiled)."""
     tcl = Session()
-    model(tcl, "m")
-    tcl("set x [torch::randn {5 6}]; set c [torch::compile $m]")
-    tcl("set out [torch::layer_forward $c $x]")
+    block, = re.findall(r"```tcl\n(.*?)```", (ROOT / "docs" / "compile.md").read_text(), re.S)
+    tcl(block)
     return tcl
 
 
 @pytest.mark.slow
-def test_inductor_forward_equals_the_eager_model(inductor):
+def test_inductor_trains_the_model_as_eager_pytorch_does(inductor):
+    """The guide's loop, compiled by inductor, against the same 20 steps in eager PyTorch."""
     tcl = inductor
-    torch.testing.assert_close(tensor(tcl, "set out"), tensor(tcl, "torch::layer_forward $m $x"))
-    info = dict(zip(*[iter(tcl.interp.tk.splitlist(tcl("torch::compile_info $c")))] * 2,
+    assert re.fullmatch(r"status compiled, first call \d+\.\d+ s\nloss after 20 steps: "
+                        r"\d\.\d{3}\n", tcl.stdout), tcl.stdout
+    info = dict(zip(*[iter(tcl.interp.tk.splitlist(tcl("torch::compile_info $fast")))] * 2,
                     strict=True))
-    assert info["backend"] == "inductor" and info["mode"] == "default"
-    assert info["compiled"] == "1" and info["status"] == "compiled"
+    assert (info["backend"], info["mode"], info["compiled"]) == ("inductor", "default", "1")
     assert info["fallback_reason"] == "" and float(info["first_call_seconds"]) > 0
-    assert tcl("set c") == "compiled1" and tcl.err == []
+    assert tcl("set fast") == "compiled1" and tcl.err == []
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    x, y = tensor(tcl, "set x"), tensor(tcl, "set y")
+    opt = torch.optim.SGD(mlp.parameters(), lr=0.05, momentum=0.9)
+    for _ in range(20):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(mlp(x), y)
+        loss.backward()
+        opt.step()
+    # the compiled code sums in another order: close, not equal
+    torch.testing.assert_close(tensor(tcl, "set loss"), loss.detach(), rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(tcl.interp.store.get(tcl("set model"), "module").state_dict(),
+                               mlp.state_dict(), rtol=1e-4, atol=1e-5)
+    # and its forward pass is the model's
+    torch.testing.assert_close(tensor(tcl, "torch::layer_forward $fast $x"),
+                               tensor(tcl, "torch::layer_forward $model $x"))
 
 
 def info(tcl, handle):

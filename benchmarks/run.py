@@ -1,5 +1,6 @@
 """`make bench`: the cost of the Tcl layer, as ratios to plain PyTorch measured in the same run,
-and what a second data-parallel rank does to a training step (the DDP rows: 2 ranks against 1).
+what a second data-parallel rank does to a training step (the DDP rows: 2 ranks against 1), and
+what torch::compile does to one (benchmarks/compiled.py: compiled steps against eager PyTorch).
 
 Prints a table and writes it to out/bench.json. Not a test: it measures, it does not judge, but
 every row shows its target next to the figure.
@@ -641,13 +642,25 @@ def ddp_scaling():
         half, "ms", f"{allreduce:.2f} + {half:.2f} of {two:.2f} ms", "(report)", True)
 
 
+# --- 7. torch::compile ---------------------------------------------------------------------
+def compiled_steps():
+    from benchmarks import compiled
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)            # as the eager step rows (section 2)
+    try:
+        for found in compiled.rows():
+            row(**found)
+    finally:
+        torch.set_num_threads(threads)
+
+
 def main():
     started = time.perf_counter()
     print(f"torch {torch.__version__}, {os.cpu_count()} cores\n")
     print(f"{'measure':<56} {'torchtcl':>10} {'pytorch':>10} {'unit':<6} {'figure':<22} "
           f"{'target':<12} result")
-    for part in (command_overhead, training_step, memory, kernel_start, growth, dashboard,
-                 ddp_scaling):
+    for part in (command_overhead, training_step, compiled_steps, memory, kernel_start, growth,
+                 dashboard, ddp_scaling):
         part()
     OUT.mkdir(exist_ok=True)
     (OUT / "bench.json").write_text(json.dumps(

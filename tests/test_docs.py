@@ -75,7 +75,8 @@ def test_example_runs_and_prints(name, warm):
 
 
 # Examples that start processes: torch::launch runs torchrun and its workers, each importing torch.
-BUDGET = {"launch": 30.0}
+# The first torch.compile'd call of a process sets Dynamo up (about 0.6 s here, more under load).
+BUDGET = {"launch": 30.0, "compile": 5.0, "compile_info": 5.0}
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
                autograd,
                checkpoint,
                comparison,
+               compile,
                conv,
                devices,
                distributed,

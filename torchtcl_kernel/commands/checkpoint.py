@@ -12,7 +12,9 @@ Three promises hold for every file these commands touch:
   over it when complete, so a save that fails leaves the previous file intact.
 
 What a file holds: save_state_dict with a model alone writes PyTorch's plain `state_dict()`, which
-any PyTorch program loads with `model.load_state_dict(torch.load(path))`. Everything else is one
+any PyTorch program loads with `model.load_state_dict(torch.load(path))`. A torch::compile handle's
+state is its original model's (without torch.compile's `_orig_mod.` prefix), so a file saved from
+either loads into both. Everything else is one
 dict with a `format` entry: the model's state dict, and on request the optimizer's, the LR
 scheduler's, the grad scaler's and the random number generators' states, plus the training
 metadata (epoch, loss, lr) of save_checkpoint.
@@ -31,6 +33,7 @@ from ..core.registry import Family, param
 from ..core.types import BOOL, FLOAT, INT, MODULE, STRING
 from .amp import SCALER
 from .common import optimizer_param, replacing
+from .compile import unwrapped
 from .schedulers import SCHEDULER
 
 checkpoints = Family("checkpoint", missing="Required parameter missing: {option}")
@@ -177,6 +180,7 @@ def _module_extras(model):
 
 
 def _contents(model, optimizer, scheduler, scaler, rng, full=False, **metadata):
+    model = unwrapped(model)        # a compiled model's file is its original's, names and all
     bundle = {"format": FORMAT, "version": VERSION, "model": model.state_dict(), **metadata}
     if full:
         bundle["module"] = _module_extras(model)
@@ -316,6 +320,7 @@ def _check_rng(path, rng):
 # --- loading: check everything, then apply (undoing what was applied if anything fails) ----------
 def _restore(path, bundle, model, optimizer=None, scheduler=None, scaler=None, rng=True,
              full=False):
+    model = unwrapped(model)        # (as _contents saved it)
     _check_model(path, model, bundle, full)
     parts = {}
     for key, target, what, check in (("optimizer", optimizer, "optimizer", _check_optimizer),
@@ -492,7 +497,7 @@ def save_state_dict(model, filename, optimizer, scheduler, scaler, rng):
     state_dict(), which PyTorch code loads with model.load_state_dict(torch.load(file)); with
     -optimizer, -scheduler, -scaler or -rng 1, their states beside it."""
     if optimizer is None and scheduler is None and scaler is None and not rng:
-        _write(filename, model.state_dict())
+        _write(filename, unwrapped(model).state_dict())
     else:
         _write(filename, _contents(model, optimizer, scheduler, scaler, rng))
     return f"Model state dict saved to: {filename}"

@@ -8,6 +8,7 @@ from torch.nn.utils import parametrize
 from ..core.registry import Family, param
 from ..core.types import BOOL, DEVICE, FLOAT, INT, MODULE, SHAPE, TENSOR, HandleList
 from .common import positive, tensor_input
+from .compile import unwrapped
 
 nn = Family("nn", missing="Required parameter missing: {name}")
 
@@ -195,7 +196,9 @@ def _output_shapes(model, modules, input_shape, device):
 def summary(model, input_shape=None, device=None):
     """What model_summary prints and the kernel's HTML view of a model shows: (total, trainable,
     rows), a row (name, type, own parameter count, output shape or None) per layer; output
-    shapes only given an input shape."""
+    shapes only given an input shape. A compiled model's are its original model's (found without
+    compiling it)."""
+    model = unwrapped(model)
     params = list(model.parameters())
     total = sum(p.numel() for p in params)
     trainable = sum(p.numel() for p in params if p.requires_grad)

@@ -47,14 +47,30 @@ OPTION_NO_VALUE = {"no_value": "Missing value for option"}
 
 
 # --- one row, two commands ----------------------------------------------------------------------
+def _signed(func, names):
+    """func, declaring that it takes exactly `names` (the registry reads its parameters from the
+    signature)."""
+    func.__signature__ = inspect.Signature(
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
+    return func
+
+
 def _with_signature(names, call):
-    """A function taking exactly `names` (the registry reads its parameters from the signature)."""
+    """A function taking exactly `names`, calling call({name: value})."""
     def body(*args, **kw):
         kw.update(zip(names, args, strict=False))
         return call(kw)
-    body.__signature__ = inspect.Signature(
-        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
-    return body
+    return _signed(body, names)
+
+
+def _leads_with(op, names):
+    """Whether op's first parameters are `names`, in that order, each positional or keyword."""
+    try:
+        taken = list(inspect.signature(op).parameters.values())[:len(names)]
+    except (TypeError, ValueError):        # a builtin without a signature
+        return False
+    return [p.name for p in taken] == names and all(
+        p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in taken)
 
 
 def _layer_doc(module, name):
@@ -97,13 +113,18 @@ def activation(name, op, module, doc, *params, source=TENSOR_INPUT, errors=None,
     `torch::nn_name ?options?` as module(**options). Parameter names are op's and module's
     keyword names. `validate(values)` runs the checks that span several options, for both."""
     names = [source.name, *(p.name for p in params)]
-
-    def apply(values):
-        if validate:
-            validate(values)
-        return op(values.pop(source.name), **values)
-
-    body = _with_signature(names, apply)
+    if validate is None and _leads_with(op, names):
+        # op takes the command's parameters first, under the same names: called as it is, one
+        # Python frame between Tcl and PyTorch (an MLP's ReLU runs at every step)
+        def direct(*args, **kw):
+            return op(*args, **kw)
+        body = _signed(direct, names)
+    else:
+        def apply(values):
+            if validate:
+                validate(values)
+            return op(values.pop(source.name), **values)
+        body = _with_signature(names, apply)
     body.__doc__ = doc
     activations.command(name, source, *params, aliases=aliases, errors=errors,
                         returns="tensor handle")(body)

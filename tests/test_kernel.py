@@ -237,6 +237,11 @@ def test_jupyter_console_session():
                                            "--simple-prompt"], encoding="utf-8", timeout=120)
     try:
         child.expect(r"In \[1\]: ")
+        # jupyter_console shows its first prompt once the kernel answers kernel_info on the shell
+        # channel, without checking (as jupyter_client's wait_for_ready does) that its IOPub
+        # subscription is connected; a cell sent before it is waits forever for an "idle" it
+        # missed (seen once in CI, on a loaded machine). Give the subscription time to connect.
+        time.sleep(2)
         child.sendline("set t [torch::ones {2 3}]")
         child.expect(r"Out\[1\]: tensor\d+")
         child.sendline("torch::tensor_shape $t")

@@ -94,8 +94,8 @@ WARMUP, STEPS, ROUND = 30, 600, 10
 STEP_SCRIPTS = {
     "fp32": """
 torch::optimizer_zero_grad $opt
-set loss [torch::cross_entropy_loss [torch::layer_forward $l2 [torch::tensor_relu \
-    [torch::layer_forward $l1 $x]]] $y]
+set logits [torch::layer_forward $l2 [torch::tensor_relu [torch::layer_forward $l1 $x]]]
+set loss [torch::cross_entropy_loss $logits $y]
 torch::tensor_backward $loss
 torch::optimizer_step $opt
 """,
@@ -169,7 +169,7 @@ def step_loop(tcl, script):
     """A Tcl proc `run n` that runs the step n times, each timed inside Tcl, as a script would
     run it; returns a function of n giving the times in ms."""
     tcl.eval(f"""proc run {{n}} {{
-        global opt l1 l2 x y scaler
+        global opt l1 l2 x y scaler model
         set times {{}}
         for {{set i 0}} {{$i < $n}} {{incr i}} {{
             set t0 [clock microseconds]

@@ -10,7 +10,7 @@ import warnings
 import pytest
 import torch
 
-from torchtcl_kernel.commands import amp, schedulers, tensors
+from torchtcl_kernel.commands import amp, tensors
 from torchtcl_kernel.core.registry import REGISTRY, Read
 
 GETTERS = {  # command: its named option
@@ -189,4 +189,3 @@ def test_reads_need_one_handle_parameter():
         with pytest.raises(ValueError):
             family.command("test_only_bad_reads", *params, reads=reads)(lambda scaler: 0)
         assert "test_only_bad_reads" not in REGISTRY
-    assert schedulers.get_lr and tensors.tensor_numel

@@ -249,14 +249,5 @@ def compile_info(ctx, model):
         raise CommandError(f"Not a compiled model: {ctx.store.name_of(model)} (torch::compile "
                            "makes one)", "WRONG_KIND")
     info = model.info()
-    return [w for k, v in info.items() for w in (k, _word(v))]
-
-
-def _word(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
+    seconds = info["first_call_seconds"]
+    return {**info, "first_call_seconds": None if seconds is None else f"{seconds:.3f}"}

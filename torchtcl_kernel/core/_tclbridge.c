@@ -244,6 +244,16 @@ handle_of(StoreObject *store, Tcl_Obj *o)
     return h;
 }
 
+/* handle_of(store, o) if it is a live handle of `kind`, else NULL (no Python error set). */
+static HandleObject *
+handle_of_kind(StoreObject *store, Tcl_Obj *o, PyObject *kind)
+{
+    HandleObject *h = handle_of(store, o);
+    if (h && h->obj && h->kind && (h->kind == kind || PyUnicode_Compare(h->kind, kind) == 0))
+        return h;
+    return NULL;
+}
+
 /* Handle objects ---------------------------------------------------------------------------- */
 
 static HandleObject *
@@ -1000,9 +1010,8 @@ out:
 static Tcl_Obj *
 served(CommandData *d, Tcl_Obj *word)
 {
-    HandleObject *h = handle_of(d->store, word);
-    if (!(h && h->obj && h->kind && (h->kind == d->kinds[0] ||
-                                     PyUnicode_Compare(h->kind, d->kinds[0]) == 0)))
+    HandleObject *h = handle_of_kind(d->store, word, d->kinds[0]);
+    if (h == NULL)
         return NULL;
     PyObject *obj = Py_NewRef(h->obj);
     Tcl_Obj *o = NULL;
@@ -1025,9 +1034,8 @@ fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
     for (i = 0; i < n; i++) {
         PyObject *v = NULL;
         if (d->kinds[i]) {
-            HandleObject *h = handle_of(d->store, words[i]);
-            if (h && h->obj && h->kind && (h->kind == d->kinds[i] ||
-                                           PyUnicode_Compare(h->kind, d->kinds[i]) == 0))
+            HandleObject *h = handle_of_kind(d->store, words[i], d->kinds[i]);
+            if (h)
                 v = Py_NewRef(h->obj);
         }
         if (v == NULL && d->converters[i]) {

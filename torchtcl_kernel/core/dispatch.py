@@ -97,7 +97,7 @@ def delete_commands(ctx):
     _tclbridge.delete_commands(ctx.tk.interpaddr())
 
 
-def register(ctx, cmd, invoked, converters=None):
+def register(ctx, cmd, invoked, converters):
     """Create `::torch::<invoked>` (its snake_case or camelCase name) for the command `cmd`.
     `converters`: a dict shared by the commands of one interpreter, so that its fast-path
     converters are made once per type, not once per parameter (an interpreter's start then
@@ -115,8 +115,6 @@ def register(ctx, cmd, invoked, converters=None):
 
     fast = None
     if cmd.fast is not None:
-        if converters is None:
-            converters = {}
         spec = tuple(_spec(ctx, p, converters) for p in cmd.fast)
         fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec, cmd.defaults,
                 cmd.compiled_reads)

@@ -7,7 +7,6 @@ A type also names itself for docs and inspection (`name`), says what completion 
 
 from __future__ import annotations
 
-import functools
 import re
 import tkinter
 from collections.abc import Callable
@@ -308,7 +307,6 @@ DTYPES.update({"Float32": torch.float32, "Float64": torch.float64, "Float16": to
                "BFloat16": torch.bfloat16, "Int32": torch.int32, "Int64": torch.int64})
 
 
-@functools.cache
 def dtype_label(dtype):
     """The dtype as scripts see it: torch.float32 -> Float32, torch.bfloat16 -> BFloat16."""
     name = str(dtype).split(".")[-1]

@@ -32,5 +32,6 @@ from . import (  # noqa: F401
                sparse,
                telemetry,
                tensors,
+               training,
                vision,
 )

@@ -131,9 +131,14 @@ def grad_scaler_scale(scaler, tensor):
              returns="scaler step completed")
 def grad_scaler_step(ctx, scaler, optimizer):
     """Unscale the optimizer's gradients and step it, unless they hold inf/NaN (then skip)."""
+    step_recorded(ctx, scaler, optimizer)
+    return "scaler step completed"
+
+
+def step_recorded(ctx, scaler, optimizer):
+    """The scaler's step of the optimizer, its learning rate recorded in telemetry."""
     scaler.step(optimizer)
     record_optimizer_lr(ctx, optimizer)
-    return "scaler step completed"
 
 
 @amp.command("grad_scaler_update", SCALER_P, param("new_scale", FLOAT, None, **POSITIVE),
@@ -141,10 +146,16 @@ def grad_scaler_step(ctx, scaler, optimizer):
 def grad_scaler_update(ctx, scaler, new_scale):
     """Back off the scale if this iteration found inf/NaN; grow it after growthInterval clean
     ones."""
+    update_recorded(ctx, scaler, new_scale)
+    return "scaler updated"
+
+
+def update_recorded(ctx, scaler, new_scale=None):
+    """The scaler's update, its new scale recorded in telemetry (marked when the iteration found
+    inf/NaN and skipped its steps)."""
     skipped = scaler.update(new_scale)
     ctx.telemetry.record("scale", ctx.store.name_of(scaler), scaler.updates, "scale",
                          scaler.torch.get_scale(), skipped)
-    return "scaler updated"
 
 
 @amp.command("grad_scaler_get_scale", SCALER_P,

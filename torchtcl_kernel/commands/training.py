@@ -1,0 +1,81 @@
+"""A whole training step in one command: torch::train_step.
+
+The step is the one a script writes command by command (zero_grad, forward under autocast, the
+loss, a scaled backward, the scaler's step and update, the scheduler's step), run by the same
+PyTorch calls in the same order, with the same telemetry records: the loss trajectory is the same
+to the bit. It is a convenience, not a shortcut: measured (`make bench`), it costs what the
+separate commands cost, because their dispatch is not where the time goes. A torch::compile
+handle as the model runs the forward pass and its backward compiled.
+"""
+
+import contextlib
+
+import torch
+import torch.nn.functional as F
+
+from ..core.errors import CommandError
+from ..core.registry import Family, param
+from ..core.types import MODULE, OPTIMIZER, TENSOR, Choice
+from .amp import AUTOCAST_DTYPES, SCALER, step_recorded, update_recorded
+from .optim import record_optimizer_lr
+from .schedulers import SCHEDULER, advance
+
+training = Family("training")
+
+# torch.nn.functional's losses of (output, target), as -loss names them
+LOSSES = {"cross_entropy": F.cross_entropy, "nll": F.nll_loss, "mse": F.mse_loss,
+          "l1": F.l1_loss, "smooth_l1": F.smooth_l1_loss, "huber": F.huber_loss,
+          "bce": F.binary_cross_entropy, "bce_with_logits": F.binary_cross_entropy_with_logits}
+
+
+@training.command(
+    "train_step", param("model", MODULE, invalid="Model not found"),
+    param("input", TENSOR, invalid="Invalid input tensor name"),
+    param("target", TENSOR, invalid="Invalid target tensor name"),
+    param("optimizer", OPTIMIZER, aliases=("opt",), invalid="Invalid optimizer handle"),
+    param("loss", Choice(*LOSSES), "cross_entropy"),
+    param("scaler", SCALER, None, aliases=("grad_scaler",), invalid="Gradient scaler not found"),
+    param("autocast", Choice("none", "float16", "bfloat16"), "none",
+          doc="the reduced dtype of the forward pass, on the input's device"),
+    param("scheduler", SCHEDULER, None, aliases=("lr_scheduler",),
+          invalid="Scheduler not found"),
+    forms=["model input target optimizer ?loss?"], errors={"missing": "Usage: {usage}"},
+    returns="tensor handle (the loss, detached)")
+def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, scheduler):
+    """One training step of model on a batch: the optimizer's zero_grad, the forward pass (under
+    torch.autocast in the -autocast dtype when given), the -loss of the output against target,
+    backward (of the loss scaled by -scaler when given), the optimizer's step (through the
+    scaler, which skips it when the gradients hold inf/NaN), the scaler's update, then the
+    -scheduler's step. The same calls, in the same order, as the commands a script would run
+    for it, and the same telemetry records. A ReduceLROnPlateau scheduler steps on the loss.
+    L-BFGS, which needs the loss recomputed, gets the step as its closure (not with -scaler:
+    GradScaler cannot step a closure)."""
+    lbfgs = isinstance(optimizer, torch.optim.LBFGS)
+    if lbfgs and scaler is not None:
+        raise CommandError("-scaler cannot step L-BFGS: GradScaler does not support closures")
+    function = LOSSES[loss]
+    device = input.device.type
+    precision = (contextlib.nullcontext() if autocast == "none"
+                 else torch.autocast(device, dtype=AUTOCAST_DTYPES[autocast]))
+
+    def closure():
+        optimizer.zero_grad()
+        with precision:
+            value = function(model(input), target)
+        (value if scaler is None else scaler.scale(value)).backward()
+        return value
+
+    if lbfgs:
+        value = optimizer.step(closure)
+        record_optimizer_lr(ctx, optimizer)
+    else:
+        value = closure()
+        if scaler is None:
+            optimizer.step()
+            record_optimizer_lr(ctx, optimizer)
+        else:
+            step_recorded(ctx, scaler, optimizer)
+            update_recorded(ctx, scaler)
+    if scheduler is not None:
+        advance(ctx, scheduler, value.item() if scheduler.needs_metric else None)
+    return value.detach()

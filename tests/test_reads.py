@@ -3,12 +3,11 @@ in, `torch::getter $handle` (served where the value is plain) says exactly what 
 `torch::getter -option $handle` says (which always runs the command's Python function), and
 what PyTorch says."""
 
-import contextlib
-import sys
 import warnings
 
 import pytest
 import torch
+from conftest import python_calls
 
 from torchtcl_kernel.commands import amp, tensors
 from torchtcl_kernel.core.registry import REGISTRY, Read
@@ -16,22 +15,6 @@ from torchtcl_kernel.core.registry import REGISTRY, Read
 GETTERS = {  # command: its named option
     "grad_scaler_get_scale": "-scaler", "get_lr": "-optimizer", "get_lr_advanced": "-scheduler",
     "tensor_numel": "-tensor", "tensor_shape": "-tensor", "tensor_dtype": "-input"}
-
-
-@contextlib.contextmanager
-def python_calls(func):
-    """Counts the calls of func's Python code (observed with sys.setprofile, nothing replaced)."""
-    calls = []
-    code = func.__code__
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code is code:
-            calls.append(1)
-    sys.setprofile(profile)
-    try:
-        yield calls
-    finally:
-        sys.setprofile(None)
 
 
 def same(tcl, command, handle, served=True):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 import torch
+from conftest import python_calls
 
 from torchtcl_kernel import docs
 from torchtcl_kernel.core import types
@@ -215,3 +216,49 @@ def test_a_dangling_option_is_named_unless_the_reference_shows_it_bare(tcl):
                 assert e.message == f"{cmd.prefix}{BARE_NO_VALUE} {option}", name
                 seen["named"] += 1
     assert seen["named"] >= 40 and seen["bare"] >= 10, seen   # (the test reached both kinds)
+
+
+@pytest.mark.parametrize("positional, named", [
+    ("torch::tensor_add $a $b", "torch::tensor_add -input $a -other $b"),
+    ("torch::tensor_add $a $b 2", "torch::tensor_add $a -other $b -alpha 2"),
+    ("torch::tensor_add $a $b 2", "torch::tensorAdd -other $b -alpha 2.0 -input $a"),
+    ("torch::full {2 2} 3.5", "torch::full -value 3.5 -shape {2 2}"),
+    ("torch::linspace -1 1 5", "torch::linspace -start -1 -end 1 -steps 5"),
+    ("torch::cross_entropy_loss $logits $target", "torch::cross_entropy_loss $logits $target "
+                                                   "-reduction mean"),
+])
+def test_options_take_the_fast_path_and_mean_what_parse_reads(tcl, positional, named):
+    """`-option value` pairs are read in C, as Command.parse reads them, without running it."""
+    tcl("set a [torch::tensor_create {1.0 2.0}]; set b [torch::tensor_create {10.0 20.0}]")
+    tcl("set logits [torch::tensor_create {{0.5 1.5 0.0}}]; "
+        "set target [torch::tensor_create {1} int64]")
+    parse = REGISTRY["tensor_add"].parse.__func__
+    with python_calls(parse) as calls:
+        fast = tcl.interp.tensor(tcl(named))
+    assert calls == []
+    assert torch.equal(fast, tcl.interp.tensor(tcl(positional)))
+
+
+def test_options_the_fast_path_cannot_read_go_to_the_parser(tcl):
+    tcl("set a [torch::tensor_create {1.0 2.0}]")
+    parse = REGISTRY["tensor_add"].parse.__func__
+    cases = {   # script: what the parser makes of it
+        "torch::tensor_add -input $a -other $a -alpha 2 -alpha 3": [4.0, 8.0],   # the last one
+        "torch::tensor_add -input $a -other 5": [6.0, 7.0],        # (-other takes a number too)
+        "torch::tensor_add $a -other": "Missing value for parameter",
+        "torch::tensor_add -other $a": "Required",
+        "torch::tensor_add -input $a -other $a -bogus 1": "Unknown parameter: -bogus",
+        "torch::tensor_add -input $a -other $a -alpha x": "expected floating-point number",
+    }
+    for script, expected in cases.items():
+        with python_calls(parse) as calls:
+            if isinstance(expected, list):
+                assert tcl.interp.tensor(tcl(script)).tolist() == expected, script
+            else:
+                assert expected in tcl.error(script).message, script
+        if script.endswith("-alpha 3"):
+            assert calls == [], "a repeated option is read by the fast path too"
+        elif not isinstance(expected, list):
+            assert calls, f"{script}: the parser words the error"
+    # a list whose text is an option is an option, as the parser reads every word's text
+    assert tcl.interp.tensor(tcl("torch::tensor_add $a [list -other] $a")).tolist() == [2.0, 4.0]

@@ -638,9 +638,13 @@ typedef struct CommandData {
     PyObject *func;
     PyObject *lead;             /* the interpreter, passed first; or NULL */
     int n_min, n_max;           /* how many positional words it takes */
+    /* Per parameter (the positional ones, or every one where options take this path too) */
     PyObject *kinds[MAX_FAST_WORDS];      /* a handle of this kind is the value (or NULL) */
     PyObject *converters[MAX_FAST_WORDS]; /* else (or then) this converts the word (or NULL) */
     PyObject *defaults;         /* tuple, one per parameter */
+    PyObject *options;          /* dict: option word -> parameter index; or NULL (none here) */
+    PyObject *required;         /* the default of a required parameter (registry.REQUIRED), or
+                                 * NULL (positional words only, never fewer than n_min) */
     PyObject *reads;            /* registry.Read.compiled() tuples, tried before func; or NULL */
     /* The last integer, text and list of integers served, as Tcl values: a getter asked again
      * for the same value (a dtype, a shape) hands out the same Tcl_Obj instead of making it
@@ -682,6 +686,8 @@ command_data_free(CommandData *d)
         Py_XDECREF(d->converters[i]);
     }
     Py_XDECREF(d->defaults);
+    Py_XDECREF(d->options);
+    Py_XDECREF(d->required);
     Py_XDECREF(d->reads);
     Py_XDECREF(d->last_text);
     Py_XDECREF(d->memo_tensor);
@@ -1046,56 +1052,109 @@ served(CommandData *d, Tcl_Obj *word)
     return o;
 }
 
-/* The fast path. Returns the result (new reference), or NULL: with *status 1 when the words did
- * not convert (take the general path; no Python error), 0 with a Python error. */
+/* The word as parameter i's value (new reference), or NULL: with *status 1 when it does not
+ * convert (take the general path; no Python error), 0 with a Python error (an interrupt). */
+static PyObject *
+fast_word(CommandData *d, int i, Tcl_Obj *word, int *status)
+{
+    PyObject *v = NULL;
+    if (d->kinds[i]) {
+        HandleObject *h = handle_of_kind(d->store, word, d->kinds[i]);
+        if (h)
+            v = Py_NewRef(h->obj);
+    }
+    if (v == NULL && d->converters[i]) {
+        PyObject *s = str_of(word);
+        if (s != NULL) {
+            v = PyObject_CallOneArg(d->converters[i], s);
+            Py_DECREF(s);
+        }
+        if (v == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+                *status = 0;
+                return NULL;
+            }
+            PyErr_Clear();
+        }
+    }
+    if (v == NULL)
+        *status = 1;
+    return v;
+}
+
+/* The index of the parameter the word names as an option of the command, or -1 (no Python error
+ * left set). A handle value is never one; any other word is compared by its text, as the
+ * general parser compares it. */
+static int
+option_index(CommandData *d, Tcl_Obj *word)
+{
+    if (d->options == NULL || word->typePtr == &handle_obj_type)
+        return -1;
+    int len;
+    const char *text = Tcl_GetStringFromObj(word, &len);
+    if (len < 2 || text[0] != '-')
+        return -1;
+    PyObject *key = PyUnicode_DecodeUTF8(text, len, "surrogateescape");
+    PyObject *i = key ? PyDict_GetItemWithError(d->options, key) : NULL;
+    Py_XDECREF(key);
+    if (i == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    return (int) PyLong_AsLong(i);
+}
+
+/* The fast path: positional words, then (where the command has d->options) `-option value`
+ * pairs, read as Command.parse reads them when every word converts. Returns the result (new
+ * reference), or NULL: with *status 1 when the words did not convert (an unknown option, a
+ * missing required parameter, ...: take the general path; no Python error), 0 with a Python
+ * error. */
 static PyObject *
 fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
 {
-    PyObject *stack[MAX_FAST_WORDS + 1 + MAX_FAST_WORDS];
-    PyObject *owned[MAX_FAST_WORDS];
-    int k = 0, i;
+    PyObject *values[MAX_FAST_WORDS] = {NULL};   /* per parameter; NULL: not given */
+    PyObject *stack[1 + MAX_FAST_WORDS];
+    Py_ssize_t np = PyTuple_GET_SIZE(d->defaults);
+    PyObject *r = NULL;
+    int positional = n, i, k = 0;
+    *status = 1;
+    for (i = 0; d->options != NULL && i < n; i++)
+        if (option_index(d, words[i]) >= 0) {
+            positional = i;
+            break;
+        }
+    if (positional > d->n_max || (n - positional) % 2)
+        return NULL;
+    for (i = 0; i < positional; i++)
+        if ((values[i] = fast_word(d, i, words[i], status)) == NULL)
+            goto done;
+    for (i = positional; i < n; i += 2) {
+        int p = option_index(d, words[i]);
+        if (p < 0 || p >= np) {
+            *status = 1;
+            goto done;
+        }
+        PyObject *v = fast_word(d, p, words[i + 1], status);
+        if (v == NULL)
+            goto done;
+        Py_XSETREF(values[p], v);       /* given twice: the last one, as parse takes it */
+    }
     if (d->lead)
         stack[k++] = d->lead;
-    for (i = 0; i < n; i++) {
-        PyObject *v = NULL;
-        if (d->kinds[i]) {
-            HandleObject *h = handle_of_kind(d->store, words[i], d->kinds[i]);
-            if (h)
-                v = Py_NewRef(h->obj);
-        }
-        if (v == NULL && d->converters[i]) {
-            PyObject *s = str_of(words[i]);
-            if (s != NULL) {
-                v = PyObject_CallOneArg(d->converters[i], s);
-                Py_DECREF(s);
-            }
-            if (v == NULL) {
-                if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
-                    *status = 0;
-                    goto fail;
-                }
-                PyErr_Clear();
-            }
-        }
-        if (v == NULL) {
+    for (Py_ssize_t j = 0; j < np; j++) {
+        PyObject *v = values[j] ? values[j] : PyTuple_GET_ITEM(d->defaults, j);
+        if (d->required != NULL && v == d->required) {
             *status = 1;
-            goto fail;
+            goto done;
         }
-        owned[i] = v;
         stack[k++] = v;
     }
-    Py_ssize_t nd = PyTuple_GET_SIZE(d->defaults);
-    for (Py_ssize_t j = n; j < nd; j++)
-        stack[k++] = PyTuple_GET_ITEM(d->defaults, j);
-    PyObject *r = PyObject_Vectorcall(d->func, stack, k, NULL);
-    for (int j = 0; j < n; j++)
-        Py_DECREF(owned[j]);
     *status = 0;
+    r = PyObject_Vectorcall(d->func, stack, k, NULL);
+done:
+    for (Py_ssize_t j = 0; j < np; j++)
+        Py_XDECREF(values[j]);
     return r;
-fail:
-    for (int j = 0; j < i; j++)
-        Py_DECREF(owned[j]);
-    return NULL;
 }
 
 static int
@@ -1121,7 +1180,7 @@ command(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
             return code;
         }
     }
-    if (d->func != NULL && n >= d->n_min && n <= d->n_max)
+    if (d->func != NULL && (d->options != NULL || (n >= d->n_min && n <= d->n_max)))
         result = fast_call(d, n, objv + 1, &status);
     if (status == 1) {
         PyObject *words = PyTuple_New(n);
@@ -1251,10 +1310,13 @@ create_command(PyObject *module, PyObject *args)
     d->to_tcl = Py_NewRef(to_tcl);
     d->store = (StoreObject *) Py_NewRef(store);
     if (fast != Py_None) {
-        PyObject *func, *lead, *spec, *defaults, *reads = NULL;
-        int n_min;
-        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!", &func, &lead, &n_min, &PyTuple_Type, &spec,
-                              &PyTuple_Type, &defaults, &PyTuple_Type, &reads))
+        /* (func, lead, n_min, spec, defaults[, reads, n_positional, options, required]) */
+        PyObject *func, *lead, *spec, *defaults, *reads = NULL, *options = Py_None;
+        PyObject *required = NULL;
+        int n_min, n_positional = -1;
+        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!iOO", &func, &lead, &n_min, &PyTuple_Type, &spec,
+                              &PyTuple_Type, &defaults, &PyTuple_Type, &reads, &n_positional,
+                              &options, &required))
             goto error;
         if (reads != NULL && PyTuple_GET_SIZE(reads) > 0) {
             /* served() reads a handle of the first word's kind */
@@ -1268,9 +1330,14 @@ create_command(PyObject *module, PyObject *args)
             d->reads = Py_NewRef(reads);
         }
         Py_ssize_t n = PyTuple_GET_SIZE(spec);
+        if (n_positional < 0)
+            n_positional = (int) n;
         if (n > MAX_FAST_WORDS || PyTuple_GET_SIZE(defaults) < n ||
-            PyTuple_GET_SIZE(defaults) > MAX_FAST_WORDS) {
-            PyErr_SetString(PyExc_ValueError, "too many parameters for the fast path");
+            PyTuple_GET_SIZE(defaults) > MAX_FAST_WORDS || n_positional < 0 || n_positional > n ||
+            (options != Py_None && (!PyDict_Check(options) ||
+                                    n != PyTuple_GET_SIZE(defaults)))) {
+            PyErr_SetString(PyExc_ValueError, "fast path: too many parameters, or options "
+                            "without every parameter's conversion");
             goto error;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -1285,8 +1352,10 @@ create_command(PyObject *module, PyObject *args)
         d->func = Py_NewRef(func);
         d->lead = lead == Py_None ? NULL : Py_NewRef(lead);
         d->n_min = n_min;
-        d->n_max = (int) n;
+        d->n_max = n_positional;
         d->defaults = Py_NewRef(defaults);
+        d->options = options == Py_None ? NULL : Py_NewRef(options);
+        d->required = Py_XNewRef(required);
     }
     d->interp = interp;
     d->token = Tcl_CreateObjCommand(interp, name, command, d, command_deleted);

@@ -2,12 +2,13 @@
 
 Every call can take the general path: `Command.parse` reads positional words and options, checks
 them and words every error. Most calls in a loop are plain positional words, though, and those
-take a fast path in C (_tclbridge.c) built from the same declaration (`Command.fast`): each word
-is converted by its parameter's type (`Type.fast_spec`: a handle argument is a pointer in its Tcl
-value, no lookup at all) and the command's function is called positionally with the remaining
-defaults. A word the fast path cannot read (an option, a number where a handle is expected,
-anything wrong) sends the call to the general path instead, which says what is wrong; the
-function itself runs once, whatever it raises.
+take a fast path in C (_tclbridge.c) built from the same declaration (`Command.fast`, and
+`Command.fast_options` for `-option value` pairs after them): each word is converted by its
+parameter's type (`Type.fast_spec`: a handle argument is a pointer in its Tcl value, no lookup at
+all) and the command's function is called positionally with the remaining defaults. A word the
+fast path cannot read (an unknown option, a number where a handle is expected, a required
+parameter not given, anything wrong) sends the call to the general path instead, which says what
+is wrong; the function itself runs once, whatever it raises.
 """
 
 import tkinter
@@ -15,6 +16,7 @@ import weakref
 
 from . import _tclbridge
 from .errors import CommandError, tcl_wording
+from .registry import REQUIRED
 
 
 def torch_message(exc):
@@ -115,9 +117,11 @@ def register(ctx, cmd, invoked, converters):
 
     fast = None
     if cmd.fast is not None:
-        spec = tuple(_spec(ctx, p, converters) for p in cmd.fast)
+        # with options, every parameter's conversion (an option may name any of them)
+        read = cmd.params if cmd.fast_options is not None else cmd.fast
+        spec = tuple(_spec(ctx, p, converters) for p in read)
         fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec, cmd.defaults,
-                cmd.compiled_reads)
+                cmd.compiled_reads, len(cmd.fast), cmd.fast_options, REQUIRED)
     create(owner, f"::torch::{invoked}", general, command_error(cmd), fast)
 
 

@@ -320,6 +320,7 @@ class Command:
         least `fast_min` of them), and the function takes the rest at their defaults. dispatch.py
         builds that path; anything else (options, any error) goes through `parse`."""
         self.fast, self.fast_min = None, 0
+        self.fast_options: dict[str, int] | None = None
         if any(f.variadic for f in self.forms) or self.open_options or self.lookups_last:
             return
         # With several forms, only the words every form reads alike (a common first stretch,
@@ -339,6 +340,11 @@ class Command:
             return                      # a function taking **options: the general path only
         self.fast = list(shared)
         self.fast_min = sum(p.required for p in shared)
+        # Options too (`-name value` pairs after the positional words), where parse reads each
+        # pair as the same conversion of one word: every option spelling -> its parameter's index
+        if not self.trailing and not any(p.variadic for p in self.params):
+            index = {p.name: i for i, p in enumerate(self.params)}
+            self.fast_options = {opt: index[p.name] for opt, p in self.options.items()}
 
     def parse(self, ctx: TorchTcl, words: list[str],
               invoked: str | None = None) -> dict[str, Any]:

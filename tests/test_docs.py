@@ -2,7 +2,6 @@
 the committed pages are exactly what the generator makes now, every example runs, and the errors a
 page lists are the ones the command really raises."""
 
-import gc
 import re
 import time
 import warnings
@@ -62,21 +61,14 @@ def test_example_runs_and_prints(name, warm):
     tcl = attach_headless(TorchTcl(stdout=out.append, stderr=err.append))
     script = (EXAMPLES / f"{name}.tcl").read_text()
     assert re.search(rf"torch::{name}(?!\w)", script), f"{name}.tcl does not use torch::{name}"
-    # The budget is the example's own time, not that of a full cycle collection of what the
-    # tests before it left in this worker: the likeliest cause of the 2.3 s a 0.03 s example
-    # once took in CI (nothing of its own was slow, alone or beside a CPU hog).
-    gc.disable()
     started = time.perf_counter()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", UserWarning)    # e.g. a loss broadcasting by mistake
-            try:
-                tcl.eval(script)
-            except TorchTclError as e:
-                pytest.fail(f"{name}.tcl: {e.error_info}")
-        took = time.perf_counter() - started
-    finally:
-        gc.enable()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)    # e.g. a loss broadcasting by mistake
+        try:
+            tcl.eval(script)
+        except TorchTclError as e:
+            pytest.fail(f"{name}.tcl: {e.error_info}")
+    took = time.perf_counter() - started
     assert "".join(out).strip(), f"{name}.tcl prints nothing"
     assert not "".join(err).strip()
     assert took < BUDGET.get(name, 1.0), f"{name}.tcl took {took:.2f} s"

@@ -76,7 +76,10 @@ def test_example_runs_and_prints(name, warm):
 
 # Examples that start processes: torch::launch runs torchrun and its workers, each importing torch.
 # The first torch.compile'd call of a process sets Dynamo up (about 0.6 s here, more under load).
-BUDGET = {"launch": 30.0, "compile": 5.0, "compile_info": 5.0}
+# train_step's training loop takes 0.03 s alone (0.03-0.13 s beside three CPU hogs), but took 1.8
+# and 2.3 s in two CI runs of the whole suite, late in a worker's life; not reproduced otherwise
+# (not the cycle collector: it took 1.8 s with it off), so the cause is not known.
+BUDGET = {"launch": 30.0, "compile": 5.0, "compile_info": 5.0, "train_step": 5.0}
 
 
 @pytest.fixture(scope="module")

@@ -1116,10 +1116,10 @@ fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
     PyObject *stack[1 + MAX_FAST_WORDS];
     Py_ssize_t np = PyTuple_GET_SIZE(d->defaults);
     PyObject *r = NULL;
-    int positional = n, i, k = 0;
+    int positional = n, first = -1, i, k = 0;
     *status = 1;
     for (i = 0; d->options != NULL && i < n; i++)
-        if (option_index(d, words[i]) >= 0) {
+        if ((first = option_index(d, words[i])) >= 0) {
             positional = i;
             break;
         }
@@ -1129,7 +1129,7 @@ fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
         if ((values[i] = fast_word(d, i, words[i], status)) == NULL)
             goto done;
     for (i = positional; i < n; i += 2) {
-        int p = option_index(d, words[i]);
+        int p = i == positional ? first : option_index(d, words[i]);   /* (the first: found) */
         if (p < 0 || p >= np) {
             *status = 1;
             goto done;

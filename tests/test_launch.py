@@ -127,6 +127,9 @@ def test_an_interrupt_in_a_kernel_leaves_no_process_behind():
         km.interrupt_kernel()
         reply = tk_.shell_reply(kc, msg_id, timeout=60)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+        # Idle, as a frontend waits for: ipykernel ends the abort of queued cells that follows
+        # an error after its reply, so a cell sent between the two is aborted (its race).
+        tk_._collect(kc, msg_id)
         gone, alive = psutil.wait_procs(job, timeout=5)
         assert not alive
         left = [p for p in psutil.process_iter() if _sid(p) in sessions]

@@ -16,7 +16,7 @@ import torch
 from ..core.errors import CommandError
 from ..core.registry import UNKNOWN_LISTED, Family, Read, param
 from ..core.types import BOOL, FLOAT, INT, STATE_DICT, TENSOR, Choice, Handle, StateDict
-from .common import first_gradient, optimizer_param, positive
+from .common import first_gradient, optimizer_param, positive, read_later
 from .optim import record_optimizer_lr
 
 amp = Family("amp", no_value="Named parameters must come in pairs")
@@ -37,8 +37,8 @@ class AmpScaler:
             self.torch.set_growth_factor(growth_factor)
             self.torch.set_backoff_factor(backoff_factor)
         self.checked = False      # an inf/NaN check was recorded since the last update
-        self.found_inf = False    # ... and found inf/NaN: this iteration's step was skipped
-        self.updates = 0
+        self.found = []           # ... its results (0-d tensors, on the device): telemetry
+        self.updates = 0          # reads them when it needs them, not at each step
 
     def _ready(self, device):
         # GradScaler creates its scale tensor on the first scale(); a step may come first.
@@ -66,20 +66,19 @@ class AmpScaler:
         self.torch.step(optimizer)
         self.checked = True
         # GradScaler keeps what its inf check found per optimizer (a private method, stable since
-        # torch 1.6); telemetry marks the iteration as skipped from it. (Its step has just read
-        # these on the host, so on CUDA this waits for nothing.)
-        for found in self.torch._found_inf_per_device(optimizer).values():
-            if found.item():
-                self.found_inf = True
+        # torch 1.6); telemetry marks the iteration as skipped from it. Not read here: on CUDA
+        # that would wait for the optimizer's step just queued.
+        self.found += self.torch._found_inf_per_device(optimizer).values()
 
     def update(self, new_scale=None):
-        """Returns whether this iteration found inf/NaN (its steps were skipped)."""
+        """Returns this iteration's inf/NaN checks (tensors: any nonzero, its steps were
+        skipped)."""
         if new_scale is not None:
             self._ready(torch.device(self.device))
             self.torch.update(new_scale)
         elif self.checked:
             self.torch.update()
-        found, self.checked, self.found_inf = self.found_inf, False, False
+        found, self.checked, self.found = self.found, False, []
         self.updates += 1
         return found
 
@@ -152,10 +151,26 @@ def grad_scaler_update(ctx, scaler, new_scale):
 
 def update_recorded(ctx, scaler, new_scale=None):
     """The scaler's update, its new scale recorded in telemetry (marked when the iteration found
-    inf/NaN and skipped its steps)."""
-    skipped = scaler.update(new_scale)
-    ctx.telemetry.record("scale", ctx.store.name_of(scaler), scaler.updates, "scale",
-                         scaler.torch.get_scale(), skipped)
+    inf/NaN and skipped its steps). A scale on an accelerator is recorded without waiting for it
+    (read_later): the loop runs on while the device works."""
+    found = scaler.update(new_scale)
+    source, scale = ctx.store.name_of(scaler), getattr(scaler.torch, "_scale", None)
+    if scale is None or scale.device.type == "cpu":
+        ctx.telemetry.record("scale", source, scaler.updates, "scale", scaler.torch.get_scale(),
+                             any_found(found))
+    else:
+        read = read_later([scale, *found])
+
+        def scale_and_skipped():
+            value, *checks = read()
+            return value, any(checks)
+        ctx.telemetry.record_later("scale", source, scaler.updates, "scale", scale_and_skipped)
+
+
+def any_found(found):
+    """Whether one of an iteration's inf/NaN checks (AmpScaler.update) found any: its steps were
+    skipped. Reads the tensors (on CUDA: waits for them)."""
+    return any(f.item() for f in found)
 
 
 @amp.command("grad_scaler_get_scale", SCALER_P,

@@ -13,7 +13,7 @@ import torch
 from ..core.errors import CommandError
 from ..core.registry import Family, param
 from ..core.types import FLOAT, INT, STRING
-from .amp import AmpScaler
+from .amp import AmpScaler, any_found
 from .common import positive
 from .telemetry import view, write_csv
 
@@ -49,7 +49,7 @@ def simulate(steps, init_scale, growth_factor, backoff_factor, growth_interval,
         weight.grad = torch.tensor([value], dtype=torch.float16).float()
         scaler.step(optimizer)
         scales.append(scale)
-        skipped.append(scaler.update())
+        skipped.append(any_found(scaler.update()))
     return scales, skipped, scaler.torch.get_scale()
 
 

@@ -345,12 +345,12 @@ def _restore(path, bundle, model, optimizer=None, scheduler=None, scaler=None, r
         if scaler is not None:
             part = parts["scaler"]
             undo.append((lambda v: _set_counts(scaler, *v),
-                         (scaler.updates, scaler.checked, scaler.found_inf)))
+                         (scaler.updates, scaler.checked, scaler.found)))
             if scaler.torch.is_enabled():
                 undo.append((scaler.torch.load_state_dict, scaler.torch.state_dict()))
                 scaler.torch.load_state_dict(part["state_dict"])
             scaler.updates = int(part.get("updates", scaler.updates))
-            scaler.checked = scaler.found_inf = False
+            scaler.checked, scaler.found = False, []
         with torch.no_grad():
             model.load_state_dict(bundle["model"], strict=True)
             if full and "module" in bundle:
@@ -375,8 +375,8 @@ def _restore(path, bundle, model, optimizer=None, scheduler=None, scaler=None, r
             torch.cuda.set_rng_state_all(cuda)
 
 
-def _set_counts(scaler, updates, checked, found_inf):
-    scaler.updates, scaler.checked, scaler.found_inf = updates, checked, found_inf
+def _set_counts(scaler, updates, checked, found):
+    scaler.updates, scaler.checked, scaler.found = updates, checked, found
 
 
 # --- the commands --------------------------------------------------------------------------------

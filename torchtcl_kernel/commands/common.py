@@ -1,10 +1,12 @@
 """What several command families share: the tensor `-input` and `-optimizer` parameters, the
-range checks of numeric parameters, whether an optimizer has gradients to step on, and writing a
-file atomically. Declares no command."""
+range checks of numeric parameters, whether an optimizer has gradients to step on, reading
+device scalars without waiting, and writing a file atomically. Declares no command."""
 
 import contextlib
 import os
 import tempfile
+
+import torch
 
 from ..core.errors import CommandError
 from ..core.registry import REQUIRED, param
@@ -48,6 +50,25 @@ def first_gradient(optimizer):
 def has_gradients(optimizer):
     """Whether a backward pass left a gradient on any of the optimizer's parameters."""
     return first_gradient(optimizer) is not None
+
+
+def read_later(tensors):
+    """The values of one-element tensors as they are now, for telemetry.record_later: a function
+    returning them as floats. An accelerator's tensors are copied to the host behind the work
+    queued so far, and the function waits for those copies only (an .item() now would wait for
+    everything queued); CPU tensors are copied at once (their owner may change them in place)."""
+    copies = [t.detach().clone() if t.device.type == "cpu"
+              else t.detach().to("cpu", non_blocking=True) for t in tensors]
+    events = []
+    for device in {t.device for t in tensors if t.device.type != "cpu"}:
+        events.append(torch.Event(device=device))
+        events[-1].record()                 # behind the copies
+
+    def read():
+        for done in events:
+            done.synchronize()
+        return [t.item() for t in copies]
+    return read
 
 
 def _umask():

@@ -20,7 +20,7 @@ from ..core.types import (
     Choice,
     ListOfLists,
 )
-from .common import positive
+from .common import positive, read_later
 from .schedule_code import explore_curve, tcl_quote
 from .schedulers import EXPLORABLE
 
@@ -42,9 +42,13 @@ def log_scalar(ctx, name, value, step):
                 f"a tensor of {value.numel()} elements"
             raise CommandError(f"log_scalar {name}: the value must be a number or a one-element "
                                f"real tensor, got {what}")
-        value = float(value.item())
     step = ctx.telemetry.next_step("scalar:" + name) if step is None else step
-    ctx.telemetry.record("scalar", "user", step, name, value)
+    if isinstance(value, torch.Tensor) and value.device.type != "cpu":
+        read = read_later([value])          # a loss on CUDA: the loop does not wait for it
+        ctx.telemetry.record_later("scalar", "user", step, name, lambda: (read()[0], False))
+    else:
+        ctx.telemetry.record("scalar", "user", step, name,
+                             value.item() if isinstance(value, torch.Tensor) else value)
     return step
 
 
@@ -150,7 +154,7 @@ def followed(ctx, optimizer):
     the order they were made); an optimizer a scaler did not step in that iteration is not
     marked."""
     source = ctx.store.name_of(optimizer)
-    labels, label, step, value, skipped = ctx.telemetry.records.columns()
+    done, labels, label, step, value, skipped = ctx.telemetry.records.columns()
     lr_label = next((i for i, lab in enumerate(labels) if lab == ("lr", source, "lr")), None)
     if lr_label is None:
         raise CommandError(f"lr_explore: {source} has no recorded learning rates yet (train a "
@@ -158,7 +162,8 @@ def followed(ctx, optimizer):
     scalers = {i for i, (kind, _, _) in enumerate(labels) if kind == "scale"}
     steps, values, marked = [], [], []
     last_step_at, last_update_at = -1, {}   # record positions: our last step, each scaler's
-    for at, (lab, n, v, skip) in enumerate(zip(label, step, value, skipped, strict=True)):
+    for at, (lab, n, v, skip) in enumerate(zip(label[:done], step[:done], value[:done],
+                                                   skipped[:done], strict=True)):
         if lab == lr_label:
             steps.append(n - 1)
             values.append(v)

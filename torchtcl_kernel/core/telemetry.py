@@ -4,11 +4,18 @@ Commands record; frontends subscribe (the kernel's dashboard redraws from it). A
 compact columns (about 17 bytes: a 100000-step AMP loop keeps 3.4 MB of history, not 30 MB of
 tuples); `records` shows them as Record tuples. With no subscriber nothing else happens. `export`
 writes the records as CSV or JSON, so a CLI run keeps them too.
+
+A value that still lies on an accelerator (a CUDA scaler's scale) is recorded without waiting for
+it (`record_later`): its record holds a placeholder until someone reads the records, and only
+then does telemetry wait for the device to get there. A training loop pays no synchronisation
+for its telemetry; reading does, once for everything pending.
 """
 
 import csv
 import json
+import threading
 from array import array
+from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -44,44 +51,61 @@ def from_line(text):
         return None
 
 
-class Records(Sequence):
-    """The records, read-only, as Record tuples made from the columns on demand."""
+# How many records may wait for their device before a record waits for them all (a bound on
+# what the placeholders hold: a few small tensors each)
+PENDING_MAX = 256
 
-    def __init__(self, labels, label, step, value, skipped):
+
+class Records(Sequence):
+    """The records, read-only, as Record tuples made from the columns on demand. Reading settles
+    what is pending first (see Telemetry.record_later)."""
+
+    def __init__(self, telemetry, labels, label, step, value, skipped):
+        self._telemetry = telemetry
         self._labels, self._label, self._step = labels, label, step
         self._value, self._skipped = value, skipped
 
     def __len__(self):
-        return len(self._step)
+        return self._telemetry.settle()
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError("record index out of range")
+        i %= n
         kind, source, key = self._labels[self._label[i]]
         return Record(kind, source, self._step[i], key, self._value[i], bool(self._skipped[i]))
 
     def __iter__(self):
-        labels = self._labels
-        for label, step, value, skipped in zip(self._label, self._step, self._value,
-                                               self._skipped, strict=True):
+        labels, n = self._labels, len(self)
+        for label, step, value, skipped in zip(self._label[:n], self._step[:n], self._value[:n],
+                                               self._skipped[:n], strict=True):
             kind, source, key = labels[label]
             yield Record(kind, source, step, key, value, bool(skipped))
 
     def columns(self):
-        """The raw columns: labels [(kind, source, key)], then per record its label's index,
-        step, value and skipped flag (arrays; views read them with numpy in one pass)."""
-        return self._labels, self._label, self._step, self._value, self._skipped
+        """(how many records are complete, the raw columns): labels [(kind, source, key)], then
+        per record its label's index, step, value and skipped flag (arrays; views read them
+        with numpy in one pass). Records past the count may be appended or pending: ignore."""
+        return (len(self), self._labels, self._label, self._step, self._value, self._skipped)
 
 
 class Telemetry:
     def __init__(self):
         self._subscribers = []
+        self._value_subscribers = 0
         self._counters = {}
+        self._settling = threading.Lock()
         self.clear()
 
-    def subscribe(self, callback):
-        """callback(record) after every record (from the evaluating thread)."""
+    def subscribe(self, callback, values=True):
+        """callback(record) after every record (from the evaluating thread). A subscriber that
+        does not read values (values=False) lets records wait for their device: it gets those
+        with a NaN value, and reads the records when it needs the values."""
         self._subscribers.append(callback)
+        self._value_subscribers += values
 
     def forward(self, write):
         """Send every record from now on to write(line), as lines from_line reads back."""
@@ -100,11 +124,44 @@ class Telemetry:
         self._label.append(label)
         self._step.append(step)
         self._value.append(float(value))
-        self._skipped.append(1 if skipped else 0)
+        self._skipped.append(1 if skipped else 0)     # last: readers count records by it
         if self._subscribers:
             rec = Record(kind, source, step, key, float(value), bool(skipped))
             for callback in self._subscribers:
                 callback(rec)
+
+    def record_later(self, kind, source, step, key, read):
+        """A record whose value is still on its way from a device: read() -> (value, skipped)
+        waits for it. Called when the records are read, when PENDING_MAX records wait, or at
+        once when a subscriber reads values."""
+        if self._value_subscribers or len(self._pending) >= PENDING_MAX:
+            self.settle()
+            self.record(kind, source, step, key, *read())
+            return
+        # Pending before it is appended: a reader counting complete records (settle) never
+        # sees the placeholder as complete.
+        self._pending.append((len(self._skipped), read))
+        self.record(kind, source, step, key, float("nan"))
+
+    def settle(self):
+        """Fill in every pending record (waiting for its device); returns how many records are
+        complete. From any thread: the evaluating one may append meanwhile."""
+        n, pending = len(self._skipped), self._pending
+        if pending:
+            with self._settling:
+                # (not a record still being appended; each removed once written: a reader
+                # counting complete records stops at the first one left)
+                while pending and pending[0][0] < len(self._skipped):
+                    index, read = pending[0]
+                    value, skipped = read()
+                    self._value[index] = float(value)
+                    self._skipped[index] = 1 if skipped else 0
+                    pending.popleft()
+            n = len(self._skipped)
+        try:
+            return min(n, pending[0][0])
+        except IndexError:                  # none left (another thread may have just settled)
+            return n
 
     def lrs(self, source, step, lrs, kind="lr"):
         """Each parameter group's LR: kind "lr" at an optimizer's step, "schedule" when a
@@ -113,11 +170,13 @@ class Telemetry:
             self.record(kind, source, step, "lr" if i == 0 else f"lr[{i}]", lr)
 
     def clear(self):
+        self._pending: deque = deque()        # (record index, read) of records not yet read
         self._labels: list[tuple[str, str, str]] = []   # (kind, source, key)
         self._label_ids: dict[tuple[str, str, str], int] = {}
         self._label, self._step, self._value = array("I"), array("q"), array("d")
         self._skipped = bytearray()
-        self.records = Records(self._labels, self._label, self._step, self._value, self._skipped)
+        self.records = Records(self, self._labels, self._label, self._step, self._value,
+                               self._skipped)
         self._counters.clear()
 
     def export(self, path):

@@ -75,7 +75,7 @@ class LiveDashboard(HeadlessDashboard):
         self._wake = threading.Condition(self._lock)
         self._sender = None
         self._sent_at = 0.0
-        interp.telemetry.subscribe(self._on_record)
+        interp.telemetry.subscribe(self._on_record, values=False)   # it only reads kinds
 
     def _on_record(self, record):
         if self.widget is None:

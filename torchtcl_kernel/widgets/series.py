@@ -38,8 +38,8 @@ def columns(records, start=0, stop=None):
     """Records [start, stop) as numpy arrays (label index, step, value, skipped). Safe while the
     evaluating thread appends: `stop` defaults to the records complete now, and every column is
     sliced (a copy) before numpy sees it, so no buffer export ever blocks an append."""
-    labels, label, step, value, skipped = records.columns()
-    stop = len(skipped) if stop is None else stop       # skipped is the column appended last
+    complete, labels, label, step, value, skipped = records.columns()
+    stop = complete if stop is None else stop
     return (list(labels), np.frombuffer(label[start:stop], np.uint32),
             np.frombuffer(step[start:stop], np.int64), np.frombuffer(value[start:stop], np.float64),
             np.frombuffer(skipped[start:stop], np.uint8).astype(bool))
@@ -215,7 +215,7 @@ class Stream:
         reset = records is not self.records
         if reset:
             self.records, self.cursor, self.live = records, 0, {}
-        stop = len(records.columns()[4])         # records complete now (skipped comes last)
+        stop = len(records)                       # records complete now
         if stop == self.cursor and not reset:
             return None
         grouped = _group(*columns(records, self.cursor, stop))

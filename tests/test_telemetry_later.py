@@ -1,0 +1,125 @@
+"""Records whose value is still on a device (Telemetry.record_later, commands.common.read_later):
+read when someone reads the records, never shown before their value, in the order they were
+made. This machine has no GPU: the values here come from CPU tensors through the same functions
+a CUDA scaler's update and a CUDA loss's log_scalar use."""
+
+import math
+import sys
+import threading
+
+import torch
+
+from torchtcl_kernel.commands.common import read_later
+from torchtcl_kernel.core.telemetry import PENDING_MAX, Record, Telemetry
+
+
+class Reads:
+    """read() functions that count their calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def of(self, value, skipped=False):
+        def read():
+            self.calls += 1
+            return value, skipped
+        return read
+
+
+def test_a_pending_record_is_read_when_the_records_are():
+    t, reads = Telemetry(), Reads()
+    t.record_later("scale", "scaler1", 1, "scale", reads.of(1024.0, True))
+    t.record("lr", "optimizer1", 1, "lr", 0.1)
+    assert reads.calls == 0                              # the loop did not wait
+    assert list(t.records) == [Record("scale", "scaler1", 1, "scale", 1024.0, True),
+                               Record("lr", "optimizer1", 1, "lr", 0.1, False)]
+    assert reads.calls == 1
+    assert len(t.records) == 2 and t.records[-1].value == 0.1 and reads.calls == 1
+
+
+def test_every_way_of_reading_settles_first(tmp_path):
+    for read in (len, lambda r: r[0], lambda r: r[-1], lambda r: r.columns(),
+                 lambda r: r[:1]):
+        t, reads = Telemetry(), Reads()
+        t.record_later("scalar", "user", 1, "loss", reads.of(0.5))
+        read(t.records)
+        assert reads.calls == 1, read
+        assert t.records.columns()[4][0] == 0.5
+    t = Telemetry()
+    t.record_later("scalar", "user", 1, "loss", Reads().of(0.25))
+    assert t.export(tmp_path / "r.json") == 1
+    assert '"value": 0.25' in (tmp_path / "r.json").read_text()
+
+
+def test_a_subscriber_that_reads_values_gets_them_at_once():
+    t, reads, seen = Telemetry(), Reads(), []
+    t.subscribe(seen.append)
+    t.record_later("scale", "scaler1", 1, "scale", reads.of(8.0, True))
+    assert reads.calls == 1 and seen == [Record("scale", "scaler1", 1, "scale", 8.0, True)]
+
+
+def test_a_subscriber_of_kinds_only_lets_records_wait():
+    t, reads, seen = Telemetry(), Reads(), []
+    t.subscribe(seen.append, values=False)
+    t.record_later("scale", "scaler1", 3, "scale", reads.of(8.0))
+    assert reads.calls == 0
+    assert [(r.kind, r.source, r.step, r.key) for r in seen] == [("scale", "scaler1", 3, "scale")]
+    assert math.isnan(seen[0].value)
+    assert t.records[0].value == 8.0 and reads.calls == 1
+
+
+def test_pending_records_are_bounded():
+    t, reads = Telemetry(), Reads()
+    for i in range(PENDING_MAX):
+        t.record_later("scale", "scaler1", i, "scale", reads.of(float(i)))
+    assert reads.calls == 0
+    t.record_later("scale", "scaler1", PENDING_MAX, "scale", reads.of(-1.0))
+    assert reads.calls == PENDING_MAX + 1                # all of them, in order, then this one
+    assert [r.value for r in t.records] == [*map(float, range(PENDING_MAX)), -1.0]
+
+
+def test_clear_drops_what_is_pending():
+    t, reads = Telemetry(), Reads()
+    t.record_later("scale", "scaler1", 1, "scale", reads.of(2.0))
+    t.clear()
+    assert list(t.records) == [] and reads.calls == 0
+
+
+def test_a_reader_in_another_thread_never_sees_a_placeholder():
+    """The dashboard's sender thread reads while the loop records: every record it counts as
+    complete has its value, and the values come in the order they were recorded."""
+    t, stop, bad = Telemetry(), threading.Event(), []
+
+    def reader():
+        while not stop.is_set():
+            complete, _, _, step, value, _ = t.records.columns()
+            got = list(value[:complete])
+            if any(math.isnan(v) for v in got) or got != [float(s) for s in step[:complete]]:
+                bad.append(got)
+
+    thread = threading.Thread(target=reader)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)          # switch threads often, anywhere in record_later
+    thread.start()
+    try:
+        for i in range(3000):
+            if i % 3:
+                t.record("lr", "optimizer1", i, "lr", float(i))
+            else:
+                t.record_later("scale", "scaler1", i, "scale", Reads().of(float(i)))
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
+    assert not bad
+    assert [r.value for r in t.records] == [float(i) for i in range(3000)]
+
+
+def test_read_later_keeps_the_values_of_the_moment():
+    """A scaler's scale changes in place at the next update: the record keeps this one's."""
+    scale, found = torch.tensor(65536.0), torch.tensor(1.0)
+    read = read_later([scale, found])
+    scale.mul_(0.5)
+    found.zero_()
+    assert read() == [65536.0, 1.0]
+    assert read_later([torch.tensor(3, dtype=torch.int32)])() == [3]

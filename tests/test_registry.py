@@ -262,3 +262,16 @@ def test_options_the_fast_path_cannot_read_go_to_the_parser(tcl):
             assert calls, f"{script}: the parser words the error"
     # a list whose text is an option is an option, as the parser reads every word's text
     assert tcl.interp.tensor(tcl("torch::tensor_add $a [list -other] $a")).tolist() == [2.0, 4.0]
+
+
+def test_a_choice_is_read_without_python_code(tcl):
+    """`torch::autocast_enable cpu bfloat16` (every AMP step): its words are looked up in C; a
+    word that is no choice still gets the parser's error."""
+    from torchtcl_kernel.core.types import Choice
+    for func in (Choice.convert, REGISTRY["autocast_enable"].parse.__func__):
+        with python_calls(func) as calls:
+            assert tcl("torch::autocast_enable cpu bfloat16") == "autocast enabled"
+            assert tcl("torch::autocast_disable cpu") == "autocast disabled"
+        assert calls == [], func
+    assert "Device type: cuda or cpu" in tcl.error("torch::autocast_enable cpux").message
+    assert tcl("torch::autocast_is_enabled cpu") == "0"

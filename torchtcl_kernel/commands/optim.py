@@ -253,9 +253,7 @@ STEP_ERRORS = {"missing": "Required parameters missing: optimizer handle require
 
 def record_optimizer_lr(ctx, optimizer):
     """Telemetry: the learning rate of each parameter group at this optimizer step."""
-    source = ctx.store.name_of(optimizer)
-    ctx.telemetry.lrs(source, ctx.telemetry.next_step(source),
-                      [g["lr"] for g in optimizer.param_groups])
+    ctx.telemetry.optimizer_step(ctx.store.name_of(optimizer), optimizer.param_groups)
 
 
 @optim.command("optimizer_step", OPTIMIZER_P, param("closure", Script(), None), forms=["optimizer"],

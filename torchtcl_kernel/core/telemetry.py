@@ -163,6 +163,14 @@ class Telemetry:
         except IndexError:                  # none left (another thread may have just settled)
             return n
 
+    def optimizer_step(self, source, groups):
+        """An optimizer stepped: the LR of each of its parameter groups, at its own next step."""
+        step = self.next_step(source)
+        if len(groups) == 1:                    # (the usual case, without a list)
+            self.record("lr", source, step, "lr", groups[0]["lr"])
+        else:
+            self.lrs(source, step, [g["lr"] for g in groups])
+
     def lrs(self, source, step, lrs, kind="lr"):
         """Each parameter group's LR: kind "lr" at an optimizer's step, "schedule" when a
         scheduler advanced (the LR it set for the optimizer's next step)."""

@@ -238,6 +238,16 @@ class Choice(Type):
             return word
         raise CommandError(f'bad value "{word}": must be {", ".join(self.choices)}')
 
+    def fast(self, ctx):
+        # A choice, as it is, by a dict lookup in C (no Python frame: `autocast_enable cpu
+        # bfloat16` runs at every AMP step); any other word raises KeyError, for the general
+        # path. Not where a subclass reads words its own way, or a choice could be taken for
+        # an option or for "not given".
+        if type(self).convert is not Choice.convert or \
+                any(not c or c.startswith("-") for c in self.choices):
+            return super().fast(ctx)
+        return {c: c for c in self.choices}.__getitem__
+
 
 class IntList(Type):
     """A Tcl list of integers, e.g. a shape `{2 3}` (`{}` is the empty shape of a scalar)."""

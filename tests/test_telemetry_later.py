@@ -85,6 +85,19 @@ def test_clear_drops_what_is_pending():
     assert list(t.records) == [] and reads.calls == 0
 
 
+def test_records_held_across_a_clear_keep_their_own():
+    """A view that still holds the records of before a `torch::dashboard reset` (its sender
+    thread) reads those, pending ones included, and the new ones are apart."""
+    t = Telemetry()
+    t.record_later("scale", "scaler1", 1, "scale", Reads().of(2.0))
+    before = t.records
+    t.clear()
+    t.record_later("scale", "scaler1", 1, "scale", Reads().of(4.0))
+    t.record("lr", "optimizer1", 1, "lr", 0.1)
+    assert [r.value for r in before] == [2.0]
+    assert [r.value for r in t.records] == [4.0, 0.1]
+
+
 def test_a_reader_in_another_thread_never_sees_a_placeholder():
     """The dashboard's sender thread reads while the loop records: every record it counts as
     complete has its value, and the values come in the order they were recorded."""

@@ -60,13 +60,34 @@ class Records(Sequence):
     """The records, read-only, as Record tuples made from the columns on demand. Reading settles
     what is pending first (see Telemetry.record_later)."""
 
-    def __init__(self, telemetry, labels, label, step, value, skipped):
-        self._telemetry = telemetry
+    def __init__(self, labels, label, step, value, skipped):
         self._labels, self._label, self._step = labels, label, step
         self._value, self._skipped = value, skipped
+        self.pending: deque = deque()     # (record index, read) of records not yet read
+        self._settling = threading.Lock()
 
     def __len__(self):
-        return self._telemetry.settle()
+        return self.settle()
+
+    def settle(self):
+        """Fill in every pending record (waiting for its device); returns how many records are
+        complete. From any thread: the evaluating one may append meanwhile."""
+        n, pending = len(self._skipped), self.pending
+        if pending:
+            with self._settling:
+                # (not a record still being appended; each removed once written: a reader
+                # counting complete records stops at the first one left)
+                while pending and pending[0][0] < len(self._skipped):
+                    index, read = pending[0]
+                    value, skipped = read()
+                    self._value[index] = float(value)
+                    self._skipped[index] = 1 if skipped else 0
+                    pending.popleft()
+            n = len(self._skipped)
+        try:
+            return min(n, pending[0][0])
+        except IndexError:                  # none left (another thread may have just settled)
+            return n
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -97,7 +118,6 @@ class Telemetry:
         self._subscribers = []
         self._value_subscribers = 0
         self._counters = {}
-        self._settling = threading.Lock()
         self.clear()
 
     def subscribe(self, callback, values=True):
@@ -134,34 +154,18 @@ class Telemetry:
         """A record whose value is still on its way from a device: read() -> (value, skipped)
         waits for it. Called when the records are read, when PENDING_MAX records wait, or at
         once when a subscriber reads values."""
-        if self._value_subscribers or len(self._pending) >= PENDING_MAX:
+        if self._value_subscribers or len(self.records.pending) >= PENDING_MAX:
             self.settle()
             self.record(kind, source, step, key, *read())
             return
         # Pending before it is appended: a reader counting complete records (settle) never
         # sees the placeholder as complete.
-        self._pending.append((len(self._skipped), read))
+        self.records.pending.append((len(self._skipped), read))
         self.record(kind, source, step, key, float("nan"))
 
     def settle(self):
-        """Fill in every pending record (waiting for its device); returns how many records are
-        complete. From any thread: the evaluating one may append meanwhile."""
-        n, pending = len(self._skipped), self._pending
-        if pending:
-            with self._settling:
-                # (not a record still being appended; each removed once written: a reader
-                # counting complete records stops at the first one left)
-                while pending and pending[0][0] < len(self._skipped):
-                    index, read = pending[0]
-                    value, skipped = read()
-                    self._value[index] = float(value)
-                    self._skipped[index] = 1 if skipped else 0
-                    pending.popleft()
-            n = len(self._skipped)
-        try:
-            return min(n, pending[0][0])
-        except IndexError:                  # none left (another thread may have just settled)
-            return n
+        """Fill in every pending record; returns how many records are complete."""
+        return self.records.settle()
 
     def optimizer_step(self, source, groups):
         """An optimizer stepped: the LR of each of its parameter groups, at its own next step."""
@@ -178,12 +182,11 @@ class Telemetry:
             self.record(kind, source, step, "lr" if i == 0 else f"lr[{i}]", lr)
 
     def clear(self):
-        self._pending: deque = deque()        # (record index, read) of records not yet read
         self._labels: list[tuple[str, str, str]] = []   # (kind, source, key)
         self._label_ids: dict[tuple[str, str, str], int] = {}
         self._label, self._step, self._value = array("I"), array("q"), array("d")
         self._skipped = bytearray()
-        self.records = Records(self, self._labels, self._label, self._step, self._value,
+        self.records = Records(self._labels, self._label, self._step, self._value,
                                self._skipped)
         self._counters.clear()
 

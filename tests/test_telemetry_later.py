@@ -78,6 +78,17 @@ def test_pending_records_are_bounded():
     assert [r.value for r in t.records] == [*map(float, range(PENDING_MAX)), -1.0]
 
 
+def test_a_value_that_cannot_be_read_is_a_gap_not_an_error():
+    t = Telemetry()
+
+    def broken():
+        raise RuntimeError("CUDA error: an illegal memory access was encountered")
+    t.record_later("scale", "scaler1", 1, "scale", broken)
+    t.record_later("scale", "scaler1", 2, "scale", Reads().of(8.0))
+    values = [r.value for r in t.records]
+    assert math.isnan(values[0]) and values[1:] == [8.0]
+
+
 def test_clear_drops_what_is_pending():
     t, reads = Telemetry(), Reads()
     t.record_later("scale", "scaler1", 1, "scale", reads.of(2.0))

@@ -79,7 +79,10 @@ class Records(Sequence):
                 # counting complete records stops at the first one left)
                 while pending and pending[0][0] < len(self._skipped):
                     index, read = pending[0]
-                    value, skipped = read()
+                    try:
+                        value, skipped = read()
+                    except Exception:       # (a device that failed since): a gap in the curve,
+                        value, skipped = float("nan"), False     # not records lost with it
                     self._value[index] = float(value)
                     self._skipped[index] = 1 if skipped else 0
                     pending.popleft()

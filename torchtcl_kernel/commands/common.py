@@ -55,8 +55,9 @@ def has_gradients(optimizer):
 def read_later(tensors):
     """The values of one-element tensors as they are now, for telemetry.record_later: a function
     returning them as floats. An accelerator's tensors are copied to the host behind the work
-    queued so far, and the function waits for those copies only (an .item() now would wait for
-    everything queued); CPU tensors are copied at once (their owner may change them in place)."""
+    queued so far, and the function waits for that work and those copies only, not for what is
+    queued after them (as an .item() at that later moment would); CPU tensors are copied at once
+    (their owner may change them in place)."""
     copies = [t.detach().clone() if t.device.type == "cpu"
               else t.detach().to("cpu", non_blocking=True) for t in tensors]
     events = []

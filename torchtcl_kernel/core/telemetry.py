@@ -73,20 +73,21 @@ class Records(Sequence):
         """Fill in every pending record (waiting for its device); returns how many records are
         complete. From any thread: the evaluating one may append meanwhile."""
         n, pending = len(self._skipped), self.pending
-        if pending:
-            with self._settling:
-                # (not a record still being appended; each removed once written: a reader
-                # counting complete records stops at the first one left)
-                while pending and pending[0][0] < len(self._skipped):
-                    index, read = pending[0]
-                    try:
-                        value, skipped = read()
-                    except Exception:       # (a device that failed since): a gap in the curve,
-                        value, skipped = float("nan"), False     # not records lost with it
-                    self._value[index] = float(value)
-                    self._skipped[index] = 1 if skipped else 0
-                    pending.popleft()
-            n = len(self._skipped)
+        if not pending:     # (counted first: a placeholder is pending before it is appended)
+            return n
+        with self._settling:
+            # (not a record still being appended; each removed once written: a reader counting
+            # complete records stops at the first one left)
+            while pending and pending[0][0] < len(self._skipped):
+                index, read = pending[0]
+                try:
+                    value, skipped = read()
+                except Exception:           # (a device that failed since): a gap in the curve,
+                    value, skipped = float("nan"), False     # not records lost with it
+                self._value[index] = float(value)
+                self._skipped[index] = 1 if skipped else 0
+                pending.popleft()
+        n = len(self._skipped)
         try:
             return min(n, pending[0][0])
         except IndexError:                  # none left (another thread may have just settled)
@@ -158,17 +159,13 @@ class Telemetry:
         waits for it. Called when the records are read, when PENDING_MAX records wait, or at
         once when a subscriber reads values."""
         if self._value_subscribers or len(self.records.pending) >= PENDING_MAX:
-            self.settle()
+            self.records.settle()
             self.record(kind, source, step, key, *read())
             return
         # Pending before it is appended: a reader counting complete records (settle) never
         # sees the placeholder as complete.
         self.records.pending.append((len(self._skipped), read))
         self.record(kind, source, step, key, float("nan"))
-
-    def settle(self):
-        """Fill in every pending record; returns how many records are complete."""
-        return self.records.settle()
 
     def optimizer_step(self, source, groups):
         """An optimizer stepped: the LR of each of its parameter groups, at its own next step."""
@@ -189,8 +186,7 @@ class Telemetry:
         self._label_ids: dict[tuple[str, str, str], int] = {}
         self._label, self._step, self._value = array("I"), array("q"), array("d")
         self._skipped = bytearray()
-        self.records = Records(self._labels, self._label, self._step, self._value,
-                               self._skipped)
+        self.records = Records(self._labels, self._label, self._step, self._value, self._skipped)
         self._counters.clear()
 
     def export(self, path):

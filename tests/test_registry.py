@@ -16,6 +16,7 @@ from torchtcl_kernel.core.registry import (
     REGISTRY,
     camel,
     lookup,
+    param,
 )
 from torchtcl_kernel.introspect import command_help
 
@@ -262,6 +263,43 @@ def test_options_the_fast_path_cannot_read_go_to_the_parser(tcl):
             assert calls, f"{script}: the parser words the error"
     # a list whose text is an option is an option, as the parser reads every word's text
     assert tcl.interp.tensor(tcl("torch::tensor_add $a [list -other] $a")).tolist() == [2.0, 4.0]
+
+
+@pytest.mark.parametrize("name, script, direct, expected", [
+    ("tensor_add", "torch::tensor_add $a $b", True, lambda a, b: torch.add(a, b)),
+    ("tensor_add", "torch::tensorAdd -other $b -input $a", True, lambda a, b: torch.add(a, b)),
+    ("tensor_add", "torch::tensor_add $a $b 2", False, lambda a, b: torch.add(a, b, alpha=2)),
+    ("tensor_add", "torch::tensor_add $a 5", False, lambda a, b: torch.add(a, 5)),
+    ("tensor_matmul", "torch::tensor_matmul $a $b", True, lambda a, b: torch.matmul(a, b)),
+    ("tensor_sum", "torch::tensor_sum $a", True, lambda a, b: torch.sum(a)),
+    ("tensor_sum", "torch::tensor_sum $a 0", False, lambda a, b: torch.sum(a, 0)),
+    ("tensor_relu", "torch::tensor_relu -input $a", True, lambda a, b: torch.relu(a)),
+    ("gt", "torch::gt $a $b", True, lambda a, b: torch.gt(a, b)),
+    ("bitwise_and", "torch::bitwise_and $i 6", False, lambda a, b: torch.tensor([0, 2, 2, 4])),
+])
+def test_direct_commands_call_pytorch_itself_on_handles_at_defaults(tcl, name, script, direct,
+                                                                     expected):
+    """A command declaring `direct` runs that PyTorch function with no Python frame of ours when
+    its handle parameters come as handles and every other one is at its default; any other call
+    runs the command's function, with the same result either way."""
+    a, b = torch.tensor([[-1.0, 2.0], [3.0, -4.0]]), torch.tensor([[0.5, 1.0], [1.5, 2.0]])
+    tcl.interp.tk.call("set", "a", tcl.interp.put(a))
+    tcl.interp.tk.call("set", "b", tcl.interp.put(b))
+    tcl("set i [torch::tensor_create {1 2 3 4} int64]")
+    with python_calls(REGISTRY[name].func) as calls:
+        got = tcl.interp.tensor(tcl(script))
+    assert torch.equal(got, expected(a, b))
+    assert (calls == []) is direct, script
+
+
+def test_direct_needs_leading_handle_parameters():
+    from torchtcl_kernel.commands.tensors import tensors
+    for params in ((param("n", types.INT, 1),),                        # no handle at all
+                   (param("input", types.TENSOR), param("n", types.INT))):   # a required number
+        with pytest.raises(ValueError, match="direct"):
+            tensors.command("test_only_bad_direct", *params, direct=torch.add)(
+                lambda **kw: None)
+        assert "test_only_bad_direct" not in REGISTRY
 
 
 def test_a_choice_is_read_without_python_code(tcl):

@@ -116,9 +116,9 @@ def activation(name, op, module, doc, *params, source=TENSOR_INPUT, errors=None,
     if validate is None and _leads_with(op, names):
         # op takes the command's parameters first, under the same names: called as it is, one
         # Python frame between Tcl and PyTorch (an MLP's ReLU runs at every step)
-        def direct(*args, **kw):
+        def passthrough(*args, **kw):
             return op(*args, **kw)
-        body = _signed(direct, names)
+        body = _signed(passthrough, names)
     else:
         def apply(values):
             if validate:
@@ -126,8 +126,10 @@ def activation(name, op, module, doc, *params, source=TENSOR_INPUT, errors=None,
             return op(values.pop(source.name), **values)
         body = _with_signature(names, apply)
     body.__doc__ = doc
+    # with no option, the bridge may call op itself (the registry's direct)
     activations.command(name, source, *params, aliases=aliases, errors=errors,
-                        returns="tensor handle")(body)
+                        returns="tensor handle",
+                        direct=op if not params and validate is None else None)(body)
     layer_twin(name, module, validate, layer_extra, layer_aliases)
 
 

@@ -74,7 +74,7 @@ def binary(name, op, pair, errors, doc, aliases=()):
     body = _pairwise(op, pair)
     body.__doc__ = doc
     comparison.command(name, *pair, errors=errors, aliases=aliases,
-                       returns="tensor handle")(body)
+                       returns="tensor handle", direct=op)(body)
 
 
 # eq's page lists the valid options its own way. The pages show a capitalised twin (Eq, Gt...);
@@ -124,7 +124,7 @@ def unary(name, op, errors, doc, aliases=(), invalid=None):
         return op(input)
     body.__doc__ = doc
     comparison.command(name, tensor_input(invalid=invalid), errors=errors, aliases=aliases,
-                       returns="tensor handle")(body)
+                       returns="tensor handle", direct=op)(body)
 
 
 unary("bitwise_not", torch.bitwise_not, UNARY_USAGE,

@@ -32,7 +32,7 @@ def unary(name, op, doc, errors=(), aliases=(), label="tensor"):
     body.__doc__ = doc
     source = TENSOR_INPUT if label == "tensor" else tensor_input(label=label)
     elementwise.command(name, source, aliases=aliases, errors=dict(errors),
-                        returns="tensor handle")(body)
+                        returns="tensor handle", direct=op)(body)
 
 
 def exp10(input):

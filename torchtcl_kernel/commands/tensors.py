@@ -306,7 +306,7 @@ def binary(name, op, alpha=False, doc=""):
             return op(_tensor(input, other), _tensor(other, input))
     body.__doc__ = doc
     tensors.command(name, *params, forms=forms, errors=BINARY_ERRORS,
-                    returns="tensor handle")(body)
+                    returns="tensor handle", direct=op)(body)
 
 
 binary("tensor_add", torch.add, alpha=True, doc="input + alpha * other, with broadcasting.")
@@ -324,7 +324,7 @@ def reduction(name, op, errors, doc):
     tensors.command(name, TENSOR_INPUT,
                     param("dim", INT, None, invalid="Invalid dimension value: {value}"),
                     param("keepdim", BOOL, False), forms=["tensor ?dim?"], errors=errors,
-                    returns="tensor handle")(body)
+                    returns="tensor handle", direct=op)(body)
 
 
 reduction("tensor_sum", torch.sum, {}, "Sum of all elements, or along dim.")

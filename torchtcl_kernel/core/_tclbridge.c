@@ -646,6 +646,10 @@ typedef struct CommandData {
     PyObject *required;         /* the default of a required parameter (registry.REQUIRED), or
                                  * NULL (positional words only, never fewer than n_min) */
     PyObject *reads;            /* registry.Read.compiled() tuples, tried before func; or NULL */
+    PyObject *direct;           /* registry Command.direct: called in place of func with the
+                                 * first n_direct parameters when each came as a handle of its
+                                 * kind and every other one is at its default; or NULL */
+    int n_direct;
     /* The last integer, text and list of integers served, as Tcl values: a getter asked again
      * for the same value (a dtype, a shape) hands out the same Tcl_Obj instead of making it
      * anew. (Not doubles: a double's text follows tcl_precision.) A value from these is
@@ -689,6 +693,7 @@ command_data_free(CommandData *d)
     Py_XDECREF(d->options);
     Py_XDECREF(d->required);
     Py_XDECREF(d->reads);
+    Py_XDECREF(d->direct);
     Py_XDECREF(d->last_text);
     Py_XDECREF(d->memo_tensor);
     Py_XDECREF(d->memo_value);
@@ -1053,17 +1058,21 @@ served(CommandData *d, Tcl_Obj *word)
 }
 
 /* The word as parameter i's value (new reference), or NULL: with *status 1 when it does not
- * convert (take the general path; no Python error), 0 with a Python error (an interrupt). */
+ * convert (take the general path; no Python error), 0 with a Python error (an interrupt).
+ * *handle is set to 1 when the value is a handle's object. */
 static PyObject *
-fast_word(CommandData *d, int i, Tcl_Obj *word, int *status)
+fast_word(CommandData *d, int i, Tcl_Obj *word, int *status, char *handle)
 {
     PyObject *v = NULL;
     if (d->kinds[i]) {
         HandleObject *h = handle_of_kind(d->store, word, d->kinds[i]);
-        if (h)
-            v = Py_NewRef(h->obj);
+        if (h) {
+            *handle = 1;
+            return Py_NewRef(h->obj);
+        }
     }
-    if (v == NULL && d->converters[i]) {
+    *handle = 0;
+    if (d->converters[i]) {
         PyObject *s = str_of(word);
         if (s != NULL) {
             v = PyObject_CallOneArg(d->converters[i], s);
@@ -1113,6 +1122,7 @@ static PyObject *
 fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
 {
     PyObject *values[MAX_FAST_WORDS] = {NULL};   /* per parameter; NULL: not given */
+    char handles[MAX_FAST_WORDS] = {0};           /* per parameter: the value is a handle's */
     PyObject *stack[1 + MAX_FAST_WORDS];
     Py_ssize_t np = PyTuple_GET_SIZE(d->defaults);
     PyObject *r = NULL;
@@ -1126,7 +1136,7 @@ fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
     if (positional > d->n_max || (n - positional) % 2)
         return NULL;
     for (i = 0; i < positional; i++)
-        if ((values[i] = fast_word(d, i, words[i], status)) == NULL)
+        if ((values[i] = fast_word(d, i, words[i], status, &handles[i])) == NULL)
             goto done;
     for (i = positional; i < n; i += 2) {
         int p = i == positional ? first : option_index(d, words[i]);   /* (the first: found) */
@@ -1134,10 +1144,20 @@ fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
             *status = 1;
             goto done;
         }
-        PyObject *v = fast_word(d, p, words[i + 1], status);
+        PyObject *v = fast_word(d, p, words[i + 1], status, &handles[p]);
         if (v == NULL)
             goto done;
         Py_XSETREF(values[p], v);       /* given twice: the last one, as parse takes it */
+    }
+    if (d->direct != NULL) {
+        int direct = 1;
+        for (Py_ssize_t j = 0; j < np && direct; j++)
+            direct = j < d->n_direct ? values[j] != NULL && handles[j] : values[j] == NULL;
+        if (direct) {
+            *status = 0;
+            r = PyObject_Vectorcall(d->direct, values, d->n_direct, NULL);
+            goto done;
+        }
     }
     if (d->lead)
         stack[k++] = d->lead;
@@ -1310,14 +1330,35 @@ create_command(PyObject *module, PyObject *args)
     d->to_tcl = Py_NewRef(to_tcl);
     d->store = (StoreObject *) Py_NewRef(store);
     if (fast != Py_None) {
-        /* (func, lead, n_min, spec, defaults[, reads, n_positional, options, required]) */
+        /* (func, lead, n_min, spec, defaults[, reads, n_positional, options, required,
+         *  (direct, n_direct) or None]) */
         PyObject *func, *lead, *spec, *defaults, *reads = NULL, *options = Py_None;
-        PyObject *required = NULL;
+        PyObject *required = NULL, *direct = Py_None;
         int n_min, n_positional = -1;
-        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!iOO", &func, &lead, &n_min, &PyTuple_Type, &spec,
+        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!iOOO", &func, &lead, &n_min, &PyTuple_Type, &spec,
                               &PyTuple_Type, &defaults, &PyTuple_Type, &reads, &n_positional,
-                              &options, &required))
+                              &options, &required, &direct))
             goto error;
+        if (direct != Py_None) {
+            PyObject *op;
+            int n_direct;
+            if (!PyArg_ParseTuple(direct, "Oi", &op, &n_direct))
+                goto error;
+            /* each of the first n_direct parameters takes a handle of a kind */
+            int ok = lead == Py_None && n_direct >= 1 && n_direct <= PyTuple_GET_SIZE(spec);
+            for (int i = 0; ok && i < n_direct; i++) {
+                PyObject *s = PyTuple_GET_ITEM(spec, i);
+                ok = PyTuple_Check(s) && PyTuple_GET_SIZE(s) == 2 &&
+                     PyTuple_GET_ITEM(s, 0) != Py_None;
+            }
+            if (!ok) {
+                PyErr_SetString(PyExc_ValueError, "direct: (callable, n) with n leading handle "
+                                "parameters, and no lead");
+                goto error;
+            }
+            d->direct = Py_NewRef(op);
+            d->n_direct = n_direct;
+        }
         if (reads != NULL && PyTuple_GET_SIZE(reads) > 0) {
             /* served() reads a handle of the first word's kind */
             PyObject *first = PyTuple_GET_SIZE(spec) == 1 ? PyTuple_GET_ITEM(spec, 0) : NULL;

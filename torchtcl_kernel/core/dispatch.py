@@ -121,7 +121,8 @@ def register(ctx, cmd, invoked, converters):
         read = cmd.params if cmd.fast_options is not None else cmd.fast
         spec = tuple(_spec(ctx, p, converters) for p in read)
         fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec, cmd.defaults,
-                cmd.compiled_reads, len(cmd.fast), cmd.fast_options, REQUIRED)
+                cmd.compiled_reads, len(cmd.fast), cmd.fast_options, REQUIRED,
+                (cmd.direct, cmd.n_direct) if cmd.direct else None)
     create(owner, f"::torch::{invoked}", general, command_error(cmd), fast)
 
 

@@ -234,6 +234,11 @@ class Command:
     # (Param.check) come last.
     lookups_last: bool = False
     reads: tuple[Read, ...] = ()      # tried in order before the function (see Read)
+    # A PyTorch callable that returns what func returns when the leading handle parameters (those
+    # of a handle kind, the first n_direct) all come as handles and every other parameter is at
+    # its default: the bridge calls it in func's place then (tensor_add $a $b is torch.add(a, b)),
+    # which saves a Python call on the commonest form of the cheapest commands.
+    direct: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         self.by_name = {p.name: p for p in self.params}
@@ -255,6 +260,12 @@ class Command:
         self._compile_fast_path()
         self.defaults = tuple(p.default for p in self.params)
         self.compiled_reads = tuple(r.compiled() for r in self.reads)
+        self.n_direct = next((i for i, p in enumerate(self.fast or ())
+                              if p.type.handle_kind is None), len(self.fast or ()))
+        if self.direct and (not self.n_direct or self.passes_ctx or
+                            any(p.required for p in self.params[self.n_direct:])):
+            raise ValueError(f"{self.name}: direct takes leading handle parameters, and the "
+                             "fast path")
         if self.reads and (self.fast is None or len(self.params) != 1 or self.passes_ctx or
                            self.params[0].type.handle_kind is None or
                            sum(bool(r.memo) for r in self.reads) > 1):
@@ -509,8 +520,9 @@ class Family:
     def command(self, name: str, *params: Param, forms: list[str] | None = None,
                 aliases: tuple[str, ...] = (), errors: dict[str, str] | None = None,
                 returns: str = "", doc: str | None = None, open_options: bool = False,
-                lookups_last: bool = False,
-                reads: tuple[Read, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+                lookups_last: bool = False, reads: tuple[Read, ...] = (),
+                direct: Callable[..., Any] | None = None
+                ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
             if name in REGISTRY:
                 raise ValueError(f"command {name} registered twice")
@@ -520,7 +532,8 @@ class Family:
                 forms=list(forms or []), aliases=tuple(aliases),
                 errors={**self.errors, **(errors or {})}, returns=returns,
                 doc=inspect.cleandoc(doc or func.__doc__ or ""), passes_ctx=first == "ctx",
-                open_options=open_options, lookups_last=lookups_last, reads=tuple(reads))
+                open_options=open_options, lookups_last=lookups_last, reads=tuple(reads),
+                direct=direct)
             return func
         return register
 

@@ -72,6 +72,15 @@ def command_overhead():
         ours, ref = _best_of_slices(tcl, script, lambda: torch.add(a, b))
         row(f"command: tensor_add{syntax} on 3-element float32", ours, ref, "us",
             f"+{ours - ref:.2f} us/call", "<= +1.0 us", ours - ref <= 1.0)
+    # For scale: a trivial C command of Tcl's own on a variable's value, as the getters are
+    # called (`eof` of a channel that stays open), against a trivial Python method: the floor of
+    # any Tcl command on this machine, to read the getters' absolute target against.
+    tcl.eval("set null [open /dev/null]")
+    with open(os.devnull) as null:
+        ours, ref = _best_of_slices(tcl, "eof $null", null.readable)
+    tcl.eval("close $null")
+    row("for scale: Tcl's own `eof $channel` (C)", ours, ref, "us", f"{ours:.3f} us/call",
+        "(report)", True)
     # The getters the C bridge serves itself (registry.Read): an absolute target, the reference
     # extension's figure on the machine it was measured on
     for label, script, fn in [

@@ -292,6 +292,41 @@ def test_direct_commands_call_pytorch_itself_on_handles_at_defaults(tcl, name, s
     assert (calls == []) is direct, script
 
 
+@pytest.mark.parametrize("script, fast, expected", [
+    ("torch::free $a $b $a", True, "2"),                 # a handle named twice is freed once
+    ("torch::free", True, "0"),
+    ("torch::hstack $a $b", True, [1.0, 2.0, 10.0, 20.0]),
+    ("torch::hstack [list $a $b] $a", True, [1.0, 2.0, 10.0, 20.0, 1.0, 2.0]),
+    ("torch::einsum i,i $a $b", True, 50.0),
+    ("torch::hstack -tensors [list $a $b]", False, [1.0, 2.0, 10.0, 20.0]),
+    # what the fast path cannot read goes to the parser, which words the error
+    ("torch::free $a nosuch", False, "Unknown handle: nosuch"),
+    ("torch::free $a -x", False, "Unknown parameter: -x"),
+    ("torch::hstack", False, "wrong # args"),
+    ("torch::einsum i", False, "Required parameter missing: tensors"),
+])
+def test_a_variadic_command_reads_its_words_in_c(tcl, script, fast, expected):
+    """`torch::free $t ...` in a loop (docs/memory.md's advice) or `torch::hstack $a $b`: the
+    words of a command's one variadic form are read by the fast path, each as its parameter's type
+    reads it (a tensor handle as a handle: its name never becomes text, so it does not escape);
+    the parser only reads what the fast path cannot."""
+    parse = REGISTRY["free"].parse.__func__
+    # (`list` last: the result, text, would make b's name escape)
+    tcl("set a [torch::tensor_create {1.0 2.0}]; set b [torch::tensor_create {10.0 20.0}]; list")
+    a, = (h for h in tcl.interp.store.handles.values() if h.kind == "tensor" and
+          h.obj.tolist() == [1.0, 2.0])
+    with python_calls(parse) as calls:
+        if isinstance(expected, str) and not expected.isdigit():
+            assert expected in tcl.error(script).message
+        else:
+            got = tcl(script)
+            assert (got if isinstance(expected, str) else
+                    tcl.interp.tensor(got).tolist()) == expected, script
+    assert (calls == []) is fast, script
+    if fast and "einsum" in script:     # (hstack reads each word as a list: its text)
+        assert not a.escaped, script
+
+
 def test_direct_needs_leading_handle_parameters():
     from torchtcl_kernel.commands.tensors import tensors
     for params in ((param("n", types.INT, 1),),                        # no handle at all

@@ -650,6 +650,7 @@ typedef struct CommandData {
                                  * first n_direct parameters when each came as a handle of its
                                  * kind and every other one is at its default; or NULL */
     int n_direct;
+    int variadic;               /* the last parameter takes the remaining words, as a list */
     /* The last integer, text and list of integers served, as Tcl values: a getter asked again
      * for the same value (a dtype, a shape) hands out the same Tcl_Obj instead of making it
      * anew. (Not doubles: a double's text follows tcl_precision.) A value from these is
@@ -1135,9 +1136,32 @@ fast_call(CommandData *d, int n, Tcl_Obj *const words[], int *status)
         }
     if (positional > d->n_max || (n - positional) % 2)
         return NULL;
-    for (i = 0; i < positional; i++)
+    /* variadic: the words from the last parameter's on are its list (given whenever any word
+     * is, as parse reads them) */
+    int fixed = d->variadic ? (int) np - 1 : positional;
+    for (i = 0; i < positional && i < fixed; i++)
         if ((values[i] = fast_word(d, i, words[i], status, &handles[i])) == NULL)
             goto done;
+    if (d->variadic && positional > 0) {
+        PyObject *list = PyList_New(0);
+        if (list == NULL) {
+            *status = 0;
+            goto done;
+        }
+        values[fixed] = list;
+        for (i = fixed; i < positional; i++) {
+            char handle;
+            PyObject *v = fast_word(d, fixed, words[i], status, &handle);
+            if (v == NULL)
+                goto done;
+            int failed = PyList_Append(list, v);
+            Py_DECREF(v);
+            if (failed) {
+                *status = 0;
+                goto done;
+            }
+        }
+    }
     for (i = positional; i < n; i += 2) {
         int p = i == positional ? first : option_index(d, words[i]);   /* (the first: found) */
         if (p < 0 || p >= np) {
@@ -1331,14 +1355,23 @@ create_command(PyObject *module, PyObject *args)
     d->store = (StoreObject *) Py_NewRef(store);
     if (fast != Py_None) {
         /* (func, lead, n_min, spec, defaults[, reads, n_positional, options, required,
-         *  (direct, n_direct) or None]) */
+         *  (direct, n_direct) or None, variadic]) */
         PyObject *func, *lead, *spec, *defaults, *reads = NULL, *options = Py_None;
         PyObject *required = NULL, *direct = Py_None;
-        int n_min, n_positional = -1;
-        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!iOOO", &func, &lead, &n_min, &PyTuple_Type, &spec,
+        int n_min, n_positional = -1, variadic = 0;
+        if (!PyArg_ParseTuple(fast, "OOiO!O!|O!iOOOp", &func, &lead, &n_min, &PyTuple_Type, &spec,
                               &PyTuple_Type, &defaults, &PyTuple_Type, &reads, &n_positional,
-                              &options, &required, &direct))
+                              &options, &required, &direct, &variadic))
             goto error;
+        if (variadic && (options != Py_None || direct != Py_None ||
+                         (reads != NULL && PyTuple_GET_SIZE(reads) > 0) ||
+                         PyTuple_GET_SIZE(spec) != PyTuple_GET_SIZE(defaults) ||
+                         PyTuple_GET_SIZE(spec) == 0)) {
+            PyErr_SetString(PyExc_ValueError, "variadic: every parameter positional, the last "
+                            "taking the remaining words; no options, direct or reads");
+            goto error;
+        }
+        d->variadic = variadic;
         if (direct != Py_None) {
             PyObject *op;
             int n_direct;
@@ -1393,7 +1426,7 @@ create_command(PyObject *module, PyObject *args)
         d->func = Py_NewRef(func);
         d->lead = lead == Py_None ? NULL : Py_NewRef(lead);
         d->n_min = n_min;
-        d->n_max = n_positional;
+        d->n_max = variadic ? INT_MAX : n_positional;
         d->defaults = Py_NewRef(defaults);
         d->options = options == Py_None ? NULL : Py_NewRef(options);
         d->required = Py_XNewRef(required);

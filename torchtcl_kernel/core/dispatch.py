@@ -122,7 +122,7 @@ def register(ctx, cmd, invoked, converters):
         spec = tuple(_spec(ctx, p, converters) for p in read)
         fast = (func, ctx if cmd.passes_ctx else None, cmd.fast_min, spec, cmd.defaults,
                 cmd.compiled_reads, len(cmd.fast), cmd.fast_options, REQUIRED,
-                (cmd.direct, cmd.n_direct) if cmd.direct else None)
+                (cmd.direct, cmd.n_direct) if cmd.direct else None, cmd.fast_variadic)
     create(owner, f"::torch::{invoked}", general, command_error(cmd), fast)
 
 

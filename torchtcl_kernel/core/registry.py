@@ -330,9 +330,20 @@ class Command:
         skip the general parser: `fast` lists the parameters those words fill, in order (at
         least `fast_min` of them), and the function takes the rest at their defaults. dispatch.py
         builds that path; anything else (options, any error) goes through `parse`."""
-        self.fast, self.fast_min = None, 0
+        self.fast, self.fast_min, self.fast_variadic = None, 0, False
         self.fast_options: dict[str, int] | None = None
-        if any(f.variadic for f in self.forms) or self.open_options or self.lookups_last:
+        # a function taking **options: the general path only
+        positional = [n for n in arg_names(self.func) if n != "ctx"] == \
+            [p.name for p in self.params]
+        if self.open_options or self.lookups_last or not positional:
+            return
+        if any(f.variadic for f in self.forms):
+            # One variadic form (`free ?handle ...?`, `hstack tensor ...`): its words, each read
+            # as the general parser reads it, the last parameter's into a list; no options.
+            if len(self.forms) == 1 and self.forms[0].params == self.params and not self.trailing:
+                self.fast, self.fast_variadic = list(self.params), True
+                # (a required list's first word too: without any, parse says it is missing)
+                self.fast_min = sum(p.required for p in self.params)
             return
         # With several forms, only the words every form reads alike (a common first stretch,
         # e.g. `input target` of cross_entropy_loss) take the fast path.
@@ -346,9 +357,6 @@ class Command:
             return
         if any(p.required for p in self.params[len(shared):]):
             return
-        signature = [n for n in arg_names(self.func) if n != "ctx"]
-        if signature != [p.name for p in self.params]:
-            return                      # a function taking **options: the general path only
         self.fast = list(shared)
         self.fast_min = sum(p.required for p in shared)
         # Options too (`-name value` pairs after the positional words), where parse reads each

@@ -8,8 +8,6 @@ separate commands cost, because their dispatch is not where the time goes. A tor
 handle as the model runs the forward pass and its backward compiled.
 """
 
-import contextlib
-
 import torch
 import torch.nn.functional as F
 
@@ -54,14 +52,17 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
     if lbfgs and scaler is not None:
         raise CommandError("-scaler cannot step L-BFGS: GradScaler does not support closures")
     function = LOSSES[loss]
-    device = input.device.type
-    precision = (contextlib.nullcontext() if autocast == "none"
-                 else torch.autocast(device, dtype=AUTOCAST_DTYPES[autocast]))
+    # (no context at all without -autocast: a nullcontext is three Python calls a step)
+    precision = None if autocast == "none" else \
+        torch.autocast(input.device.type, dtype=AUTOCAST_DTYPES[autocast])
 
     def closure():
         optimizer.zero_grad()
-        with precision:
+        if precision is None:
             value = function(model(input), target)
+        else:
+            with precision:
+                value = function(model(input), target)
         (value if scaler is None else scaler.scale(value)).backward()
         return value
 

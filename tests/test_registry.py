@@ -240,6 +240,26 @@ def test_options_take_the_fast_path_and_mean_what_parse_reads(tcl, positional, n
     assert torch.equal(fast, tcl.interp.tensor(tcl(positional)))
 
 
+def test_an_option_word_is_looked_up_once_per_option_set(tcl):
+    """The bridge lets a Tcl value remember which option of a command it names (as Tcl's own
+    commands do, Tcl_GetIndexFromObjStruct): the same value used by commands with other option
+    sets, alternately, still reads as each command's own option, or as none."""
+    tcl("set a [torch::tensor_create {1.0 2.0}]; set b [torch::tensor_create {10.0 20.0}]")
+    tcl("set other -other; set alpha -alpha")
+    parse = REGISTRY["tensor_add"].parse.__func__
+    with python_calls(parse) as calls:
+        for _ in range(3):
+            for script, expected in (("torch::tensor_add $a $other $b $alpha 2", [21.0, 42.0]),
+                                     ("torch::tensor_mul $a $other $b", [10.0, 40.0]),
+                                     ("torch::tensor_sub $a $other $b $alpha 2", [-19.0, -38.0]),
+                                     ("torch::tensor_div $a $other $b", [0.1, 0.1])):
+                got = tcl.interp.tensor(tcl(script)).tolist()
+                assert got == pytest.approx(expected), script
+    assert calls == []
+    assert "Unknown parameter: -alpha" in tcl.error("torch::tensor_mul $a $b $alpha 2").message
+    assert tcl("set alpha") == "-alpha" and tcl("string length $other") == "6"
+
+
 def test_options_the_fast_path_cannot_read_go_to_the_parser(tcl):
     tcl("set a [torch::tensor_create {1.0 2.0}]")
     parse = REGISTRY["tensor_add"].parse.__func__

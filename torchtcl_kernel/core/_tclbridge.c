@@ -643,6 +643,7 @@ typedef struct CommandData {
     PyObject *converters[MAX_FAST_WORDS]; /* else (or then) this converts the word (or NULL) */
     PyObject *defaults;         /* tuple, one per parameter */
     PyObject *options;          /* dict: option word -> parameter index; or NULL (none here) */
+    const struct OptionEntry *option_table;   /* the same, for Tcl_GetIndexFromObjStruct */
     PyObject *required;         /* the default of a required parameter (registry.REQUIRED), or
                                  * NULL (positional words only, never fewer than n_min) */
     PyObject *reads;            /* registry.Read.compiled() tuples, tried before func; or NULL */
@@ -1092,26 +1093,83 @@ fast_word(CommandData *d, int i, Tcl_Obj *word, int *status, char *handle)
     return v;
 }
 
-/* The index of the parameter the word names as an option of the command, or -1 (no Python error
- * left set). A handle value is never one; any other word is compared by its text, as the
- * general parser compares it. */
+/* A command's options as Tcl_GetIndexFromObjStruct reads them: each spelling and the index of
+ * its parameter, then a NULL name. That Tcl call remembers, in the word's Tcl value, the table
+ * and the index found, so an option written in a loop body is looked up once, not at each call.
+ * Since a remembered table is compared by its address only, a table is never freed nor changed:
+ * one per distinct option set, shared by every command and interpreter that has that set. */
+typedef struct OptionEntry {
+    const char *name;
+    int param;
+} OptionEntry;
+
+static PyObject *option_tables;     /* sorted (spelling, index) tuple -> capsule of its table */
+
+static const OptionEntry *
+option_table(PyObject *options)
+{
+    const OptionEntry *table = NULL;
+    PyObject *items = PyDict_Items(options), *key = NULL, *capsule;
+    if (items == NULL || PyList_Sort(items) < 0 || (key = PyList_AsTuple(items)) == NULL)
+        goto out;
+    if (option_tables == NULL && (option_tables = PyDict_New()) == NULL)
+        goto out;
+    if ((capsule = PyDict_GetItemWithError(option_tables, key)) != NULL) {
+        table = PyCapsule_GetPointer(capsule, "option table");
+        goto out;
+    }
+    if (PyErr_Occurred())
+        goto out;
+    Py_ssize_t n = PyTuple_GET_SIZE(key);
+    OptionEntry *t = PyMem_RawCalloc(n + 1, sizeof(OptionEntry));
+    if (t == NULL) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name, *index;
+        const char *utf8;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(key, i), "UO!", &name, &PyLong_Type, &index) ||
+            (utf8 = PyUnicode_AsUTF8(name)) == NULL || (t[i].name = strdup(utf8)) == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_NoMemory();
+            for (Py_ssize_t j = 0; j < i; j++)
+                free((char *) t[j].name);
+            PyMem_RawFree(t);
+            goto out;
+        }
+        t[i].param = (int) PyLong_AsLong(index);
+    }
+    if ((capsule = PyCapsule_New(t, "option table", NULL)) == NULL ||
+        PyDict_SetItem(option_tables, key, capsule) < 0) {
+        Py_XDECREF(capsule);
+        goto out;               /* (t stays allocated: harmless, and this never happens) */
+    }
+    Py_DECREF(capsule);
+    table = t;
+out:
+    Py_XDECREF(items);
+    Py_XDECREF(key);
+    return table;
+}
+
+/* The index of the parameter the word names as an option of the command, or -1. A handle value
+ * is never one; any other word is compared by its text, exactly, as the general parser
+ * compares it (the Tcl value may then remember the option: only a word that is one, and
+ * only its internal form changes, never its text). */
 static int
 option_index(CommandData *d, Tcl_Obj *word)
 {
-    if (d->options == NULL || word->typePtr == &handle_obj_type)
+    if (d->option_table == NULL || word->typePtr == &handle_obj_type)
         return -1;
-    int len;
+    int len, i;
     const char *text = Tcl_GetStringFromObj(word, &len);
     if (len < 2 || text[0] != '-')
         return -1;
-    PyObject *key = PyUnicode_DecodeUTF8(text, len, "surrogateescape");
-    PyObject *i = key ? PyDict_GetItemWithError(d->options, key) : NULL;
-    Py_XDECREF(key);
-    if (i == NULL) {
-        PyErr_Clear();
+    if (Tcl_GetIndexFromObjStruct(NULL, word, d->option_table, sizeof(OptionEntry), "option",
+                                  TCL_EXACT, &i) != TCL_OK)
         return -1;
-    }
-    return (int) PyLong_AsLong(i);
+    return d->option_table[i].param;
 }
 
 /* The fast path: positional words, then (where the command has d->options) `-option value`
@@ -1429,6 +1487,8 @@ create_command(PyObject *module, PyObject *args)
         d->n_max = variadic ? INT_MAX : n_positional;
         d->defaults = Py_NewRef(defaults);
         d->options = options == Py_None ? NULL : Py_NewRef(options);
+        if (d->options != NULL && (d->option_table = option_table(options)) == NULL)
+            goto error;
         d->required = Py_XNewRef(required);
     }
     d->interp = interp;

@@ -169,8 +169,7 @@ class Telemetry:
 
     def optimizer_step(self, source, groups):
         """An optimizer stepped: the LR of each of its parameter groups, at its own next step."""
-        counters = self._counters           # (next_step, without its call: every step runs this)
-        step = counters[source] = counters.get(source, 0) + 1
+        step = self.next_step(source)
         if len(groups) == 1:                    # (the usual case, without a list)
             self.record("lr", source, step, "lr", groups[0]["lr"])
         else:

@@ -342,8 +342,9 @@ class Command:
             # as the general parser reads it, the last parameter's into a list; no options.
             if len(self.forms) == 1 and self.forms[0].params == self.params and not self.trailing:
                 self.fast, self.fast_variadic = list(self.params), True
-                # (a required list's first word too: without any, parse says it is missing)
-                self.fast_min = sum(p.required for p in self.params)
+                # every word before the list (parse reads no fewer with this form), and the
+                # list's first word if it is required (without any, parse says it is missing)
+                self.fast_min = len(self.params) - 1 + self.params[-1].required
             return
         # With several forms, only the words every form reads alike (a common first stretch,
         # e.g. `input target` of cross_entropy_loss) take the fast path.

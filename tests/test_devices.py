@@ -489,6 +489,26 @@ def test_profiler_belongs_to_its_interpreter(shared, tcl):
         "The profiler is not running: start it with torch::profiler_start"
 
 
+def test_one_profiler_runs_in_a_process(shared, tcl, tmp_path):
+    """PyTorch's profiler is the process's: a second started over it (in another interpreter, or
+    from Python) would cut the first short, and exporting a trace after that crashes."""
+    shared("torch::profiler_start")
+    try:
+        assert message(tcl, "torch::profiler_start") == (
+            "A profiler is already running in this process (another interpreter's, or "
+            "torch.profiler in Python): stop it first")
+        assert message(tcl, "torch::profiler_stop") == \
+            "The profiler is not running: start it with torch::profiler_start"
+        shared("torch::tensor_add [torch::ones {2}] [torch::ones {2}]")   # still recorded
+    finally:
+        assert shared(f"torch::profiler_stop -trace {tmp_path / 'a.json'}") == "profiler_stopped"
+    assert "aten::add" in (tmp_path / "a.json").read_text()
+    with torch.profiler.profile():
+        assert "already running in this process" in message(tcl, "torch::profiler_start")
+    assert tcl("torch::profiler_start") == "profiler_started"
+    assert tcl(f"torch::profiler_stop -trace {tmp_path / 'b.json'}") == "profiler_stopped"
+
+
 @pytest.mark.parametrize("script, text", [
     ("torch::profiler_start foo=1", "Unknown profiler option: foo (valid: record_shapes, "
      "profile_memory, with_stack, with_flops, with_modules, verbose)"),

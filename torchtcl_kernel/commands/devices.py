@@ -366,9 +366,15 @@ def profiler_start(ctx, config):
     record_shapes, profile_memory, with_stack, with_flops and with_modules (0 or 1, PyTorch's
     options of those names) and verbose (profiler_stop then answers the timing table). The
     reference's profiler was a placeholder; this one really records. One profiler per
-    interpreter: starting a second is an error."""
+    interpreter, and none while another runs in the process: starting a second is an error."""
     if getattr(ctx, "device_profiler", None) is not None:
         raise CommandError("The profiler is already running: stop it with torch::profiler_stop")
+    # PyTorch's profiler is one per process: a second one started over it (another
+    # interpreter's, or Python's own torch.profiler) stops the first's recording, and exporting
+    # either trace afterwards crashes the process (torch 2.13).
+    if torch.autograd._profiler_enabled():
+        raise CommandError("A profiler is already running in this process (another "
+                           "interpreter's, or torch.profiler in Python): stop it first")
     options = _profiler_config(ctx, config)
     verbose = options.pop("verbose", False)
     activities = [torch.profiler.ProfilerActivity.CPU]

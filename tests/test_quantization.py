@@ -342,3 +342,17 @@ def test_errors(shared, script, message):
     error = shared.error(script)
     assert message in error.message
     assert "Could not run" not in error.message and "frame #" not in error.message
+
+
+def test_float_zero_points_with_qint32_are_an_error_not_a_crash(shared):
+    """PyTorch's float-qparams scheme has no qint32 kernel: torch 2.13 stops the process on it.
+    Found by tests/test_fast_path_agrees.py."""
+    shared("set x [torch::tensor_create {1.5 -2.0 3.0}]; set s [torch::tensor_create {0.5 1 2}]")
+    assert shared.error("torch::quantize_per_channel $x $s $x 0 qint32").message == (
+        "qint32 takes integer zero_points: floating-point ones (the float-qparams scheme) work "
+        "with quint8 and qint8 only")
+    shared("set z [torch::tensor_create {0 1 2} int64]")
+    q = shared.interp.tensor(shared("torch::quantize_per_channel $x $s $z 0 qint32"))
+    assert q.int_repr().tolist() == [3, -1, 4]
+    for dtype in ("quint8", "qint8"):
+        shared(f"torch::quantize_per_channel $x $s $x 0 {dtype}")

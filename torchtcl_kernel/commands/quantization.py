@@ -83,7 +83,12 @@ def quantize_per_tensor(input, scale, zero_point, dtype):
 def quantize_per_channel(input, scales, zero_points, axis, dtype):
     """Quantizes a float tensor with a scale and zero point per slice along axis
     (torch.quantize_per_channel): scales and zero_points are 1-D, as long as that dimension.
-    PyTorch takes a non-negative axis only."""
+    PyTorch takes a non-negative axis only. Floating-point zero_points select PyTorch's
+    float-qparams scheme, which has no qint32 kernel."""
+    if zero_points.is_floating_point() and dtype == torch.qint32:
+        # torch 2.13 stops the process there (an illegal instruction), not an exception
+        raise CommandError("qint32 takes integer zero_points: floating-point ones (the "
+                           "float-qparams scheme) work with quint8 and qint8 only")
     return torch.quantize_per_channel(input, scales, zero_points, axis, dtype)
 
 

@@ -9,8 +9,13 @@ all) and the command's function is called positionally with the remaining defaul
 fast path cannot read (an unknown option, a number where a handle is expected, a required
 parameter not given, anything wrong) sends the call to the general path instead, which says what
 is wrong; the function itself runs once, whatever it raises.
+
+TORCHTCL_FAST=0 in the environment, read as an interpreter starts, gives that interpreter's
+commands no fast path: a diagnostic (does a difference come from the C fast path?), and what
+the tests compare the fast path against.
 """
 
+import os
 import tkinter
 import weakref
 
@@ -116,7 +121,7 @@ def register(ctx, cmd, invoked, converters):
             return func(**parse(ctx, words, invoked))
 
     fast = None
-    if cmd.fast is not None:
+    if cmd.fast is not None and os.environ.get("TORCHTCL_FAST") != "0":
         # with options, every parameter's conversion (an option may name any of them)
         read = cmd.params if cmd.fast_options is not None else cmd.fast
         spec = tuple(_spec(ctx, p, converters) for p in read)

@@ -2,11 +2,11 @@
 
 Two interpreters start from the same script: one as users get it, one with TORCHTCL_FAST=0, where
 every call goes through Command.parse. Each example calls one command with the same words in
-both, from the same random seed, and expects the same result text (handle names included: both
-make the same handles in the same order) or the same error, and the same values left in every
-tensor the call could change. The words are drawn to be mostly well-formed (handles of each kind,
-numbers, the command's own options and their aliases), so that the fast path takes most calls,
-with junk mixed in, so that it must hand the rest to the parser."""
+both, from the same random seed, and expects the same result (a handle in it read as its kind
+and values, since which number a name gets is no part of its meaning) or the same error, and the
+same values left in every tensor the call could change. The words are drawn to be mostly
+well-formed (handles of each kind, numbers, the command's own options and their aliases), so that
+the fast path takes most calls, with junk mixed in, so that it must hand the rest to the parser."""
 
 import os
 import re
@@ -127,13 +127,6 @@ def test_the_general_interpreter_has_no_fast_path(twins):
         assert bool(calls) is parsed
 
 
-def _same(a, b):
-    if a is None or b is None:
-        return a is b
-    return a.dtype == b.dtype and a.shape == b.shape and torch.equal(a.isnan(), b.isnan()) \
-        and torch.equal(a.nan_to_num(), b.nan_to_num())
-
-
 HANDLES = {"tensor": ["$t", "$m", "$g", "$i", "$b"], "module": ["$l"], "optimizer": ["$o"],
            "scaler": ["$s"], "scheduler": ["$sch"], "any": ["$t", "$l"]}
 LISTS = {"tensor": ["$p", "[list $t $g]", "$m"], "module": ["[list $l]"]}
@@ -184,7 +177,7 @@ def call_words(cmd, pick, chance):
 @given(data=st.data(), name=st.sampled_from(COMMANDS))
 def test_fast_path_and_parser_agree(twins, data, name):
     words = call_words(REGISTRY[name], lambda seq: data.draw(st.sampled_from(list(seq))),
-                       lambda p: data.draw(st.floats(0, 1)) < p)
+                       lambda p: data.draw(st.integers(0, 99)) < p * 100)
     # a literal name: which unreferenced handles are alive differs (see RECLAIMING)
     assume(not any(w in twins.fast.store or w in twins.general.store for w in words))
     script = " ".join([f"torch::{name}", *words])
@@ -193,4 +186,7 @@ def test_fast_path_and_parser_agree(twins, data, name):
     assert fast == general, script
     assert len(fast_after) == len(general_after), f"{script}: $l freed in one only"
     for x, y, what in zip(fast_after, general_after, [*TENSORS, "weight", "bias"], strict=False):
-        assert _same(x, y), f"{script}: ${what} differs after the call"
+        assert (x is None) == (y is None), f"{script}: ${what} freed in one only"
+        if x is not None:
+            torch.testing.assert_close(x, y, rtol=0, atol=0, equal_nan=True,
+                                       msg=lambda m, what=what: f"{script}: ${what}: {m}")

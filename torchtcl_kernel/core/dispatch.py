@@ -104,7 +104,12 @@ def delete_commands(ctx):
     _tclbridge.delete_commands(ctx.tk.interpaddr())
 
 
-def register(ctx, cmd, invoked, converters):
+def fast_paths_wanted():
+    """Whether interpreters starting now give their commands the fast path (TORCHTCL_FAST)."""
+    return os.environ.get("TORCHTCL_FAST") != "0"
+
+
+def register(ctx, cmd, invoked, converters, fast_path=True):
     """Create `::torch::<invoked>` (its snake_case or camelCase name) for the command `cmd`.
     `converters`: a dict shared by the commands of one interpreter, so that its fast-path
     converters are made once per type, not once per parameter (an interpreter's start then
@@ -121,7 +126,7 @@ def register(ctx, cmd, invoked, converters):
             return func(**parse(ctx, words, invoked))
 
     fast = None
-    if cmd.fast is not None and os.environ.get("TORCHTCL_FAST") != "0":
+    if cmd.fast is not None and fast_path:
         # with options, every parameter's conversion (an option may name any of them)
         read = cmd.params if cmd.fast_options is not None else cmd.fast
         spec = tuple(_spec(ctx, p, converters) for p in read)

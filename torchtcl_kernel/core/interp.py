@@ -75,9 +75,10 @@ class TorchTcl:
         self.depth = 0                      # evaluations in progress (nested ones count too)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
         converters: dict = {}
+        fast_path = dispatch.fast_paths_wanted()
         for cmd in REGISTRY.values():
             for name in cmd.names:
-                dispatch.register(self, cmd, name, converters)
+                dispatch.register(self, cmd, name, converters, fast_path)
         self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
         self._install_builtins()
         self.reclaimer = Reclaimer(self)

@@ -332,7 +332,7 @@ def _bad_files(d):
         ("list.pt", "it is not a model state or checkpoint file"),
         ("wider.pt", "0.weight has shape [6, 4] in the file, [5, 4] in the model"),
         ("deeper.pt", "does not fit (another architecture?): unexpected 2.bias, 2.weight"),
-        ("sgd.pt", "it holds the state of a SGD optimizer, not of a Adam"),
+        ("sgd.pt", "it holds the state of optimizer SGD, not Adam"),
         ("badopt.pt", "the optimizer's exp_avg has shape [7]"),
     ]
 

@@ -312,6 +312,8 @@ def test_grad_mode(tcl):
     ("torch::jacobian -unknown_param f -inputs $x", "Unknown parameter: -unknown_param"),
     ("torch::jacobian my_function $x", 'Invalid function: "my_function" is not a command'),
     ("torch::jacobian $x $x", "is a tensor handle, not a command"),
+    ("torch::vjp [torch::optimizer_sgd [list $x] 0.1] $x $x",
+     "is an optimizer handle, not a command"),
     ("torch::hessian -func mix", "Required parameters missing: func and inputs required"),
     ("torch::is_grad_enabled extra_arg", 'wrong # args: should be "torch::is_grad_enabled"'),
     ("torch::isGradEnabled some_param", 'wrong # args: should be "torch::isGradEnabled"'),

@@ -259,7 +259,7 @@ def _part(path, bundle, key, what):
 def _check_class(path, part, what, actual):
     saved = part.get("class")
     if saved is not None and saved != actual:
-        raise _bad(path, f"it holds the state of a {saved} {what}, not of a {actual}")
+        raise _bad(path, f"it holds the state of {what} {saved}, not {actual}")
 
 
 def _check_optimizer(path, optimizer, part):

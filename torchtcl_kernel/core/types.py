@@ -732,8 +732,9 @@ class Function(Type):
         if handle is not None:
             if handle.kind == "module":
                 return handle.obj
-            raise CommandError(f'Invalid function: "{word}" is a {handle.kind} handle, not a '
-                               "command, a lambda {args body} or a module handle")
+            from .handles import KINDS  # handles imports this module
+            raise CommandError(f'Invalid function: "{word}" is {KINDS[handle.kind].title} '
+                               "handle, not a command, a lambda {args body} or a module handle")
         from .callbacks import TclFunction
         if str(ctx.tk.call("namespace", "which", "-command", word)):
             return TclFunction(ctx, word, False)

@@ -83,7 +83,9 @@ class Twins:
             if kind != "tensor":
                 return f"<{kind}>"
             t = interp.tensor(name)
-            values = (t.dequantize() if t.is_quantized else t).detach().reshape(-1)[:16]
+            t = t.dequantize() if t.is_quantized else t
+            t = t.to_dense() if t.layout != torch.strided else t
+            values = t.detach().reshape(-1)[:16]
             return f"<{t.dtype} {list(t.shape)} {values.tolist()}>"
         return HANDLE.sub(value, text)
 

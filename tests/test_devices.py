@@ -12,7 +12,7 @@ import types
 
 import pytest
 import torch
-from conftest import rnd
+from conftest import rnd, run_cli
 
 NO_CUDA = not torch.cuda.is_available()
 needs_no_cuda = pytest.mark.skipif(not NO_CUDA, reason="checks the answers without CUDA")
@@ -412,6 +412,26 @@ def test_set_and_get_num_threads(shared, threads, script):
 def test_thread_errors(shared, threads, script, text):
     assert message(shared, script) == text
     assert torch.get_num_threads() == threads
+
+
+def test_a_thread_count_the_system_cannot_give_is_an_error_not_a_crash():
+    """PyTorch accepts any count and stops the process at the next parallel operation when the
+    system refuses a thread; the command refuses such counts first. (A child process: were the
+    guard gone, the crash would end it, not the test session.)"""
+    script = """
+        set before [torch::get_num_threads]
+        catch {torch::set_num_threads 100000} message
+        puts $message
+        puts [expr {[torch::get_num_threads] == $before}]
+        puts [torch::tensor_to_list [torch::triu [torch::ones {2 2}]]]
+        puts [torch::set_num_threads [expr {max(1024, 4 * [torch::get_num_threads])}]]
+    """
+    done = run_cli(stdin=script)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-4:] == [
+        "Error in set_num_threads: Number of threads must be at most 1024: PyTorch's thread pool "
+        "ends the process when the system refuses it a thread",
+        "1", "{1.0 1.0} {0.0 1.0}", "threads_set"]
 
 
 TINY = 1e-310          # a float64 denormal

@@ -300,6 +300,12 @@ def get_num_threads():
     return torch.get_num_threads()
 
 
+# PyTorch's OpenMP pool starts its threads lazily, at the next parallel operation, and stops
+# the process (libgomp: "Thread creation failed", or SIGSEGV) when the system refuses one; that
+# happens here between 4,096 and 16,384 threads, and sooner where processes are limited.
+MAX_THREADS = 1024
+
+
 @devices.command("set_num_threads",
                  param("num_threads", INT,
                        invalid="Invalid num_threads value (must be a positive integer)",
@@ -312,7 +318,11 @@ def get_num_threads():
                  returns="threads_set")
 def set_num_threads(num_threads):
     """Sets how many threads PyTorch's CPU operations use (torch.set_num_threads), for the
-    whole process."""
+    whole process: at most 1024, or 4 per CPU where that is more."""
+    limit = max(MAX_THREADS, 4 * (os.cpu_count() or 1))
+    if num_threads > limit:
+        raise CommandError(f"Number of threads must be at most {limit}: PyTorch's thread pool "
+                           "ends the process when the system refuses it a thread")
     torch.set_num_threads(num_threads)
     return "threads_set"
 

@@ -270,3 +270,29 @@ def test_interrupting_a_long_python_side_command_in_a_tcl_cell(python_kernel):
     assert took < 3.0
     reply, msgs = run(kc, "%tcl info exists after_spin")
     assert [c["data"]["text/plain"] for _, k, c in msgs if k == "execute_result"] == ["0"]
+
+
+def test_without_a_file_descriptor_to_spare_an_evaluation_still_runs():
+    # The relay's pipe and thread are made at the first evaluation; where the system has none to
+    # give, that evaluation runs without them (the frontend's own handler is all Ctrl-C has),
+    # and the next one makes them.
+    child = textwrap.dedent("""
+        import os, resource, threading
+        from torchtcl_kernel import TorchTcl
+        tcl = TorchTcl()
+        relay = lambda: "torchtcl-sigint" in [t.name for t in threading.enumerate()]
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        lowest_free = min(set(range(3, 1 << 16)) - {int(fd) for fd in os.listdir("/proc/self/fd")})
+        resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
+        try:
+            os.pipe()
+        except OSError as e:
+            print("no pipe:", e.strerror)
+        print(tcl.eval("expr {6 * 7}"), relay())
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        print(tcl.eval("expr {6 * 7}"), relay())
+    """)
+    done = subprocess.run([sys.executable, "-c", child], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["no pipe: Too many open files", "42 False", "42 True"]

@@ -143,8 +143,8 @@ class SigintRelay:
     def _open(self, canceller, evaluation):
         if threading.current_thread() is not threading.main_thread():
             return None
-        if self._fds[0] < 0:
-            self._start()
+        if self._fds[0] < 0 and not self._start():
+            return None      # no pipe or thread to spare: this evaluation runs without the relay
         with self._lock:
             self._serial += 1
             window = self._serial
@@ -190,7 +190,11 @@ class SigintRelay:
         for canceller, evaluation in targets:
             canceller.cancel(evaluation, by_sigint=True)
         if nudge:
-            threading.Thread(target=self._nudge, args=(window,), daemon=True).start()
+            try:
+                threading.Thread(target=self._nudge, args=(window,), daemon=True).start()
+            except RuntimeError:        # no thread to spare: the one nudge of the relay's
+                with self._lock:
+                    self._nudging = False
 
     def raised(self):
         """A KeyboardInterrupt went up for the last Ctrl-C: no more nudges for it."""
@@ -220,11 +224,22 @@ class SigintRelay:
             raise KeyboardInterrupt
 
     def _start(self):
-        read_end, write_end = os.pipe()
-        os.set_blocking(write_end, False)   # a full pipe drops a record (one Ctrl-C is enough)
-        self._fds = (read_end, write_end)
-        threading.Thread(target=self._relay, args=(read_end,), name="torchtcl-sigint",
-                         daemon=True).start()
+        """Make the pipe and its reading thread; False where the system has none to give (out of
+        file descriptors or threads), to try again at the next evaluation."""
+        try:
+            fds = os.pipe()
+        except OSError:
+            return False
+        try:
+            os.set_blocking(fds[1], False)   # a full pipe drops a record (one Ctrl-C is enough)
+            threading.Thread(target=self._relay, args=(fds[0],), name="torchtcl-sigint",
+                             daemon=True).start()
+        except RuntimeError:                 # "can't start new thread"
+            for fd in fds:
+                os.close(fd)
+            return False
+        self._fds = fds
+        return True
 
     def _relay(self, read_end):
         size = self._RECORD.size

@@ -35,6 +35,7 @@ SETUP = """
 """
 HANDLE = re.compile(r"(?<![-\w])([a-z_]+)\d+\b")
 TENSORS = ("t", "m", "i", "b", "g")
+VALUE_LIST = re.compile(r"\] \[[^\]]*\]>")      # the values in a tensor's text (see plain)
 VALUES = ["$t", "$m", "$i", "$b", "$g", "$l", "$p", "$o", "$s", "$sch", "[list $t $m]",
           "0", "1", "2", "-1", "0.5", "1e-3", "true", "false", "float32", "int64", "cpu",
           "{2 2}", "{1 2 3}", "{}", "x", "-"]
@@ -45,6 +46,11 @@ OUTSIDE = {"checkpoint", "distributed", "launch", "compile", "telemetry"}
 # Which unreferenced handles are still alive: the parser reads a handle word as text, which lets
 # the handle escape (kept until torch::collect), where the fast path reads its pointer
 RECLAIMING = {"handles", "collect"}
+# Commands whose values are not a function of their words in plain PyTorch either: uninitialised
+# memory, and LAPACK's gelsy, whose answer varies with the operands' alignment in memory
+# (torch.linalg.lstsq(m, m) gives 1.0 or 0.99999958 from one call to the next). Their results
+# are compared by dtype and shape only.
+UNDEFINED_VALUES = {"empty", "empty_like", "lstsq"}
 
 
 def _commands():
@@ -185,6 +191,8 @@ def test_fast_path_and_parser_agree(twins, data, name):
     script = " ".join([f"torch::{name}", *words])
     (fast, fast_after), (general, general_after) = (twins.run(twins.fast, script),
                                                     twins.run(twins.general, script))
+    if name in UNDEFINED_VALUES:
+        fast, general = (VALUE_LIST.sub("]>", str(outcome)) for outcome in (fast, general))
     assert fast == general, script
     assert len(fast_after) == len(general_after), f"{script}: $l freed in one only"
     for x, y, what in zip(fast_after, general_after, [*TENSORS, "weight", "bias"], strict=False):

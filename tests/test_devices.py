@@ -7,12 +7,14 @@ each command in its positional and named syntax and by its camelCase name, and t
 
 import json
 import re
+import subprocess
+import sys
 import time
 import types
 
 import pytest
 import torch
-from conftest import rnd, run_cli
+from conftest import ROOT, rnd, run_cli
 
 NO_CUDA = not torch.cuda.is_available()
 needs_no_cuda = pytest.mark.skipif(not NO_CUDA, reason="checks the answers without CUDA")
@@ -527,6 +529,25 @@ def test_one_profiler_runs_in_a_process(shared, tcl, tmp_path):
         assert "already running in this process" in message(tcl, "torch::profiler_start")
     assert tcl("torch::profiler_start") == "profiler_started"
     assert tcl(f"torch::profiler_stop -trace {tmp_path / 'b.json'}") == "profiler_stopped"
+
+
+def test_closing_the_interpreter_stops_its_profiler(tcl):
+    tcl("torch::profiler_start")
+    assert torch.autograd._profiler_enabled()
+    tcl.interp.close()
+    assert not torch.autograd._profiler_enabled()
+
+
+def test_a_profiler_left_running_does_not_crash_the_process_at_exit():
+    """torch 2.13 ends a process that exits with a profiler running with SIGSEGV (output not
+    yet flushed is lost); the process here runs Python's exit, not the CLI's os._exit."""
+    child = ("from torchtcl_kernel import TorchTcl\n"
+             "tcl = TorchTcl()\n"
+             "print(tcl.eval('torch::profiler_start; torch::tensor_sum [torch::ones {3}]'))\n"
+             "raise SystemExit(3)\n")
+    done = subprocess.run([sys.executable, "-c", child], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (3, "tensor2\n"), done.stderr
 
 
 @pytest.mark.parametrize("script, text", [

@@ -8,6 +8,7 @@ its tensor, layer or argument names. The profiler running between profiler_start
 profiler_stop belongs to the interpreter that started it.
 """
 
+import atexit
 import contextlib
 import os
 import time
@@ -376,7 +377,8 @@ def profiler_start(ctx, config):
     record_shapes, profile_memory, with_stack, with_flops and with_modules (0 or 1, PyTorch's
     options of those names) and verbose (profiler_stop then answers the timing table). The
     reference's profiler was a placeholder; this one really records. One profiler per
-    interpreter, and none while another runs in the process: starting a second is an error."""
+    interpreter, and none while another runs in the process: starting a second is an error.
+    One left running stops when its interpreter closes, or when the process exits."""
     if getattr(ctx, "device_profiler", None) is not None:
         raise CommandError("The profiler is already running: stop it with torch::profiler_stop")
     # PyTorch's profiler is one per process: a second one started over it (another
@@ -393,7 +395,29 @@ def profiler_start(ctx, config):
     profiler = torch.profiler.profile(activities=activities, **options)
     profiler.start()
     ctx.device_profiler = (profiler, verbose)
+    _RUNNING_PROFILERS.add(profiler)
+    ctx.on_close["profiler"] = lambda: _stop_profiler(ctx)
     return "profiler_started"
+
+
+# torch 2.13 ends the process with SIGSEGV at exit when a profiler still runs: whatever a script
+# left running is stopped when its interpreter closes, or else when Python exits.
+_RUNNING_PROFILERS: set[torch.profiler.profile] = set()
+
+
+def _stop_profiler(ctx):
+    """Stop the interpreter's profiler, if it still runs."""
+    running, ctx.device_profiler = getattr(ctx, "device_profiler", None), None
+    if running is not None and running[0] in _RUNNING_PROFILERS:
+        _RUNNING_PROFILERS.discard(running[0])
+        running[0].stop()
+
+
+@atexit.register
+def _stop_every_profiler():
+    while _RUNNING_PROFILERS:
+        with contextlib.suppress(Exception):     # (exiting: nothing to tell anyone)
+            _RUNNING_PROFILERS.pop().stop()
 
 
 @devices.command("profiler_stop", param("trace", STRING, ""), param("summary", BOOL, None),
@@ -414,8 +438,7 @@ def profiler_stop(ctx, trace, summary):
     # its own failure to open the file.
     with replacing(trace, f"the trace {trace}", "INVALID") if trace else \
             contextlib.nullcontext() as tmp:
-        ctx.device_profiler = None
-        profiler.stop()
+        _stop_profiler(ctx)
         if tmp:
             profiler.export_chrome_trace(tmp)
             if not os.path.getsize(tmp):

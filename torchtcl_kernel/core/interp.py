@@ -71,6 +71,9 @@ class TorchTcl:
         self.dashboard = None
         self.explorer = None
         self.amp_explorer = None
+        # What command families hold outside the interpreter and must end with it (a running
+        # profiler), by name (setting one again replaces it): called first thing in close().
+        self.on_close: dict[str, Callable[[], object]] = {}
         self.canceller = Canceller(self.tk)
         self.depth = 0                      # evaluations in progress (nested ones count too)
         self.tk.eval("namespace eval ::torch {}; namespace eval ::torchtcl {}")
@@ -163,6 +166,8 @@ class TorchTcl:
         if self.depth:
             raise TorchTclError("cannot close the interpreter while it evaluates a script",
                                 "TORCHTCL BUSY")
+        while self.on_close:                 # (one that fails leaves the interpreter open)
+            self.on_close.popitem()[1]()
         self.closed = True
         try:
             dispatch.delete_commands(self)

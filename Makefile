@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast check demo bench clean wheel-check
+.PHONY: install test test-fast check demo bench fuzz clean wheel-check
 
 install: $(STAMP)
 
@@ -55,6 +55,13 @@ demo: install
 bench: install
 	$(PY) -m compileall -q torchtcl_kernel
 	$(PY) -m benchmarks.run
+
+# Crash hunting (tests/crash_hunt.py): RUNS children of 3000 random calls each, from seed FIRST;
+# reports each crash, hang or escaped Python exception with the call that was running.
+FIRST ?= 1
+RUNS ?= 50
+fuzz: install
+	$(PY) tests/crash_hunt.py $(FIRST) $(RUNS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache build torchtcl_kernel/core/*.so

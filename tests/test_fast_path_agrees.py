@@ -13,33 +13,17 @@ import re
 
 import pytest
 import torch
+from calls import SETUP, call_words
 from conftest import python_calls
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from torchtcl_kernel import TorchTcl, TorchTclError
-from torchtcl_kernel.core import types
 from torchtcl_kernel.core.registry import REGISTRY
 
-SETUP = """
-    set t [torch::tensor_create {1.5 -2.0 3.0}]
-    set m [torch::tensor_create {{1.0 2.0} {3.0 4.0}}]
-    set i [torch::tensor_create {3 1 2} int64]
-    set b [torch::tensor_create {1 0 1} bool]
-    set g [torch::tensor_create {0.5 1.0 2.0} float32 cpu true]
-    set l [torch::linear 2 2]
-    set p [torch::layer_parameters $l]
-    set o [torch::optimizer_sgd $p 0.1 0.9]
-    set s [torch::grad_scaler_new 1024.0]
-    set sch [torch::lr_scheduler_step $o 2 0.5]
-"""
 HANDLE = re.compile(r"(?<![-\w])([a-z_]+)\d+\b")
 TENSORS = ("t", "m", "i", "b", "g")
 VALUE_LIST = re.compile(r"\] \[[^\]]*\]>")      # the values in a tensor's text (see plain)
-VALUES = ["$t", "$m", "$i", "$b", "$g", "$l", "$p", "$o", "$s", "$sch", "[list $t $m]",
-          "0", "1", "2", "-1", "0.5", "1e-3", "true", "false", "float32", "int64", "cpu",
-          "{2 2}", "{1 2 3}", "{}", "x", "-"]
-
 # Commands whose effect reaches past the interpreter (files, processes, other ranks, the
 # compiler) or whose result is not a function of its words (time, memory, object identity)
 OUTSIDE = {"checkpoint", "distributed", "launch", "compile", "telemetry"}
@@ -133,51 +117,6 @@ def test_the_general_interpreter_has_no_fast_path(twins):
         with python_calls(parse) as calls:
             interp.eval("torch::tensor_add $t $t")
         assert bool(calls) is parsed
-
-
-HANDLES = {"tensor": ["$t", "$m", "$g", "$i", "$b"], "module": ["$l"], "optimizer": ["$o"],
-           "scaler": ["$s"], "scheduler": ["$sch"], "any": ["$t", "$l"]}
-LISTS = {"tensor": ["$p", "[list $t $g]", "$m"], "module": ["[list $l]"]}
-
-
-def good_words(p):
-    """Words parameter p takes, most of the time: what makes the fast path run."""
-    t = p.type
-    if isinstance(t, (types.HandleList, types.Params)):
-        return LISTS.get(t.handle_kind, HANDLES.get(t.handle_kind, VALUES))
-    if t.handle_kind in HANDLES:
-        return HANDLES[t.handle_kind] + (["2", "0.5"] if isinstance(t, types.TensorOrNumber)
-                                         else [])
-    if isinstance(t, types.Choice):
-        return list(t.choices)
-    for kinds, words in (
-            ((types.Bool,), ["true", "false", "0", "1"]),
-            ((types.Int,), ["0", "1", "-1", "2"]),
-            ((types.IntList,), ["{2 2}", "{1}", "0", "-1", "{0 1}"]),
-            ((types.Float, types.Number, types.LambdaOrNumber), ["0.5", "2", "1e-3", "0"]),
-            ((types.Numbers, types.FloatList), ["{1 2 3}", "{0.5 0.5}", "1.0"]),
-            ((types.FloatPair,), ["{0.5 0.9}"]),
-            ((types.DType,), ["float32", "int64", "float64"]),
-            ((types.Device,), ["cpu"])):
-        if isinstance(t, kinds):
-            return words
-    return VALUES
-
-
-def call_words(cmd, pick, chance):
-    """A call of cmd: its required parameters and some optional ones, positionally, by option or
-    both (`pick(seq)` chooses one item, `chance(p)` is true with probability p), now and then
-    with a word out of place."""
-    chosen = [p for p in cmd.params if p.required or chance(0.4)]
-    positional = pick(range(len(chosen) + 1))
-    words = [pick(good_words(p)) for p in chosen[:positional]]
-    for p in chosen[positional:]:
-        words += [pick([p.option, *(f"-{a}" for a in p.aliases)]), pick(good_words(p))]
-    if words and chance(0.25):
-        words[pick(range(len(words)))] = pick(VALUES)
-    if chance(0.1):
-        words.append(pick(VALUES))
-    return words
 
 
 @settings(max_examples=600, deadline=None, derandomize=True,

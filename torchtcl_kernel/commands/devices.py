@@ -10,6 +10,7 @@ profiler_stop belongs to the interpreter that started it.
 
 import atexit
 import contextlib
+import functools
 import os
 import time
 
@@ -396,7 +397,7 @@ def profiler_start(ctx, config):
     profiler.start()
     ctx.device_profiler = (profiler, verbose)
     _RUNNING_PROFILERS.add(profiler)
-    ctx.on_close["profiler"] = lambda: _stop_profiler(ctx)
+    ctx.on_close["profiler"] = functools.partial(_stop, profiler)    # (holds no ctx: no cycle)
     return "profiler_started"
 
 
@@ -405,12 +406,11 @@ def profiler_start(ctx, config):
 _RUNNING_PROFILERS: set[torch.profiler.profile] = set()
 
 
-def _stop_profiler(ctx):
-    """Stop the interpreter's profiler, if it still runs."""
-    running, ctx.device_profiler = getattr(ctx, "device_profiler", None), None
-    if running is not None and running[0] in _RUNNING_PROFILERS:
-        _RUNNING_PROFILERS.discard(running[0])
-        running[0].stop()
+def _stop(profiler):
+    """Stop a profiler profiler_start started, if it still runs."""
+    if profiler in _RUNNING_PROFILERS:
+        _RUNNING_PROFILERS.discard(profiler)
+        profiler.stop()
 
 
 @atexit.register
@@ -438,7 +438,9 @@ def profiler_stop(ctx, trace, summary):
     # its own failure to open the file.
     with replacing(trace, f"the trace {trace}", "INVALID") if trace else \
             contextlib.nullcontext() as tmp:
-        _stop_profiler(ctx)
+        ctx.device_profiler = None
+        ctx.on_close.pop("profiler", None)     # (nor keeps the recording alive)
+        _stop(profiler)
         if tmp:
             profiler.export_chrome_trace(tmp)
             if not os.path.getsize(tmp):

@@ -57,7 +57,8 @@ def hunt(seed, count, log_path):
 
 def run_child(seed, count, directory, timeout):
     """One hunt in a child process, in `directory` (commands may write files there): (status,
-    its output lines, the last call it began). status: the exit code, or "hang"."""
+    its lines other than DONE (each escaped exception), its DONE counts (results, errors) or None,
+    the last call it began). status: the exit code, or "hang"."""
     log = pathlib.Path(directory) / f"calls-{seed}.log"
     try:
         done = subprocess.run([sys.executable, str(HERE / "crash_hunt.py"), str(seed), str(count),
@@ -66,16 +67,18 @@ def run_child(seed, count, directory, timeout):
         status, lines = done.returncode, done.stdout.splitlines()
     except subprocess.TimeoutExpired:
         status, lines = "hang", []
+    counts = None
+    if lines and lines[-1].startswith("DONE "):
+        counts = tuple(int(n) for n in lines.pop().split()[1:])
     calls = log.read_text().splitlines() if log.exists() else []
-    return status, lines, calls[-1] if calls else None
+    return status, lines, counts, calls[-1] if calls else None
 
 
 def campaign(first, runs, count=3000, timeout=300):
     bad = 0
     with tempfile.TemporaryDirectory() as directory:
         for seed in range(first, first + runs):
-            status, lines, last = run_child(seed, count, directory, timeout)
-            escaped = [line for line in lines if line.startswith("ESCAPED")]
+            status, escaped, _, last = run_child(seed, count, directory, timeout)
             ok = status == 0 and not escaped
             bad += not ok
             print(f"seed {seed}: " + ("ok" if ok else f"status {status}, last call: {last}"),

@@ -415,9 +415,9 @@ def _stop(profiler):
 
 @atexit.register
 def _stop_every_profiler():
-    while _RUNNING_PROFILERS:
+    for profiler in list(_RUNNING_PROFILERS):
         with contextlib.suppress(Exception):     # (exiting: nothing to tell anyone)
-            _RUNNING_PROFILERS.pop().stop()
+            _stop(profiler)
 
 
 @devices.command("profiler_stop", param("trace", STRING, ""), param("summary", BOOL, None),

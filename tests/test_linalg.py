@@ -333,8 +333,13 @@ def test_results_are_meaningful(tcl):
                "[torch::tensor_create {4 5 6}]]") == "32.000000"
     assert tcl("torch::tensor_item [torch::trace [torch::tensor_create {{1 2} {3 4}}]]") == \
         "5.000000"
+    # The default tolerance is an absolute 1e-12, below float32's rounding of a rank-1 matrix's
+    # zero singular values (4e-8 with MKL's AVX-512 kernels): hence a diagonal matrix, and an
+    # explicit tolerance for the rank-1 one.
     assert tcl("torch::tensor_item [torch::matrix_rank [torch::tensor_create "
-               "{{1 2 3} {2 4 6} {3 6 9}}]]") == "1"
+               "{{1 0 0} {0 2 0} {0 0 0}}]]") == "2"
+    assert tcl("torch::tensor_item [torch::matrix_rank [torch::tensor_create "
+               "{{1 2 3} {2 4 6} {3 6 9}}] 1e-4]") == "1"
     assert tcl("torch::tensor_item [torch::tensordot [torch::tensor_create {{1 2} {3 4}}] "
                "[torch::tensor_create {{5 6} {7 8}}] {0 1}]") == "70.000000"
     assert tcl("torch::tensor_item [torch::vector_norm [torch::tensor_create {3 -4 2}] inf]") == \

@@ -10,7 +10,7 @@ import threading
 import torch
 
 from torchtcl_kernel.commands.common import read_later
-from torchtcl_kernel.core.telemetry import PENDING_MAX, Record, Telemetry
+from torchtcl_kernel.core.telemetry import FRESH_MAX, PENDING_MAX, Record, Telemetry
 
 
 class Reads:
@@ -76,6 +76,26 @@ def test_pending_records_are_bounded():
     t.record_later("scale", "scaler1", PENDING_MAX, "scale", reads.of(-1.0))
     assert reads.calls == PENDING_MAX + 1                # all of them, in order, then this one
     assert [r.value for r in t.records] == [*map(float, range(PENDING_MAX)), -1.0]
+
+
+def test_new_records_wait_in_a_bounded_queue_and_keep_their_order():
+    """A record is one tuple appended (Telemetry.record); the columns take them in batches, so
+    what waits stays under FRESH_MAX without any reader, and a reader sees every record in the
+    order it was made, placeholders among them."""
+    t, n = Telemetry(), 10 * FRESH_MAX + 7
+    for i in range(n):
+        if i % 1000 == 999:
+            t.record_later("scale", "scaler1", i, "scale", Reads().of(float(i), True))
+        else:
+            t.record("lr" if i % 2 else "scalar", "optimizer1" if i % 2 else "user", i,
+                     "lr" if i % 2 else "loss", i, i % 3 == 0)
+        assert len(t.records.fresh) < FRESH_MAX
+    got = list(t.records)
+    assert [r.step for r in got] == list(range(n)) and not t.records.fresh
+    assert all(r.value == float(r.step) and type(r.value) is float for r in got)
+    assert all(r.skipped == (r.step % 1000 == 999 or r.step % 3 == 0) for r in got)
+    assert {(r.kind, r.source, r.key) for r in got} == {
+        ("lr", "optimizer1", "lr"), ("scalar", "user", "loss"), ("scale", "scaler1", "scale")}
 
 
 def test_a_value_that_cannot_be_read_is_a_gap_not_an_error():

@@ -5,6 +5,10 @@ compact columns (about 17 bytes: a 100000-step AMP loop keeps 3.4 MB of history,
 tuples); `records` shows them as Record tuples. With no subscriber nothing else happens. `export`
 writes the records as CSV or JSON, so a CLI run keeps them too.
 
+Recording runs right after a step, whose matrix products have evicted the caches: there every
+memory line touched costs about 0.1 us. So a new record is one tuple appended to a queue, and the
+columns take the queue in a batch when someone reads, or every FRESH_MAX records.
+
 A value that still lies on an accelerator (a CUDA scaler's scale) is recorded without waiting for
 it (`record_later`): its record holds a placeholder until someone reads the records, and only
 then does telemetry wait for the device to get there. A training loop pays no synchronisation
@@ -54,15 +58,25 @@ def from_line(text):
 # How many records may wait for their device before a record waits for them all (a bound on
 # what the placeholders hold: a few small tensors each)
 PENDING_MAX = 256
+# How many new records may wait as tuples before the recording thread puts them in the columns
+# itself (readers put them there first): see Telemetry.record.
+FRESH_MAX = 512
+NAN = float("nan")
+_new_tuple = tuple.__new__
 
 
 class Records(Sequence):
     """The records, read-only, as Record tuples made from the columns on demand. Reading settles
-    what is pending first (see Telemetry.record_later)."""
+    what is pending first (see Telemetry.record_later) and brings in the fresh records."""
 
-    def __init__(self, labels, label, step, value, skipped):
-        self._labels, self._label, self._step = labels, label, step
-        self._value, self._skipped = value, skipped
+    def __init__(self):
+        self._labels: list[tuple[str, str, str]] = []   # (kind, source, key)
+        self._label_ids: dict[tuple[str, str, str], int] = {}
+        self._label, self._step, self._value = array("I"), array("q"), array("d")
+        self._skipped = bytearray()
+        # (kind, source, step, key, value, skipped) of records made and not yet in the columns,
+        # in order; any thread may append (deque appends and pops are atomic)
+        self.fresh: deque = deque()
         self.pending: deque = deque()     # (record index, read) of records not yet read
         self._settling = threading.Lock()
 
@@ -70,12 +84,15 @@ class Records(Sequence):
         return self.settle()
 
     def settle(self):
-        """Fill in every pending record (waiting for its device); returns how many records are
-        complete. From any thread: the evaluating one may append meanwhile."""
+        """Bring the fresh records into the columns and fill in every pending record (waiting for
+        its device); returns how many records are complete. From any thread: the recording one
+        may append meanwhile."""
         n, pending = len(self._skipped), self.pending
-        if not pending:     # (counted first: a placeholder is pending before it is appended)
+        # (counted first: a placeholder is pending before it is appended, see `later`)
+        if not pending and not self.fresh:
             return n
         with self._settling:
+            self._take_fresh()
             # (not a record still being appended; each removed once written: a reader counting
             # complete records stops at the first one left)
             while pending and pending[0][0] < len(self._skipped):
@@ -83,7 +100,7 @@ class Records(Sequence):
                 try:
                     value, skipped = read()
                 except Exception:           # (a device that failed since): a gap in the curve,
-                    value, skipped = float("nan"), False     # not records lost with it
+                    value, skipped = NAN, False     # not records lost with it
                 self._value[index] = float(value)
                 self._skipped[index] = 1 if skipped else 0
                 pending.popleft()
@@ -92,6 +109,31 @@ class Records(Sequence):
             return min(n, pending[0][0])
         except IndexError:                  # none left (another thread may have just settled)
             return n
+
+    def later(self, kind, source, step, key, read):
+        """A record whose value read() will give: a placeholder in the columns until then."""
+        with self._settling:
+            self._take_fresh()              # (the records before it)
+            # Pending before it is appended: a reader that counts complete records without the
+            # lock (settle) never sees the placeholder as complete.
+            self.pending.append((len(self._skipped), read))
+            self._append(kind, source, step, key, NAN, False)
+
+    def _take_fresh(self):
+        """The fresh records into the columns, in order (with the lock)."""
+        fresh = self.fresh
+        while fresh:
+            self._append(*fresh.popleft())
+
+    def _append(self, kind, source, step, key, value, skipped):
+        label = self._label_ids.get((kind, source, key))
+        if label is None:
+            label = self._label_ids[(kind, source, key)] = len(self._labels)
+            self._labels.append((kind, source, key))
+        self._label.append(label)
+        self._step.append(step)
+        self._value.append(value)
+        self._skipped.append(1 if skipped else 0)     # last: readers count records by it
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -141,18 +183,15 @@ class Telemetry:
         return n
 
     def record(self, kind, source, step, key, value, skipped=False):
-        label = self._label_ids.get((kind, source, key))
-        if label is None:
-            label = self._label_ids[(kind, source, key)] = len(self._labels)
-            self._labels.append((kind, source, key))
-        self._label.append(label)
-        self._step.append(step)
-        self._value.append(float(value))
-        self._skipped.append(1 if skipped else 0)     # last: readers count records by it
+        # The step's matrix products have just evicted the caches: one tuple appended touches the
+        # least memory (the columns would cost 4 times as much here), and the columns take it
+        # later, in a batch.
+        value, fresh = float(value), self._fresh
+        fresh.append((kind, source, step, key, value, skipped))
+        if len(fresh) >= FRESH_MAX:
+            self.records.settle()
         if self._subscribers:
-            rec = Record(kind, source, step, key, float(value), bool(skipped))
-            for callback in self._subscribers:
-                callback(rec)
+            self._notify(kind, source, step, key, value, skipped)
 
     def record_later(self, kind, source, step, key, read):
         """A record whose value is still on its way from a device: read() -> (value, skipped)
@@ -162,14 +201,21 @@ class Telemetry:
             self.records.settle()
             self.record(kind, source, step, key, *read())
             return
-        # Pending before it is appended: a reader counting complete records (settle) never
-        # sees the placeholder as complete.
-        self.records.pending.append((len(self._skipped), read))
-        self.record(kind, source, step, key, float("nan"))
+        self.records.later(kind, source, step, key, read)
+        if self._subscribers:
+            self._notify(kind, source, step, key, NAN, False)
+
+    def _notify(self, kind, source, step, key, value, skipped):
+        # (tuple.__new__ is Record's own __new__ without its Python frame: a frame's worth of
+        # cold memory per record, with a dashboard open)
+        record = _new_tuple(Record, (kind, source, step, key, value, bool(skipped)))
+        for callback in self._subscribers:
+            callback(record)
 
     def optimizer_step(self, source, groups):
         """An optimizer stepped: the LR of each of its parameter groups, at its own next step."""
-        step = self.next_step(source)
+        # (next_step's line, not a call to it: this runs after every step, from cold caches)
+        self._counters[source] = step = self._counters.get(source, 0) + 1
         if len(groups) == 1:                    # (the usual case, without a list)
             self.record("lr", source, step, "lr", groups[0]["lr"])
         else:
@@ -182,11 +228,8 @@ class Telemetry:
             self.record(kind, source, step, "lr" if i == 0 else f"lr[{i}]", lr)
 
     def clear(self):
-        self._labels: list[tuple[str, str, str]] = []   # (kind, source, key)
-        self._label_ids: dict[tuple[str, str, str], int] = {}
-        self._label, self._step, self._value = array("I"), array("q"), array("d")
-        self._skipped = bytearray()
-        self.records = Records(self._labels, self._label, self._step, self._value, self._skipped)
+        self.records = Records()
+        self._fresh = self.records.fresh
         self._counters.clear()
 
     def export(self, path):

@@ -98,6 +98,19 @@ def test_new_records_wait_in_a_bounded_queue_and_keep_their_order():
         ("lr", "optimizer1", "lr"), ("scalar", "user", "loss"), ("scale", "scaler1", "scale")}
 
 
+def test_a_record_cut_short_between_its_appends_leaves_the_columns_aligned():
+    """Ctrl-C can land between the column appends of one record: that record is dropped, and
+    every later record keeps its own label, step and value."""
+    t = Telemetry()
+    t.record("lr", "optimizer1", 1, "lr", 0.5)
+    assert len(t.records) == 1
+    t.records._label.append(0)            # the state such an interruption leaves
+    t.records._step.append(2)
+    t.record("scalar", "user", 3, "loss", 2.0)
+    assert list(t.records) == [Record("lr", "optimizer1", 1, "lr", 0.5, False),
+                               Record("scalar", "user", 3, "loss", 2.0, False)]
+
+
 def test_a_value_that_cannot_be_read_is_a_gap_not_an_error():
     t = Telemetry()
 

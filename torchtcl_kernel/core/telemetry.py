@@ -121,6 +121,10 @@ class Records(Sequence):
 
     def _take_fresh(self):
         """The fresh records into the columns, in order (with the lock)."""
+        n = len(self._skipped)
+        if len(self._label) != n:   # a record cut short between its appends (Ctrl-C): drop it,
+            for column in (self._label, self._step, self._value):  # not every later one's label
+                del column[n:]
         fresh = self.fresh
         while fresh:
             self._append(*fresh.popleft())

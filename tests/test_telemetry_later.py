@@ -6,6 +6,7 @@ a CUDA scaler's update and a CUDA loss's log_scalar use."""
 import math
 import sys
 import threading
+import time
 
 import torch
 
@@ -80,22 +81,48 @@ def test_pending_records_are_bounded():
 
 def test_new_records_wait_in_a_bounded_queue_and_keep_their_order():
     """A record is one tuple appended (Telemetry.record); the columns take them in batches, so
-    what waits stays under FRESH_MAX without any reader, and a reader sees every record in the
-    order it was made, placeholders among them."""
-    t, n = Telemetry(), 10 * FRESH_MAX + 7
+    what waits stays under FRESH_MAX without any reader, and no batch reads a pending value. A
+    reader sees every record in the order it was made, placeholders among them."""
+    t, n, reads = Telemetry(), 10 * FRESH_MAX + 7, Reads()
     for i in range(n):
         if i % 1000 == 999:
-            t.record_later("scale", "scaler1", i, "scale", Reads().of(float(i), True))
+            t.record_later("scale", "scaler1", i, "scale", reads.of(float(i), True))
         else:
             t.record("lr" if i % 2 else "scalar", "optimizer1" if i % 2 else "user", i,
                      "lr" if i % 2 else "loss", i, i % 3 == 0)
         assert len(t.records.fresh) < FRESH_MAX
+    assert reads.calls == 0             # the batches never wait for a device: only reading does
     got = list(t.records)
     assert [r.step for r in got] == list(range(n)) and not t.records.fresh
     assert all(r.value == float(r.step) and type(r.value) is float for r in got)
     assert all(r.skipped == (r.step % 1000 == 999 or r.step % 3 == 0) for r in got)
     assert {(r.kind, r.source, r.key) for r in got} == {
         ("lr", "optimizer1", "lr"), ("scalar", "user", "loss"), ("scale", "scaler1", "scale")}
+
+
+def test_recording_never_waits_for_a_reader_that_waits_for_a_device():
+    """The dashboard's sender thread may hold the records' lock while a pending value comes from
+    the device: the training loop goes on recording past FRESH_MAX meanwhile, and nothing is
+    lost once the value arrives."""
+    t, arrived, reading = Telemetry(), threading.Event(), threading.Event()
+
+    def slow_device():
+        reading.set()
+        assert arrived.wait(30)
+        return 2.0, False
+    t.record_later("scale", "scaler1", 0, "scale", slow_device)
+    reader = threading.Thread(target=lambda: len(t.records))
+    reader.start()
+    try:
+        assert reading.wait(30)
+        start = time.monotonic()
+        for i in range(1, 2 * FRESH_MAX):
+            t.record("lr", "optimizer1", i, "lr", float(i))
+        assert time.monotonic() - start < 5
+    finally:
+        arrived.set()
+        reader.join()
+    assert [r.value for r in t.records] == [2.0, *map(float, range(1, 2 * FRESH_MAX))]
 
 
 def test_a_record_cut_short_between_its_appends_leaves_the_columns_aligned():

@@ -119,6 +119,17 @@ class Records(Sequence):
             self.pending.append((len(self._skipped), read))
             self._append(kind, source, step, key, NAN, False)
 
+    def flush(self):
+        """The fresh records into the columns, unless a reader is at it: the recording thread
+        calls this every FRESH_MAX records and must never wait for a device there, neither for
+        a pending value nor for a reader holding the lock while it reads one (the next record
+        tries again)."""
+        if self._settling.acquire(blocking=False):
+            try:
+                self._take_fresh()
+            finally:
+                self._settling.release()
+
     def _take_fresh(self):
         """The fresh records into the columns, in order (with the lock)."""
         n = len(self._skipped)
@@ -193,7 +204,7 @@ class Telemetry:
         value, fresh = float(value), self._fresh
         fresh.append((kind, source, step, key, value, skipped))
         if len(fresh) >= FRESH_MAX:
-            self.records.settle()
+            self.records.flush()
         if self._subscribers:
             self._notify(kind, source, step, key, value, skipped)
 

@@ -117,7 +117,10 @@ def test_recording_never_waits_for_a_reader_that_waits_for_a_device():
         assert reading.wait(30)
         start = time.monotonic()
         for i in range(1, 2 * FRESH_MAX):
-            t.record("lr", "optimizer1", i, "lr", float(i))
+            if i % 100:
+                t.record("lr", "optimizer1", i, "lr", float(i))
+            else:                           # (a CUDA loop's scale records, say)
+                t.record_later("scale", "scaler1", i, "scale", Reads().of(float(i)))
         assert time.monotonic() - start < 5
     finally:
         arrived.set()
@@ -128,7 +131,7 @@ def test_recording_never_waits_for_a_reader_that_waits_for_a_device():
 def test_a_record_cut_short_between_its_appends_leaves_the_columns_aligned():
     """Ctrl-C can land between the column appends of one record: that record is dropped, and
     every later record keeps its own label, step and value."""
-    t = Telemetry()
+    t, reads = Telemetry(), Reads()
     t.record("lr", "optimizer1", 1, "lr", 0.5)
     assert len(t.records) == 1
     t.records._label.append(0)            # the state such an interruption leaves
@@ -136,6 +139,13 @@ def test_a_record_cut_short_between_its_appends_leaves_the_columns_aligned():
     t.record("scalar", "user", 3, "loss", 2.0)
     assert list(t.records) == [Record("lr", "optimizer1", 1, "lr", 0.5, False),
                                Record("scalar", "user", 3, "loss", 2.0, False)]
+    # the same for a placeholder: its read goes with it, the next one reads its own value
+    t.record_later("scale", "scaler1", 4, "scale", reads.of(8.0))
+    t.records.flush()
+    t.records._skipped.pop()              # cut short before its last append
+    t.record_later("scale", "scaler1", 5, "scale", reads.of(16.0))
+    assert [(r.step, r.value) for r in t.records] == [(1, 0.5), (3, 2.0), (5, 16.0)]
+    assert reads.calls == 1
 
 
 def test_a_value_that_cannot_be_read_is_a_gap_not_an_error():

@@ -77,7 +77,8 @@ class Records(Sequence):
         # (kind, source, step, key, value, skipped) of records made and not yet in the columns,
         # in order; any thread may append (deque appends and pops are atomic)
         self.fresh: deque = deque()
-        self.pending: deque = deque()     # (record index, read) of records not yet read
+        # [record index (None while it is fresh), read] of records whose value is not yet read
+        self.pending: deque = deque()
         self._settling = threading.Lock()
 
     def __len__(self):
@@ -88,14 +89,14 @@ class Records(Sequence):
         its device); returns how many records are complete. From any thread: the recording one
         may append meanwhile."""
         n, pending = len(self._skipped), self.pending
-        # (counted first: a placeholder is pending before it is appended, see `later`)
+        # (counted first: a placeholder is pending before it is queued, see `later`)
         if not pending and not self.fresh:
             return n
         with self._settling:
             self._take_fresh()
-            # (not a record still being appended; each removed once written: a reader counting
+            # (not a record still being queued; each removed once written: a reader counting
             # complete records stops at the first one left)
-            while pending and pending[0][0] < len(self._skipped):
+            while pending and pending[0][0] is not None and pending[0][0] < len(self._skipped):
                 index, read = pending[0]
                 try:
                     value, skipped = read()
@@ -106,18 +107,19 @@ class Records(Sequence):
                 pending.popleft()
         n = len(self._skipped)
         try:
-            return min(n, pending[0][0])
+            first = pending[0][0]
         except IndexError:                  # none left (another thread may have just settled)
             return n
+        return n if first is None else min(n, first)
 
     def later(self, kind, source, step, key, read):
-        """A record whose value read() will give: a placeholder in the columns until then."""
-        with self._settling:
-            self._take_fresh()              # (the records before it)
-            # Pending before it is appended: a reader that counts complete records without the
-            # lock (settle) never sees the placeholder as complete.
-            self.pending.append((len(self._skipped), read))
-            self._append(kind, source, step, key, NAN, False)
+        """A record whose value read() will give: a placeholder in the columns until then.
+        Without the lock, as any record: a reader may hold it while it waits for a device."""
+        slot = [None, read]                 # its index, set when it joins the columns
+        # Pending before it is queued: a reader that counts complete records without the lock
+        # (settle) never sees the placeholder as complete.
+        self.pending.append(slot)
+        self.fresh.append((kind, source, step, key, slot, False))
 
     def flush(self):
         """The fresh records into the columns, unless a reader is at it: the recording thread
@@ -132,13 +134,21 @@ class Records(Sequence):
 
     def _take_fresh(self):
         """The fresh records into the columns, in order (with the lock)."""
-        n = len(self._skipped)
+        n, pending = len(self._skipped), self.pending
         if len(self._label) != n:   # a record cut short between its appends (Ctrl-C): drop it,
             for column in (self._label, self._step, self._value):  # not every later one's label
                 del column[n:]
+            for i in range(len(pending) - 1, -1, -1):   # (its read, if it was a placeholder:
+                if pending[i][0] is not None:        # the last slot with an index)
+                    if pending[i][0] >= n:
+                        del pending[i]
+                    break
         fresh = self.fresh
         while fresh:
-            self._append(*fresh.popleft())
+            kind, source, step, key, value, skipped = fresh.popleft()
+            if type(value) is list:         # a placeholder (later): its slot learns its index
+                value[0], value = len(self._skipped), NAN
+            self._append(kind, source, step, key, value, skipped)
 
     def _append(self, kind, source, step, key, value, skipped):
         label = self._label_ids.get((kind, source, key))

@@ -492,7 +492,6 @@ proc other_threads_ns {} {
 
 DASHBOARD_LOOP = """
 set others [other_threads_ns]
-set logged {}
 set start [clock microseconds]
 for {set i 0} {$i < STEPS} {incr i} {
     torch::optimizer_zero_grad $opt
@@ -502,25 +501,12 @@ for {set i 0} {$i < STEPS} {incr i} {
     torch::grad_scaler_step $scaler $opt
     torch::grad_scaler_update $scaler
     torch::lr_scheduler_step_update $sched
-    set value [torch::tensor_item $loss]
-    set t0 [clock microseconds]
-    torch::log_scalar loss $value
-    lappend logged [expr {[clock microseconds] - $t0}]
+    torch::log_scalar loss [torch::tensor_item $loss]
 }
 set loop [expr {[clock microseconds] - $start}]
 after 300
-list $loop [expr {[other_threads_ns] - $others}] [torch::telemetry_export /dev/null] $logged
+list $loop [expr {[other_threads_ns] - $others}]
 """
-
-
-BRACES = str.maketrans("{}", "  ")     # a Tcl list of numbers and one list of numbers, as words
-
-
-def _trimmed_mean(values, keep=0.99):
-    """The mean of the smallest `keep` of values: without the rare record that also sent the
-    page its points (those are the dashboard's sending, counted on a row of their own)."""
-    values = sorted(values)
-    return statistics.mean(values[:max(1, int(len(values) * keep))])
 
 
 def dashboard():
@@ -546,15 +532,13 @@ def dashboard():
         def loop_seconds(mode, steps=STEPS):
             """The loop's own time (the cell measures it with clock microseconds), the other
             threads' CPU time in it, and what `torch::dashboard cost` says the dashboard spent:
-            its CPU seconds inside the loop, messages, and the static picture drawn after it;
-            the records made per step, and each step's log_scalar time (us)."""
+            its CPU seconds inside the loop, messages, and the static picture drawn after it."""
             run(f"torch::dashboard {mode}; torch::dashboard reset")
             # (the other threads' time is read 0.3 s after the loop: the messages are out)
-            loop, others, records, *logged = (int(v) for v in run(
-                DASHBOARD_LOOP.replace("STEPS", str(steps))).translate(BRACES).split())
+            loop, others = (int(v) for v in run(DASHBOARD_LOOP.replace("STEPS", str(steps)))
+                            .split())
             cost = dict(zip(*[iter(run("torch::dashboard cost").split())] * 2, strict=True))
-            return loop / 1e6, {"others": others / 1e9, "records": records / steps,
-                                "logged": logged, **{k: float(v) for k, v in cost.items()}}
+            return loop / 1e6, {"others": others / 1e9, **{k: float(v) for k, v in cost.items()}}
         loop_seconds("on")                     # first use: imports, font cache (not counted)
         off, on, costs, quiet, shows = [], [], [], [], []
         for i in range(PAIRS):                 # pairs in both orders: drift and order cancel
@@ -594,15 +578,6 @@ def dashboard():
     running = share - show / ours
     row("dashboard: kernel CPU while training, beyond that", running * ours, ours, "s",
         f"{running:.2%}", "<= 1%", running <= 0.01)
-    # The dashboard's subscriber runs on every record, in the training thread: log_scalar with
-    # it against without it, from the same loops (us, each from clock microseconds, so their
-    # means over 36000 records).
-    check = _trimmed_mean([v for c in costs for v in c["logged"]]) - \
-        _trimmed_mean([v for c in quiet for v in c["logged"]])
-    per_step = check * statistics.median(c["records"] for c in costs)
-    row("dashboard: its check on each record, in the training thread", per_step,
-        step_ms * 1e3, "us", f"{check:+.2f} us a record, {per_step / (step_ms * 1e3):+.2%}",
-        "(report)", True)
     picture = statistics.median(c["picture_seconds"] for c in costs)
     row("dashboard: static picture when the cell ends", picture, ours, "s",
         "once per cell", "(after the loop)", True)

@@ -222,6 +222,17 @@ def test_off_shows_nothing_and_reset_starts_over(tcl_kernel):
 
 
 @pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
+def test_on_again_within_a_cell_shows_the_dashboard_at_the_next_step(tcl_kernel):
+    """Off, the dashboard asks telemetry for no more records; `on` asks again at once."""
+    _, msgs, page = run_watching(tcl_kernel, "torch::dashboard off; torch::dashboard reset; "
+                                             "torch::grad_scaler_update $scaler; "
+                                             "torch::dashboard on; "
+                                             "torch::grad_scaler_update $scaler")
+    assert len(_views(msgs)) == 1
+    assert len(_snapshot_points(page)(("scale", "scaler1"))) == 2
+
+
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
 def test_each_training_cell_gets_its_own_dashboard_and_the_first_keeps_its_state(tcl_kernel):
     run(tcl_kernel, "torch::dashboard reset")
     step = "for {set i 0} {$i < 5} {incr i} { torch::grad_scaler_update $scaler }"

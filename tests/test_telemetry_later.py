@@ -148,6 +148,28 @@ def test_a_record_cut_short_between_its_appends_leaves_the_columns_aligned():
     assert reads.calls == 1
 
 
+def test_a_paced_subscriber_is_called_when_it_asks_and_after_wake():
+    """A paced subscriber (the live dashboard) says when it next wants a record; until then a
+    record calls nobody. An unpaced subscriber beside it still gets every record."""
+    t, calls = Telemetry(), []
+
+    def paced(record):
+        calls.append(record.step)
+        return {1: None, 2: time.monotonic() + 3600}.get(record.step, 0.0)
+    t.subscribe(paced, values=False, paced=True)
+    for step in range(1, 6):
+        t.record("scale", "scaler1", step, "scale", 1.0)
+    assert calls == [1, 2]                  # 1: "the next one"; 2: "not within the hour"
+    t.wake()
+    t.record("scale", "scaler1", 6, "scale", 1.0)
+    assert calls == [1, 2, 6] and len(t.records) == 6      # every record is kept regardless
+    seen = []
+    t.subscribe(seen.append)
+    for step in range(7, 10):
+        t.record("scale", "scaler1", step, "scale", 1.0)
+    assert [r.step for r in seen] == [7, 8, 9] and calls == [1, 2, 6, 7, 8, 9]
+
+
 def test_a_value_that_cannot_be_read_is_a_gap_not_an_error():
     t = Telemetry()
 

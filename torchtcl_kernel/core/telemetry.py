@@ -18,6 +18,7 @@ for its telemetry; reading does, once for everything pending.
 import csv
 import json
 import threading
+import time
 from array import array
 from collections import deque
 from collections.abc import Sequence
@@ -63,6 +64,7 @@ PENDING_MAX = 256
 FRESH_MAX = 512
 NAN = float("nan")
 _new_tuple = tuple.__new__
+_monotonic = time.monotonic
 
 
 class Records(Sequence):
@@ -186,17 +188,26 @@ class Records(Sequence):
 
 class Telemetry:
     def __init__(self):
-        self._subscribers = []
+        self._subscribers = []                # (callback, paced)
         self._value_subscribers = 0
+        self._quiet_until = 0.0               # no subscriber wants a record before (monotonic)
         self._counters = {}
         self.clear()
 
-    def subscribe(self, callback, values=True):
+    def subscribe(self, callback, values=True, paced=False):
         """callback(record) after every record (from the evaluating thread). A subscriber that
         does not read values (values=False) lets records wait for their device: it gets those
-        with a NaN value, and reads the records when it needs the values."""
-        self._subscribers.append(callback)
-        self._value_subscribers += values
+        with a NaN value, and reads the records when it needs the values. A paced subscriber
+        returns the time.monotonic() before which it wants no record (None: the next one), and
+        is called again, with the first record made from then on, or after `wake`; while every
+        subscriber is paced and none is due, a record costs no call at all."""
+        self._subscribers = [*self._subscribers, (callback, paced)]   # (never changed in place:
+        self._value_subscribers += values                             # a call may be iterating)
+        self.wake()
+
+    def wake(self):
+        """The paced subscribers want the next record after all (their state changed)."""
+        self._quiet_until = 0.0
 
     def forward(self, write):
         """Send every record from now on to write(line), as lines from_line reads back."""
@@ -215,7 +226,7 @@ class Telemetry:
         fresh.append((kind, source, step, key, value, skipped))
         if len(fresh) >= FRESH_MAX:
             self.records.flush()
-        if self._subscribers:
+        if self._subscribers and _monotonic() >= self._quiet_until:
             self._notify(kind, source, step, key, value, skipped)
 
     def record_later(self, kind, source, step, key, read):
@@ -227,15 +238,18 @@ class Telemetry:
             self.record(kind, source, step, key, *read())
             return
         self.records.later(kind, source, step, key, read)
-        if self._subscribers:
+        if self._subscribers and _monotonic() >= self._quiet_until:
             self._notify(kind, source, step, key, NAN, False)
 
     def _notify(self, kind, source, step, key, value, skipped):
         # (tuple.__new__ is Record's own __new__ without its Python frame: a frame's worth of
         # cold memory per record, with a dashboard open)
         record = _new_tuple(Record, (kind, source, step, key, value, bool(skipped)))
-        for callback in self._subscribers:
-            callback(record)
+        quiet = float("inf")
+        for callback, paced in self._subscribers:
+            until = callback(record)
+            quiet = min(quiet, until if paced and until is not None else 0.0)
+        self._quiet_until = quiet
 
     def optimizer_step(self, source, groups):
         """An optimizer stepped: the LR of each of its parameter groups, at its own next step."""

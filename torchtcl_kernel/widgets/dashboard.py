@@ -75,13 +75,20 @@ class LiveDashboard(HeadlessDashboard):
         self._wake = threading.Condition(self._lock)
         self._sender = None
         self._sent_at = 0.0
-        interp.telemetry.subscribe(self._on_record, values=False)   # it only reads kinds
+        # (it only reads kinds; paced: between two sends, a record costs no call at all)
+        interp.telemetry.subscribe(self._on_record, values=False, paced=True)
 
     def _on_record(self, record):
+        """Returns when it next needs a record (see Telemetry.subscribe): at once while no
+        dashboard is shown, never while it is off (until `on` or the cell's end), and between
+        two sends, when the next is due."""
         if self.widget is None:
+            if not self.enabled:
+                return float("inf")
             # a dashboard starts with training (a scale or an optimizer's LR), not a log line
-            if self.enabled and record.kind in ("scale", "lr"):
-                self._show()
+            if record.kind not in ("scale", "lr"):
+                return None
+            self._show()
         elif time.monotonic() - self._sent_at >= FLUSH and self._lock.acquire(blocking=False):
             # A busy loop sends its own points, between two records: the sender thread would
             # have to take the GIL from the loop (a wait of up to sys.getswitchinterval() each
@@ -90,6 +97,7 @@ class LiveDashboard(HeadlessDashboard):
                 self._timed_send()
             finally:
                 self._lock.release()
+        return self._sent_at + FLUSH
 
     def _show(self):
         start = time.thread_time()
@@ -144,6 +152,7 @@ class LiveDashboard(HeadlessDashboard):
 
     def cell_finished(self):
         """The cell ended: its dashboard gets its final state and its static picture."""
+        self.interp.telemetry.wake()          # the next cell's first record may show one
         with self._lock:
             widget, handle = self.widget, self.handle
             if widget is None:
@@ -160,6 +169,10 @@ class LiveDashboard(HeadlessDashboard):
         handle.update(widget)
         self.pictures += 1
         self.picture_seconds += time.perf_counter() - start
+
+    def on(self):
+        super().on()
+        self.interp.telemetry.wake()
 
     def off(self):
         super().off()

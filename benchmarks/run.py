@@ -19,6 +19,8 @@ import time
 
 import torch
 
+from torchtcl_kernel.core.telemetry import FRESH_MAX
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 OUT = ROOT / "out"
 ROWS = []
@@ -208,6 +210,19 @@ def step_loop(tcl, script):
     return lambda n: [int(us) / 1e3 for us in tcl.eval(f"run {n}").split()]
 
 
+def _batch_seconds(telemetry, rounds=20):
+    """The median time (s) to put a full queue of records in telemetry's columns."""
+    times = []
+    for _ in range(rounds):
+        telemetry.records.flush()
+        for i in range(FRESH_MAX - 1):
+            telemetry.record("lr", "optimizer1", i, "lr", 0.1)
+        start = time.perf_counter()
+        telemetry.records.flush()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def training_step():
     from torchtcl_kernel import TorchTcl
     from torchtcl_kernel.commands.optim import record_optimizer_lr
@@ -266,9 +281,12 @@ def training_step():
                 tcl.telemetry.record("scale", "scaler1", i, "scale", 65536.0, False)
                 cost.append(time.perf_counter() - middle)
                 steps.append(middle - start)
-            share = statistics.median(cost) / statistics.median(steps)
+            # ... and their share of the batches that put records in the columns (every
+            # FRESH_MAX records, or when the dashboard reads them): too rare for the median
+            per_step = statistics.median(cost) + 2 * _batch_seconds(tcl.telemetry) / FRESH_MAX
+            share = per_step / statistics.median(steps)
             step_ms = statistics.median(steps) * 1e3
-            row(f"telemetry: one AMP step's records, {name}", statistics.median(cost) * 1e6,
+            row(f"telemetry: one AMP step's records, {name}", per_step * 1e6,
                 step_ms * 1e3, "us", f"{share:.2%} of {step_ms:.2f} ms", "<= 1%", share <= 0.01)
     finally:
         torch.set_num_threads(threads)

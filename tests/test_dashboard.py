@@ -409,3 +409,21 @@ def test_explorer_hands_unknown_options_to_the_schedule():
     tcl = TorchTcl()
     curve = tcl.eval("torch::lr_explore step -steps 8 -lr 0.1 -compare {} -stepSize 3")
     assert [float(v) for v in curve.split()] == pytest.approx([0.1] * 3 + [0.01] * 3 + [0.001] * 2)
+
+
+def test_a_dashboard_without_a_frontend_ends_its_cell_cleanly(capsys):
+    """Where display() has no frontend (a plain Python process: make bench's telemetry row), the
+    dashboard still shows on the first training record, ends with its cell (state and picture)
+    and stops sending."""
+    from torchtcl_kernel.widgets.dashboard import LiveDashboard
+    tcl = TorchTcl()
+    dashboard = LiveDashboard(tcl)
+    tcl.telemetry.record("scale", "scaler1", 1, "scale", 2.0)
+    assert dashboard.widget is not None and "torchtcl dashboard" in capsys.readouterr().out
+    dashboard.cell_finished()
+    assert dashboard.widget is None and dashboard.pictures == 1
+    sent = dashboard.messages
+    time.sleep(0.6)                          # past COVER: a live sender would have sent again
+    tcl.telemetry.record("scalar", "user", 2, "loss", 1.0)
+    time.sleep(0.6)
+    assert dashboard.messages == sent

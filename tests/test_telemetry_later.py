@@ -1,7 +1,8 @@
 """Records whose value is still on a device (Telemetry.record_later, commands.common.read_later):
 read when someone reads the records, never shown before their value, in the order they were
 made. This machine has no GPU: the values here come from CPU tensors through the same functions
-a CUDA scaler's update and a CUDA loss's log_scalar use."""
+a CUDA scaler's update and a CUDA loss's log_scalar use. Also how every record waits in a queue
+before the columns take it, and how a paced subscriber (the live dashboard) is called."""
 
 import math
 import sys

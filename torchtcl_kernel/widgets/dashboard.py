@@ -170,7 +170,8 @@ class LiveDashboard(HeadlessDashboard):
             widget.picture = png(dashboard_figure(drawn))
         except Exception as e:   # the widget has its state already; a picture is only a fallback
             widget.text += f" (no picture: {e})"
-        handle.update(widget)
+        if handle is not None:           # (None: display() found no frontend to show it on)
+            handle.update(widget)
         self.pictures += 1
         self.picture_seconds += time.perf_counter() - start
 

@@ -44,6 +44,19 @@ class Session:
             self(f"set {name} {self.interp.put(t)}")
 
 
+def _failing_backend(gm, example_inputs):
+    raise RuntimeError("this backend cannot compile anything")
+
+
+def failing_backend():
+    """Registers torchtcl_test_failing (once per process), a torch.compile backend that fails
+    the way a broken toolchain does (torch.compile wraps the failure in BackendCompilerFailed at
+    the first call): the fallback paths, for real."""
+    import torch._dynamo
+    if "torchtcl_test_failing" not in torch._dynamo.list_backends(exclude_tags=()):
+        torch._dynamo.register_backend(_failing_backend, name="torchtcl_test_failing")
+
+
 def assert_same(got, want, tol=1e-6, equal_nan=False):
     """A command's tensor against torch's: dtype, shape and device equal; floating values close
     (within tol), others equal."""

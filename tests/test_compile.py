@@ -10,21 +10,12 @@ import re
 
 import pytest
 import torch
-import torch._dynamo
-from conftest import ROOT, Session
+from conftest import ROOT, Session, failing_backend
 
 from torchtcl_kernel.commands.compile import CompiledModel
 
 MLP = "torch::sequential [list [torch::linear 6 16] [torch::nn_relu] [torch::linear 16 3]]"
-
-
-def _failing_backend(gm, example_inputs):
-    raise RuntimeError("this backend cannot compile anything")
-
-
-# A backend that fails the way a broken toolchain does (torch.compile wraps the failure in
-# BackendCompilerFailed at the first call): the fallback path, for real.
-torch._dynamo.register_backend(_failing_backend, name="torchtcl_test_failing")
+failing_backend()
 
 
 def tensor(tcl, script):

@@ -13,6 +13,7 @@ failure shows, and where the fallback happens.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -75,14 +76,14 @@ class Backend(Type):
 BACKEND = Backend()
 
 
-def _compiler_errors():
+def compiler_errors():
     """What torch.compile raises when it cannot compile (its TorchDynamoException family wraps the
     backend's own failures, e.g. a C++ compiler inductor cannot run)."""
     from torch._dynamo import exc
     return (exc.TorchDynamoException, exc.FailOnRecompileLimitHit)
 
 
-def _reason(error):
+def reason_of(error):
     """The first lines of a compiler error that say what went wrong, on one line."""
     lines = [line.strip() for line in strip_cpp(str(error)).splitlines() if line.strip()]
     lines = [line for line in lines
@@ -95,6 +96,17 @@ def _reason(error):
 # fake-tensor traceback before raising; the eager rerun then raises the real error, so that log
 # says nothing new. It is dropped while a compiled model's call runs, and only then.
 _calling = threading.local()
+
+
+@contextlib.contextmanager
+def quiet_imports():
+    """Around a compiler's first use: its first imports load torch.utils.mkldnn, which uses the
+    deprecated torch.jit.script_method, a warning that is PyTorch's business, not the
+    script's."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "`torch.jit.script_method` is deprecated",
+                                DeprecationWarning)
+        yield
 
 
 class _QuietTrace(logging.Filter):
@@ -124,11 +136,7 @@ class CompiledModel(torch.nn.Module):
         self._ctx = ctx                # the interpreter's weak proxy: where the warning goes
         compiled = None
         if reason is None:
-            with warnings.catch_warnings():
-                # inductor's first import loads torch.utils.mkldnn, which uses the deprecated
-                # torch.jit.script_method: PyTorch's business, not the script's
-                warnings.filterwarnings("ignore", "`torch.jit.script_method` is deprecated",
-                                        DeprecationWarning)
+            with quiet_imports():
                 compiled = torch.compile(model, mode=None if mode == "default" else mode,
                                          backend=backend, fullgraph=fullgraph, dynamic=dynamic)
         self.__dict__["_compiled"] = compiled     # not a submodule: _orig_mod is the one
@@ -146,7 +154,7 @@ class CompiledModel(torch.nn.Module):
         try:
             result = compiled(*args, **kwargs)
         except Exception as e:
-            if not isinstance(e, _compiler_errors()):
+            if not isinstance(e, compiler_errors()):
                 raise
             # Compilation failed. Either the model itself is wrong for these inputs (a shape
             # mismatch found while tracing): running it eagerly raises that error, as the
@@ -158,15 +166,21 @@ class CompiledModel(torch.nn.Module):
         finally:
             _calling.depth -= 1
         if started is not None:
-            self.first_call_seconds = time.perf_counter() - started
+            self.compiled_once(time.perf_counter() - started)
+        return result
+
+    def compiled_once(self, seconds):
+        """A first call ran compiled (a forward pass, or a fused step: fused_step.py), in
+        seconds."""
+        if self.first_call_seconds is None:
+            self.first_call_seconds = seconds
         if self.status == "pending":
             self.status = "compiled"
-        return result
 
     def _fall_back(self, error):
         self.__dict__["_compiled"] = None
         self.status = "fallback"
-        self.fallback_reason = _reason(error)
+        self.fallback_reason = reason_of(error)
         self.warn()
 
     def warn(self):
@@ -180,9 +194,12 @@ class CompiledModel(torch.nn.Module):
             pass
 
     def info(self):
+        fused = self.__dict__.get("_fused")       # torch::train_step's (fused_step.py)
+        step = "none" if fused is None else "pending" if fused.state == "warm" else fused.state
         return {**self.settings, "compiled": self.status != "fallback", "status": self.status,
                 "fallback_reason": self.fallback_reason,
-                "first_call_seconds": self.first_call_seconds}
+                "first_call_seconds": self.first_call_seconds, "step": step,
+                "step_reason": "" if fused is None else fused.reason or ""}
 
 
 def unwrapped(model):
@@ -238,13 +255,16 @@ def compile_model(ctx, model, mode, backend, fullgraph, dynamic):
 
 
 @compile_.command("compile_info", MODEL, returns="dict: mode backend fullgraph dynamic compiled "
-                  "status fallback_reason first_call_seconds")
+                  "status fallback_reason first_call_seconds step step_reason")
 def compile_info(ctx, model):
     """How a torch::compile handle runs, as a Tcl dict. Its mode, backend, fullgraph and dynamic
     settings (dynamic empty: PyTorch's choice); compiled 1 unless it fell back to eager; status
-    pending (no forward pass yet), compiled or fallback; fallback_reason (empty unless it fell
-    back); first_call_seconds, how long its first forward pass took, compiling included (empty
-    before it)."""
+    pending (nothing compiled yet), compiled or fallback; fallback_reason (empty unless it fell
+    back); first_call_seconds, how long its first compiled call (a forward pass, or a fused
+    torch::train_step) took, compiling included (empty before it); step, how torch::train_step
+    runs on it: none (not yet called), pending (its first, eager step done), fused (the whole
+    step compiled, optimizer included) or unfused (the model alone compiled), with step_reason
+    saying why (empty unless unfused)."""
     if not isinstance(model, CompiledModel):
         raise CommandError(f"Not a compiled model: {ctx.store.name_of(model)} (torch::compile "
                            "makes one)", "WRONG_KIND")

@@ -5,7 +5,8 @@ loss, a scaled backward, the scaler's step and update, the scheduler's step), ru
 PyTorch calls in the same order, with the same telemetry records: the loss trajectory is the same
 to the bit. Measured (`make bench`), it is also a little faster than the separate commands: inside a
 step each entry into Python costs several microseconds of cache refills, and this makes one.
-A torch::compile handle as the model runs the forward pass and its backward compiled.
+A torch::compile handle as the model runs the whole step compiled, optimizer included
+(fused_step.py), where it can, and the model alone compiled where it cannot.
 """
 
 import torch
@@ -15,6 +16,7 @@ from ..core.errors import CommandError
 from ..core.registry import Family, param
 from ..core.types import MODULE, OPTIMIZER, TENSOR, Choice
 from .amp import AUTOCAST_DTYPES, SCALER, step_recorded, update_recorded
+from .fused_step import fused_step
 from .optim import record_optimizer_lr
 from .schedulers import SCHEDULER, advance
 
@@ -47,28 +49,46 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
     -scheduler's step. The same calls, in the same order, as the commands a script would run
     for it, and the same telemetry records. A ReduceLROnPlateau scheduler steps on the loss.
     L-BFGS, which needs the loss recomputed, gets the step as its closure (not with -scaler:
-    GradScaler cannot step a closure)."""
+    GradScaler cannot step a closure). With a torch::compile handle as the model, the whole
+    step is compiled from its second call on, the optimizer's update included (the first runs
+    eagerly); torch::compile_info says whether it is (step fused) or why not."""
     lbfgs = isinstance(optimizer, torch.optim.LBFGS)
     if lbfgs and scaler is not None:
         raise CommandError("-scaler cannot step L-BFGS: GradScaler does not support closures")
     function = LOSSES[loss]
+    dtype = None if autocast == "none" else AUTOCAST_DTYPES[autocast]
     # (no context at all without -autocast: a nullcontext is three Python calls a step)
-    precision = None if autocast == "none" else \
-        torch.autocast(input.device.type, dtype=AUTOCAST_DTYPES[autocast])
+    precision = None if dtype is None else torch.autocast(input.device.type, dtype=dtype)
+    fused = None if lbfgs else fused_step(model, optimizer, function, scaler, dtype)
+    # a setup's first step runs eagerly: compiling the model alone for it would be wasted
+    forward = fused.model if fused is not None and fused.state == "pending" else model
 
     def closure():
         optimizer.zero_grad()
         if precision is None:
-            value = function(model(input), target)
+            value = function(forward(input), target)
         else:
             with precision:
-                value = function(model(input), target)
+                value = function(forward(input), target)
         (value if scaler is None else scaler.scale(value)).backward()
         return value
 
+    value = failed = None
+    if fused is not None and fused.ready:
+        try:
+            value = fused.run(input, target)
+        except fused.errors() as e:
+            failed = e          # the compiler's fault, if the step runs unfused (below)
     if lbfgs:
         value = optimizer.step(closure)
         record_optimizer_lr(ctx, optimizer)
+    elif value is not None:
+        if scaler is None:
+            record_optimizer_lr(ctx, optimizer)
+        else:
+            with fused.stepping(ctx):
+                step_recorded(ctx, scaler, optimizer)
+            update_recorded(ctx, scaler)
     else:
         value = closure()
         if scaler is None:
@@ -77,6 +97,10 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
         else:
             step_recorded(ctx, scaler, optimizer)
             update_recorded(ctx, scaler)
+        if failed is not None:
+            fused.failed(failed, ctx)
+        elif fused is not None:
+            fused.warmed_up()
     if scheduler is not None:
         advance(ctx, scheduler, value.item() if scheduler.needs_metric else None)
     return value.detach()

@@ -1,0 +1,181 @@
+"""torch::train_step on a torch::compile handle through a real interpreter: the whole step runs
+compiled (forward, gradients and the optimizer's step), trains the model as eager PyTorch does,
+keeps telemetry, the scheduler and the scaler's inf check, and falls back to an unfused step,
+with its reason in torch::compile_info, where fusing would not compute what eager PyTorch does.
+
+Most tests use the aot_eager backend (Dynamo traces the step, autograd is traced too, no code is
+generated: quick); one per precision compiles with inductor, the default."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import Session, failing_backend
+
+MLP = "torch::sequential [list [torch::linear 6 16] [torch::nn_relu] [torch::linear 16 3]]"
+failing_backend()
+DATA = "set x [torch::randn {8 6}]; set y [torch::tensor_create {0 1 2 0 1 2 0 1} int64]"
+
+
+def info(tcl, handle):
+    words = tcl.interp.tk.splitlist(tcl(f"torch::compile_info {handle}"))
+    return dict(zip(words[::2], words[1::2], strict=True))
+
+
+def reference(tcl, seed, optimizer, steps, scaler=False, scheduler=None):
+    """The same model and steps in eager PyTorch: (losses, model)."""
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.ReLU(), torch.nn.Linear(16, 3))
+    x, y = tcl.interp.tensor(tcl("set x")), tcl.interp.tensor(tcl("set y"))
+    opt = optimizer(model.parameters())
+    sched = scheduler(opt) if scheduler else None
+    grad_scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 16) if scaler else None
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        if grad_scaler is None:
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+        else:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = F.cross_entropy(model(x), y)
+            grad_scaler.scale(loss).backward()
+            grad_scaler.step(opt)
+            grad_scaler.update()
+        if sched:
+            sched.step()
+        losses.append(loss.item())
+    return losses, model
+
+
+def train(tcl, setup, step, steps):
+    tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}; set c [torch::compile $m "
+        f"-backend aot_eager]; {setup}")
+    return [float(tcl(f"torch::tensor_item [{step}]")) for _ in range(steps)]
+
+
+@pytest.mark.parametrize("setup, optimizer, scheduler", [
+    ("set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]",
+     lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), None),
+    ("set opt [torch::optimizer_adam [torch::layer_parameters $c] 0.01]",
+     lambda p: torch.optim.Adam(p, lr=0.01), None),
+    # a learning rate that changes at every step: no compile at every step, the lr is a tensor
+    ("set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]; "
+     "set s [torch::lr_scheduler_step $opt 2 0.5]",
+     lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+     lambda o: torch.optim.lr_scheduler.StepLR(o, 2, 0.5)),
+])
+def test_the_fused_step_trains_as_eager_pytorch_does(tcl, setup, optimizer, scheduler):
+    step = "torch::train_step $c $x $y $opt" + (" -scheduler $s" if scheduler else "")
+    got = train(tcl, setup, step, 12)
+    assert (info(tcl, "$c")["step"], info(tcl, "$c")["step_reason"]) == ("fused", "")
+    assert info(tcl, "$c")["status"] == "compiled"
+    want, model = reference(tcl, 3, optimizer, 12, scheduler=scheduler)
+    assert got == pytest.approx(want, rel=1e-5, abs=1e-6)
+    torch.testing.assert_close(tcl.interp.store.get(tcl("set m"), "module").state_dict(),
+                               model.state_dict(), rtol=1e-5, atol=1e-6)
+    group = tcl.interp.store.get(tcl("set opt"), "optimizer").param_groups[0]
+    assert type(group["lr"]) is float           # the tensor lr was the step's only
+    # one compile for the fused step: the learning rate changing did not compile again
+    assert not tcl.err
+
+
+def test_the_fused_step_with_a_scaler_skips_the_update_on_inf_as_eager_does(tcl):
+    setup = ("set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]; "
+             "set sc [torch::grad_scaler_new -device cpu -init_scale 65536]")
+    step = "torch::train_step $c $x $y $opt -scaler $sc -autocast bfloat16"
+    got = train(tcl, setup, step, 6)
+    assert info(tcl, "$c")["step"] == "fused"
+    want, model = reference(tcl, 3, lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 6,
+                            scaler=True)
+    assert got == pytest.approx(want, rel=1e-3)
+    assert tcl("torch::grad_scaler_get_scale $sc") == "65536.0"
+    # an inf in the input: the scaler's check finds it, the step is skipped, the scale backs off
+    weights = [p.detach().clone() for p in tcl.interp.store.get(tcl("set m"), "module")
+               .parameters()]
+    tcl("set bad [torch::tensor_mul $x [torch::tensor_create {1e39} float32]]")
+    tcl("torch::train_step $c $bad $y $opt -scaler $sc -autocast bfloat16")
+    assert tcl("torch::grad_scaler_get_scale $sc") == "32768.0"
+    for before, after in zip(weights, tcl.interp.store.get(tcl("set m"), "module").parameters(),
+                             strict=True):
+        assert torch.equal(before, after)
+    assert info(tcl, "$c")["step"] == "fused"
+    # and the records say so: the last scale record is marked skipped, the others are not
+    scales = [r.skipped for r in tcl.interp.telemetry.records if r.kind == "scale"]
+    assert scales == [False] * 6 + [True]
+
+
+@pytest.mark.parametrize("setup, reason", [
+    ("set opt [torch::optimizer_sgd [torch::layer_parameters [torch::linear 6 16]] 0.1]",
+     "the optimizer does not train exactly the model's trainable parameters"),
+    ("set opt [torch::optimizer_lamb [torch::layer_parameters $c] 0.01]",
+     "the optimizer is not one of torch.optim's"),
+])
+def test_a_step_that_cannot_be_fused_runs_unfused_and_says_why(tcl, setup, reason):
+    tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}; set c [torch::compile $m "
+        f"-backend aot_eager]; {setup}")
+    for _ in range(3):
+        tcl("torch::train_step $c $x $y $opt")
+    got = info(tcl, "$c")
+    assert (got["step"], got["step_reason"]) == ("unfused", reason)
+    assert got["status"] == "compiled" and not tcl.err      # the model alone was compiled
+
+
+def test_an_unused_parameter_keeps_the_step_unfused(tcl):
+    """Eager PyTorch gives an unused parameter no gradient, and the optimizer leaves it alone;
+    torch.func.grad would give it zeros, which momentum would act on. So no fusing."""
+    tcl(f"torch::manual_seed 3; {DATA}; set m [torch::sequential [list [torch::linear 6 3]]]")
+    model = tcl.interp.store.get(tcl("set m"), "module")
+    model.register_parameter("unused", torch.nn.Parameter(torch.ones(3)))   # not in forward
+    tcl("set c [torch::compile $m -backend aot_eager]")
+    tcl("set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]")
+    before = model.unused.detach().clone()
+    for _ in range(3):
+        tcl("torch::train_step $c $x $y $opt")
+    got = info(tcl, "$c")
+    assert (got["step"], got["step_reason"]) == (
+        "unfused", "some parameters get no gradient from the loss (unused in the forward pass)")
+    assert torch.equal(model.unused, before) and model.unused.grad is None
+
+
+def test_a_compiler_failure_of_the_fused_step_falls_back_once_and_says_why(tcl):
+    tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}")
+    tcl("set c [torch::compile $m -backend torchtcl_test_failing]")
+    tcl("set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]")
+    losses = [float(tcl("torch::tensor_item [torch::train_step $c $x $y $opt]"))
+              for _ in range(4)]
+    want, _ = reference(tcl, 3, lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 4)
+    assert losses == pytest.approx(want, rel=1e-6)
+    warned = "".join(tcl.err)
+    assert "torch::train_step: compiled1 takes unfused steps from now on" in warned
+    assert "this backend cannot compile anything" in warned
+    got = info(tcl, "$c")
+    assert got["step"] == "unfused" and "BackendCompilerFailed" in got["step_reason"]
+
+
+def test_an_error_of_the_script_is_a_tcl_error_and_the_step_stays_fused(tcl):
+    tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}; set c [torch::compile $m "
+        "-backend aot_eager]; set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1]")
+    for _ in range(3):
+        tcl("torch::train_step $c $x $y $opt")
+    e = tcl.error("torch::train_step $c [torch::randn {8 5}] $y $opt")
+    assert "mat1 and mat2 shapes cannot be multiplied (8x5 and 6x16)" in e.message
+    assert info(tcl, "$c")["step"] == "fused" and not tcl.err
+    assert tcl("torch::tensor_shape [torch::train_step $c $x $y $opt]") == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("amp", [False, True])
+def test_inductor_compiles_the_whole_step(amp):
+    tcl = Session()
+    setup = "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]"
+    step = "torch::train_step $c $x $y $opt"
+    if amp:
+        setup += "; set sc [torch::grad_scaler_new -device cpu -init_scale 65536]"
+        step += " -scaler $sc -autocast bfloat16"
+    tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}; set c [torch::compile $m]; {setup}")
+    got = [float(tcl(f"torch::tensor_item [{step}]")) for _ in range(8)]
+    assert info(tcl, "$c")["step"] == "fused" and not tcl.err
+    want, _ = reference(tcl, 3, lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 8,
+                        scaler=amp)
+    assert got == pytest.approx(want, rel=1e-3 if amp else 1e-5)

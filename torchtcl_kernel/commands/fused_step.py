@@ -1,0 +1,234 @@
+"""torch::train_step on a torch::compile handle: the whole training step compiled, not the model
+alone.
+
+Compiling only the model leaves most of a small model's step eager: autograd's engine running the
+compiled backward, and the optimizer's update, which makes several passes over every parameter.
+Measured (`make bench`), such a step is slower than eager PyTorch. Here torch.compile gets one
+function: the forward pass (under autocast when asked), the loss, its gradients through
+torch.func.grad (so the backward pass is part of the same graph, with no autograd engine at run
+time) and the optimizer's own step function, which Dynamo traces as it does when torch.compile is
+given `optimizer.step`. Inductor then fuses the update into the kernels that compute the
+gradients. Nothing is reimplemented: the model, the loss, the gradients and the update are
+PyTorch's.
+
+With a GradScaler, whether the update runs depends on the inf/NaN check, a decision made on the
+host. So the scaled gradients are one compiled function, the scaler's real step (unscale, check)
+and update run eagerly, and the optimizer step the scaler calls is a second compiled function.
+
+The first step of each setup runs eagerly (on the uncompiled model): it creates the optimizer's
+state and the scaler's scale, which the compiled function then finds in place, and it shows
+whether every parameter gets a gradient. A learning rate is a float, which Dynamo would bake into
+the code (a scheduler would force a compile at every step): while the compiled function runs,
+each param group's lr is a 0-d tensor holding the same value, as PyTorch advises for compiled
+optimizers, and it is the float again afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import time
+
+import torch
+from torch.optim import optimizer as torch_optimizer
+
+from .compile import CompiledModel, compiler_errors, quiet_imports, reason_of
+
+# Why a step cannot be fused: the conditions are checked before anything is compiled, so that a
+# setup the fused step would compute differently from eager PyTorch never runs fused.
+NOT_TORCH_OPTIM = "the optimizer is not one of torch.optim's"
+HOOKS = "the optimizer has step hooks (the fused step would skip them)"
+DIFFERENTIABLE = "the optimizer is differentiable=True"
+OTHER_PARAMETERS = "the optimizer does not train exactly the model's trainable parameters"
+NO_GRADIENT = "some parameters get no gradient from the loss (unused in the forward pass)"
+SPARSE = "some gradients are sparse"
+
+
+def _why_not(model, optimizer):
+    """Why this model and optimizer cannot take a fused step (a sentence), or None."""
+    if not type(optimizer).__module__.startswith("torch.optim."):
+        return NOT_TORCH_OPTIM
+    if (optimizer._optimizer_step_pre_hooks or optimizer._optimizer_step_post_hooks or
+            torch_optimizer._global_optimizer_pre_hooks or
+            torch_optimizer._global_optimizer_post_hooks):
+        return HOOKS
+    if optimizer.defaults.get("differentiable"):
+        return DIFFERENTIABLE
+    trained = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if trained != {id(p) for p in model.parameters() if p.requires_grad}:
+        return OTHER_PARAMETERS
+    return None
+
+
+class _Changed(Exception):
+    """The setup changed under the fused step: it runs unfused from now on (the message: why)."""
+
+
+class FusedStep:
+    """A compiled training step for one setup: a model, an optimizer, a loss function, a scaler
+    (or None) and an autocast dtype (or None)."""
+
+    def __init__(self, compiled: CompiledModel, optimizer, loss, scaler, dtype):
+        self.key = (optimizer, loss, scaler, dtype)
+        self.compiled = compiled
+        self.model = compiled._orig_mod
+        self.optimizer, self.scaler = optimizer, scaler
+        self.reason = _why_not(self.model, optimizer)
+        self.state = "unfused" if self.reason else "pending"   # then "fused" or "unfused"
+        self._stepped = False        # the compiled optimizer step has run (with a scaler)
+        self._lrs = [torch.zeros((), dtype=torch.float64) for _ in optimizer.param_groups]
+        self._lr_values = [None] * len(self._lrs)     # what each of _lrs holds
+        if self.reason is None:
+            self._compile(compiled.settings, loss, dtype)
+
+    def _compile(self, settings, loss, dtype):
+        from torch.func import functional_call, grad
+        model, optimizer = self.model, self.optimizer
+        trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        names, params = [n for n, _ in trained], [p for _, p in trained]
+        self.params = params
+        # the step itself, without the wrappers torch.optim puts around it: hooks (there are
+        # none, _why_not saw to it) and a grad-mode switch that Dynamo turns into a graph break
+        step = inspect.unwrap(type(optimizer).step)
+
+        def objective(weights, input, target, scale):
+            if dtype is None:
+                value = loss(functional_call(model, weights, (input,)), target)
+            else:
+                with torch.autocast(input.device.type, dtype=dtype):
+                    value = loss(functional_call(model, weights, (input,)), target)
+            # (GradScaler.scale is this product, which Dynamo does not trace into)
+            return (value if scale is None else value * scale), value
+
+        gradients = grad(objective, has_aux=True)
+        steps = self.scaler is None          # else the scaler calls the step (stepping below)
+
+        def gradients_and_step(input, target, scale):
+            found, value = gradients(dict(zip(names, params, strict=True)), input, target,
+                                     scale)
+            for p, g in zip(params, found.values(), strict=True):
+                p.grad.copy_(g)
+            if steps:
+                step(optimizer)
+            return value
+
+        options = {"mode": None if settings["mode"] == "default" else settings["mode"],
+                   "backend": settings["backend"], "dynamic": settings["dynamic"],
+                   "fullgraph": True}
+        self._gradients_and_step = torch.compile(gradients_and_step, **options)
+        self._step = torch.compile(lambda: step(optimizer), **options)
+
+    @property
+    def ready(self):
+        """Whether the next step runs fused (not before an eager first step)."""
+        return self.state in ("warm", "fused")
+
+    def warmed_up(self):
+        """After the eager first step: fused from the next step on, if every parameter got a
+        dense gradient."""
+        if self.state != "pending":
+            return
+        grads = [p.grad for p in self.params]
+        if any(g is None for g in grads):
+            self.give_up(NO_GRADIENT)
+        elif any(g.is_sparse for g in grads):
+            self.give_up(SPARSE)
+        else:
+            self.state = "warm"
+
+    def give_up(self, reason):
+        self.state, self.reason = "unfused", reason
+
+    @staticmethod
+    def errors():
+        """What run() raises when the step cannot run fused (before anything has run)."""
+        return (*compiler_errors(), _Changed)
+
+    def failed(self, error, ctx):
+        """run() raised `error`, and the step then ran unfused: unfused from now on. A compiler
+        failure says so on stderr (once: this step is not fused again)."""
+        if isinstance(error, _Changed):
+            self.give_up(str(error))
+            return
+        self.give_up(reason_of(error))
+        ctx.write_stderr(f"torchtcl: torch::train_step: {ctx.store.name_of(self.compiled)} "
+                         f"takes unfused steps from now on: {self.reason}\n")
+
+    def _call(self, function, first, *args):
+        """function(*args) under no_grad, with each param group's float lr a 0-d tensor meanwhile
+        (see the module's docstring). `first`: its first call, the one that compiles."""
+        groups, tensors, values = self.optimizer.param_groups, self._lrs, self._lr_values
+        if len(groups) != len(tensors):
+            raise _Changed("the optimizer's param groups changed")
+        floats = []
+        try:
+            for i, group in enumerate(groups):
+                lr = group["lr"]
+                floats.append(lr)
+                if type(lr) is float:
+                    if lr != values[i]:
+                        tensors[i].fill_(lr)
+                        values[i] = lr
+                    group["lr"] = tensors[i]
+            with torch.no_grad(), quiet_imports() if first else contextlib.nullcontext():
+                return function(*args)
+        finally:
+            for group, lr in zip(groups, floats, strict=False):   # (those it changed)
+                group["lr"] = lr
+
+    def run(self, input, target):
+        """The step's loss: the gradients (and without a scaler, the optimizer's step) in one
+        compiled function. Raises what torch.compile raises when it cannot compile (before
+        anything has run: fullgraph)."""
+        for p in self.params:
+            p.grad = torch.empty_like(p)
+        scale = None
+        if self.scaler is not None and self.scaler.torch.is_enabled():
+            scale = self.scaler.torch._scale      # the scale tensor GradScaler.scale multiplies
+        first = self.state == "warm"
+        started = time.perf_counter()
+        value = self._call(self._gradients_and_step, first, input, target, scale)
+        self.state = "fused"
+        if first:
+            self.compiled.compiled_once(time.perf_counter() - started)
+        return value
+
+    @contextlib.contextmanager
+    def stepping(self, ctx):
+        """While the scaler steps: the optimizer's step it calls is the compiled one. A compiler
+        failure there (before the update has run) gives the eager step, and no fusing after."""
+        optimizer, own = self.optimizer, self.optimizer.__dict__.get("step")
+        eager = optimizer.step
+
+        def compiled_step(*args, **kwargs):
+            if args or kwargs or self.state != "fused":
+                return eager(*args, **kwargs)
+            try:
+                self._call(self._step, not self._stepped)
+                self._stepped = True
+            except self.errors() as e:
+                result = eager()
+                self.failed(e, ctx)
+                return result
+            return None
+
+        optimizer.step = compiled_step
+        try:
+            yield
+        finally:
+            if own is None:
+                del optimizer.step
+            else:
+                optimizer.step = own
+
+
+def fused_step(model, optimizer, loss, scaler, dtype):
+    """The FusedStep of a torch::compile handle for this setup (the handle keeps the last one:
+    a new setup compiles anew), or None for an uncompiled model or one that fell back."""
+    if not isinstance(model, CompiledModel) or model.status == "fallback":
+        return None
+    fused = model.__dict__.get("_fused")
+    if fused is None or fused.key != (optimizer, loss, scaler, dtype):
+        fused = FusedStep(model, optimizer, loss, scaler, dtype)
+        model.__dict__["_fused"] = fused
+    return fused

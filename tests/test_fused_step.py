@@ -164,6 +164,38 @@ def test_an_error_of_the_script_is_a_tcl_error_and_the_step_stays_fused(tcl):
     assert tcl("torch::tensor_shape [torch::train_step $c $x $y $opt]") == ""
 
 
+def test_nine_setups_alive_all_take_fused_steps(tcl):
+    """Dynamo keeps up to 8 compiled versions of a function: each setup's step has a function of
+    its own, so the ninth model trained at once still compiles."""
+    tcl(DATA)
+    for i in range(9):
+        tcl(f"set m{i} [{MLP}]; set c{i} [torch::compile $m{i} -backend eager]; "
+            f"set o{i} [torch::optimizer_sgd [torch::layer_parameters $c{i}] 0.1 0.9]")
+        for _ in range(2):
+            tcl(f"torch::train_step $c{i} $x $y $o{i}")
+    assert [info(tcl, f"$c{i}")["step"] for i in range(9)] == ["fused"] * 9 and not tcl.err
+
+
+def _bad_target_fails_cleanly(tcl, step):
+    """A class index out of range in a fused step: PyTorch's own message, no gradient left behind
+    (not the step's uninitialised buffers), no parameter changed, and the next step fused."""
+    model = tcl.interp.store.get(tcl("set m"), "module")
+    before = [p.detach().clone() for p in model.parameters()]
+    tcl("set bad [torch::tensor_create {0 1 2 0 1 2 0 7} int64]")
+    e = tcl.error(step.replace("$y", "$bad"))
+    assert e.message == "Target 7 is out of bounds."
+    assert all(p.grad is None for p in model.parameters())
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), before, strict=True))
+    tcl(step)
+    assert info(tcl, "$c")["step"] == "fused" and not tcl.err
+
+
+def test_a_bad_target_fails_the_fused_step_cleanly(tcl):
+    step = "torch::train_step $c $x $y $opt"
+    train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
+    _bad_target_fails_cleanly(tcl, step)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("amp", [False, True])
 def test_inductor_compiles_the_whole_step(amp):
@@ -179,3 +211,5 @@ def test_inductor_compiles_the_whole_step(amp):
     want, _ = reference(tcl, 3, lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 8,
                         scaler=amp)
     assert got == pytest.approx(want, rel=1e-3 if amp else 1e-5)
+    # the generated code checks the class index too, in its own words: the error is PyTorch's
+    _bad_target_fails_cleanly(tcl, step)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import time
+import types
 
 import torch
 from torch.optim import optimizer as torch_optimizer
@@ -60,6 +61,14 @@ def _why_not(model, optimizer):
     return None
 
 
+def _own_code(function):
+    """function with a code object of its own. Dynamo keeps compiled code per code object, with
+    a limit of recompile_limit (8) versions: every setup's functions share their code, so
+    without this the ninth setup alive in a process would not compile."""
+    return types.FunctionType(function.__code__.replace(), function.__globals__,
+                              function.__name__, function.__defaults__, function.__closure__)
+
+
 class _Changed(Exception):
     """The setup changed under the fused step: it runs unfused from now on (the message: why)."""
 
@@ -72,7 +81,7 @@ class FusedStep:
         self.key = (optimizer, loss, scaler, dtype)
         self.compiled = compiled
         self.model = compiled._orig_mod
-        self.optimizer, self.scaler = optimizer, scaler
+        self.optimizer, self.scaler, self.loss, self.dtype = optimizer, scaler, loss, dtype
         self.reason = _why_not(self.model, optimizer)
         self.state = "unfused" if self.reason else "pending"   # then "fused" or "unfused"
         self._stepped = False        # the compiled optimizer step has run (with a scaler)
@@ -115,8 +124,8 @@ class FusedStep:
         options = {"mode": None if settings["mode"] == "default" else settings["mode"],
                    "backend": settings["backend"], "dynamic": settings["dynamic"],
                    "fullgraph": True}
-        self._gradients_and_step = torch.compile(gradients_and_step, **options)
-        self._step = torch.compile(lambda: step(optimizer), **options)
+        self._gradients_and_step = torch.compile(_own_code(gradients_and_step), **options)
+        self._step = torch.compile(_own_code(lambda: step(optimizer)), **options)
 
     @property
     def ready(self):
@@ -187,11 +196,29 @@ class FusedStep:
             scale = self.scaler.torch._scale      # the scale tensor GradScaler.scale multiplies
         first = self.state == "warm"
         started = time.perf_counter()
-        value = self._call(self._gradients_and_step, first, input, target, scale)
+        try:
+            value = self._call(self._gradients_and_step, first, input, target, scale)
+        except BaseException as error:
+            for p in self.params:
+                p.grad = None      # not the empty ones above: as a failed eager step leaves them
+            if isinstance(error, Exception) and not isinstance(error, self.errors()):
+                self._raise_as_eager(input, target)
+            raise
         self.state = "fused"
         if first:
             self.compiled.compiled_once(time.perf_counter() - started)
         return value
+
+    def _raise_as_eager(self, input, target):
+        """The compiled step failed as it ran, on a bad input (a class index out of range, say):
+        its message is the generated code's (an index check in C++). The eager forward pass and
+        loss, without gradients, raise PyTorch's own error for the same input, from here."""
+        with torch.no_grad():
+            if self.dtype is None:
+                self.loss(self.model(input), target)
+            else:
+                with torch.autocast(input.device.type, dtype=self.dtype):
+                    self.loss(self.model(input), target)
 
     @contextlib.contextmanager
     def stepping(self, ctx):

@@ -138,6 +138,31 @@ def test_an_unused_parameter_keeps_the_step_unfused(tcl):
     assert torch.equal(model.unused, before) and model.unused.grad is None
 
 
+def test_what_a_script_changes_between_steps_unfuses_the_step(tcl):
+    """A parameter frozen, or a step hook added, after steps ran fused: the next step is eager's
+    (the frozen parameter stays as it is, the hook runs), and compile_info says why."""
+    step = "torch::train_step $c $x $y $opt"
+    train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
+    first = tcl.interp.store.get(tcl("set m"), "module")[0].weight
+    first.requires_grad_(False)
+    frozen = first.detach().clone()
+    tcl(step)
+    got = info(tcl, "$c")
+    assert (got["step"], got["step_reason"]) == (
+        "unfused", "the model's trainable parameters changed (frozen, or replaced)")
+    assert torch.equal(first, frozen) and first.grad is None
+
+    train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
+    assert info(tcl, "$c")["step"] == "fused"
+    called = []
+    tcl.interp.store.get(tcl("set opt"), "optimizer").register_step_post_hook(
+        lambda *args: called.append(1))
+    tcl(step)
+    assert info(tcl, "$c")["step_reason"] == \
+        "the optimizer has step hooks (the fused step would skip them)"
+    assert called == [1] and not tcl.err
+
+
 def test_a_compiler_failure_of_the_fused_step_falls_back_once_and_says_why(tcl):
     tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}")
     tcl("set c [torch::compile $m -backend torchtcl_test_failing]")

@@ -43,15 +43,22 @@ DIFFERENTIABLE = "the optimizer is differentiable=True"
 OTHER_PARAMETERS = "the optimizer does not train exactly the model's trainable parameters"
 NO_GRADIENT = "some parameters get no gradient from the loss (unused in the forward pass)"
 SPARSE = "some gradients are sparse"
+# ... and what a script may change between steps, checked at each (a microsecond or two)
+GROUPS_CHANGED = "the optimizer's param groups changed"
+PARAMETERS_CHANGED = "the model's trainable parameters changed (frozen, or replaced)"
+
+
+def _has_hooks(optimizer):
+    return bool(optimizer._optimizer_step_pre_hooks or optimizer._optimizer_step_post_hooks or
+                torch_optimizer._global_optimizer_pre_hooks or
+                torch_optimizer._global_optimizer_post_hooks)
 
 
 def _why_not(model, optimizer):
     """Why this model and optimizer cannot take a fused step (a sentence), or None."""
     if not type(optimizer).__module__.startswith("torch.optim."):
         return NOT_TORCH_OPTIM
-    if (optimizer._optimizer_step_pre_hooks or optimizer._optimizer_step_post_hooks or
-            torch_optimizer._global_optimizer_pre_hooks or
-            torch_optimizer._global_optimizer_post_hooks):
+    if _has_hooks(optimizer):
         return HOOKS
     if optimizer.defaults.get("differentiable"):
         return DIFFERENTIABLE
@@ -96,6 +103,11 @@ class FusedStep:
         trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
         names, params = [n for n, _ in trained], [p for _, p in trained]
         self.params = params
+        # where each trained parameter lives (a tied one, in each place): changed(), below
+        self._places = [(module._parameters, name, p) for module in model.modules()
+                        for name, p in module._parameters.items()
+                        if p is not None and p.requires_grad]
+        self._sizes = [len(group["params"]) for group in optimizer.param_groups]
         # the step itself, without the wrappers torch.optim puts around it: hooks (there are
         # none, _why_not saw to it) and a grad-mode switch that Dynamo turns into a graph break
         step = inspect.unwrap(type(optimizer).step)
@@ -163,12 +175,26 @@ class FusedStep:
         ctx.write_stderr(f"torchtcl: torch::train_step: {ctx.store.name_of(self.compiled)} "
                          f"takes unfused steps from now on: {self.reason}\n")
 
+    def changed(self):
+        """What changed in the setup since it was checked, so that a fused step would no longer
+        compute what an eager one does (a sentence), or None."""
+        optimizer = self.optimizer
+        if _has_hooks(optimizer):
+            return HOOKS
+        groups = optimizer.param_groups
+        if len(groups) != len(self._sizes) or any(
+                len(group["params"]) != size for group, size in zip(groups, self._sizes,
+                                                                     strict=True)):
+            return GROUPS_CHANGED
+        for where, name, p in self._places:
+            if where.get(name) is not p or not p.requires_grad:
+                return PARAMETERS_CHANGED
+        return None
+
     def _call(self, function, first, *args):
         """function(*args) under no_grad, with each param group's float lr a 0-d tensor meanwhile
         (see the module's docstring). `first`: its first call, the one that compiles."""
         groups, tensors, values = self.optimizer.param_groups, self._lrs, self._lr_values
-        if len(groups) != len(tensors):
-            raise _Changed("the optimizer's param groups changed")
         floats = []
         try:
             for i, group in enumerate(groups):
@@ -188,7 +214,10 @@ class FusedStep:
     def run(self, input, target):
         """The step's loss: the gradients (and without a scaler, the optimizer's step) in one
         compiled function. Raises what torch.compile raises when it cannot compile (before
-        anything has run: fullgraph)."""
+        anything has run: fullgraph), or _Changed when the setup changed since the last step."""
+        reason = self.changed()
+        if reason is not None:
+            raise _Changed(reason)
         for p in self.params:
             p.grad = torch.empty_like(p)
         scale = None

@@ -453,6 +453,22 @@ def not_joined(tcl):
         dist.destroy_process_group()
 
 
+def test_a_compiled_ddp_model_takes_unfused_steps(alone):
+    """DDP all-reduces gradients from hooks in autograd's engine, which the fused step of
+    torch::train_step (fused_step.py) does not run: a compiled DDP model's steps stay unfused."""
+    tcl = alone
+    tcl("torch::manual_seed 0; set ddp [torch::distributed_data_parallel [torch::linear 4 3]]; "
+        "set c [torch::compile $ddp -backend eager]; "
+        "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]; "
+        "set x [torch::randn {8 4}]; set y [torch::tensor_create {0 1 2 0 1 2 0 1} int64]")
+    for _ in range(3):
+        tcl("torch::train_step $c $x $y $opt")
+    words = tcl.interp.tk.splitlist(tcl("torch::compile_info $c"))
+    info = dict(zip(words[::2], words[1::2], strict=True))
+    assert info["step"] == "unfused" and info["step_reason"].startswith(
+        "the model is distributed")
+
+
 def test_defaults_before_init(not_joined):
     tcl = not_joined
     assert [tcl(f"torch::{c}") for c in ("is_distributed", "get_rank", "get_world_size",

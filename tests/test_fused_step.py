@@ -162,6 +162,13 @@ def test_what_a_script_changes_between_steps_unfuses_the_step(tcl):
         "the optimizer has step hooks (the fused step would skip them)"
     assert called == [1] and not tcl.err
 
+    train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
+    seen = []
+    tcl.interp.store.get(tcl("set m"), "module")[2].bias.register_hook(seen.append)
+    tcl(step)
+    assert info(tcl, "$c")["step_reason"].startswith("the model or a parameter has backward hooks")
+    assert len(seen) == 1
+
 
 def test_a_compiler_failure_of_the_fused_step_falls_back_once_and_says_why(tcl):
     tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}")

@@ -41,6 +41,10 @@ NOT_TORCH_OPTIM = "the optimizer is not one of torch.optim's"
 HOOKS = "the optimizer has step hooks (the fused step would skip them)"
 DIFFERENTIABLE = "the optimizer is differentiable=True"
 OTHER_PARAMETERS = "the optimizer does not train exactly the model's trainable parameters"
+DISTRIBUTED = ("the model is distributed (its gradients are all-reduced by hooks in autograd's "
+               "engine, which the compiled step does not run)")
+BACKWARD_HOOKS = ("the model or a parameter has backward hooks (the compiled step does not run "
+                  "autograd's engine, which calls them)")
 NO_GRADIENT = "some parameters get no gradient from the loss (unused in the forward pass)"
 SPARSE = "some gradients are sparse"
 # ... and what a script may change between steps, checked at each (a microsecond or two)
@@ -65,6 +69,24 @@ def _why_not(model, optimizer):
     trained = {id(p) for group in optimizer.param_groups for p in group["params"]}
     if trained != {id(p) for p in model.parameters() if p.requires_grad}:
         return OTHER_PARAMETERS
+    modules = list(model.modules())
+    if any(type(m).__module__.startswith(("torch.nn.parallel", "torch.distributed"))
+           for m in modules):
+        return DISTRIBUTED
+    return _backward_hooks(modules)
+
+
+def _backward_hooks(modules):
+    """BACKWARD_HOOKS if a module or one of its parameters has backward hooks, else None."""
+    hooks = torch.nn.modules.module
+    if hooks._global_backward_hooks or hooks._global_backward_pre_hooks:
+        return BACKWARD_HOOKS
+    for module in modules:
+        if module._backward_hooks or module._backward_pre_hooks:
+            return BACKWARD_HOOKS
+        for p in module._parameters.values():
+            if p is not None and (p._backward_hooks or p._post_accumulate_grad_hooks):
+                return BACKWARD_HOOKS
     return None
 
 
@@ -104,7 +126,8 @@ class FusedStep:
         names, params = [n for n, _ in trained], [p for _, p in trained]
         self.params = params
         # where each trained parameter lives (a tied one, in each place): changed(), below
-        self._places = [(module._parameters, name, p) for module in model.modules()
+        self._modules = list(model.modules())
+        self._places = [(module._parameters, name, p) for module in self._modules
                         for name, p in module._parameters.items()
                         if p is not None and p.requires_grad]
         self._sizes = [len(group["params"]) for group in optimizer.param_groups]
@@ -189,7 +212,7 @@ class FusedStep:
         for where, name, p in self._places:
             if where.get(name) is not p or not p.requires_grad:
                 return PARAMETERS_CHANGED
-        return None
+        return _backward_hooks(self._modules)
 
     def _call(self, function, first, *args):
         """function(*args) under no_grad, with each param group's float lr a 0-d tensor meanwhile

@@ -223,7 +223,7 @@ class FusedStep:
             for i, group in enumerate(groups):
                 lr = group["lr"]
                 floats.append(lr)
-                if type(lr) is float:
+                if isinstance(lr, (float, int)):      # (a tensor lr is left as it is)
                     if lr != values[i]:
                         tensors[i].fill_(lr)
                         values[i] = lr

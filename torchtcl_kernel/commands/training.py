@@ -78,7 +78,7 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
         try:
             value = fused.run(input, target)
         except fused.errors() as e:
-            failed = e          # the compiler's fault, if the step runs unfused (below)
+            failed = e    # the step runs unfused below: if it succeeds, fusing is given up
     if lbfgs:
         value = optimizer.step(closure)
         record_optimizer_lr(ctx, optimizer)

@@ -170,6 +170,20 @@ def test_what_a_script_changes_between_steps_unfuses_the_step(tcl):
     assert len(seen) == 1
 
 
+def test_an_input_that_requires_grad_gets_its_gradient_as_in_eager(tcl):
+    """Eager backward gives an input that requires grad its gradient, which the fused step's
+    torch.func.grad would not: such a step runs unfused, and the next ones fused again."""
+    step = "torch::train_step $c $x $y $opt"
+    train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
+    x = tcl.interp.tensor(tcl("set x"))
+    x.requires_grad_(True)
+    tcl(step)
+    assert x.grad is not None and x.grad.abs().sum() > 0
+    x.requires_grad_(False)
+    tcl(step)
+    assert info(tcl, "$c")["step"] == "fused" and not tcl.err
+
+
 def test_a_compiler_failure_of_the_fused_step_falls_back_once_and_says_why(tcl):
     tcl(f"torch::manual_seed 3; set m [{MLP}]; {DATA}")
     tcl("set c [torch::compile $m -backend torchtcl_test_failing]")

@@ -236,8 +236,12 @@ class FusedStep:
 
     def run(self, input, target):
         """The step's loss: the gradients (and without a scaler, the optimizer's step) in one
-        compiled function. Raises what torch.compile raises when it cannot compile (before
-        anything has run: fullgraph), or _Changed when the setup changed since the last step."""
+        compiled function; None when this step must run unfused (an input that requires grad:
+        eager backward gives it a gradient too). Raises what torch.compile raises when it
+        cannot compile (before anything has run: fullgraph), or _Changed when the setup changed
+        since the last step."""
+        if input.requires_grad or target.requires_grad:
+            return None
         reason = self.changed()
         if reason is not None:
             raise _Changed(reason)

@@ -73,20 +73,22 @@ def _why_not(model, optimizer):
     if any(type(m).__module__.startswith(("torch.nn.parallel", "torch.distributed"))
            for m in modules):
         return DISTRIBUTED
-    return _backward_hooks(modules)
-
-
-def _backward_hooks(modules):
-    """BACKWARD_HOOKS if a module or one of its parameters has backward hooks, else None."""
-    hooks = torch.nn.modules.module
-    if hooks._global_backward_hooks or hooks._global_backward_pre_hooks:
+    if any(_tensor_hooks(p) for p in model.parameters()):
         return BACKWARD_HOOKS
-    for module in modules:
-        if module._backward_hooks or module._backward_pre_hooks:
-            return BACKWARD_HOOKS
-        for p in module._parameters.values():
-            if p is not None and (p._backward_hooks or p._post_accumulate_grad_hooks):
-                return BACKWARD_HOOKS
+    return _module_hooks(modules)
+
+
+def _tensor_hooks(p):
+    """Whether a parameter has hooks autograd's engine would call."""
+    return bool(p._backward_hooks or p._post_accumulate_grad_hooks)
+
+
+def _module_hooks(modules):
+    """BACKWARD_HOOKS if a module has backward hooks (or every module has: global ones)."""
+    hooks = torch.nn.modules.module
+    if hooks._global_backward_hooks or hooks._global_backward_pre_hooks or any(
+            module._backward_hooks or module._backward_pre_hooks for module in modules):
+        return BACKWARD_HOOKS
     return None
 
 
@@ -204,15 +206,14 @@ class FusedStep:
         optimizer = self.optimizer
         if _has_hooks(optimizer):
             return HOOKS
-        groups = optimizer.param_groups
-        if len(groups) != len(self._sizes) or any(
-                len(group["params"]) != size for group, size in zip(groups, self._sizes,
-                                                                     strict=True)):
+        if [len(group["params"]) for group in optimizer.param_groups] != self._sizes:
             return GROUPS_CHANGED
         for where, name, p in self._places:
             if where.get(name) is not p or not p.requires_grad:
                 return PARAMETERS_CHANGED
-        return _backward_hooks(self._modules)
+            if _tensor_hooks(p):
+                return BACKWARD_HOOKS
+        return _module_hooks(self._modules)
 
     def _call(self, function, first, *args):
         """function(*args) under no_grad, with each param group's float lr a 0-d tensor meanwhile

@@ -10,6 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from conftest import Session, failing_backend
+from torch._C._dynamo.eval_frame import _debug_get_cache_entry_list
 
 MLP = "torch::sequential [list [torch::linear 6 16] [torch::nn_relu] [torch::linear 16 3]]"
 failing_backend()
@@ -77,7 +78,9 @@ def test_the_fused_step_trains_as_eager_pytorch_does(tcl, setup, optimizer, sche
     group = tcl.interp.store.get(tcl("set opt"), "optimizer").param_groups[0]
     assert type(group["lr"]) is float           # the tensor lr was the step's only
     # one compile for the fused step: the learning rate changing did not compile again
-    assert not tcl.err
+    fused = tcl.interp.store.get(tcl("set c"), "module").__dict__["_fused"]
+    code = fused._gradients_and_step._torchdynamo_orig_callable.__code__
+    assert len(_debug_get_cache_entry_list(code)) == 1 and not tcl.err
 
 
 def test_the_fused_step_with_a_scaler_skips_the_update_on_inf_as_eager_does(tcl):

@@ -47,7 +47,7 @@ BACKWARD_HOOKS = ("the model or a parameter has backward hooks (the compiled ste
                   "autograd's engine, which calls them)")
 NO_GRADIENT = "some parameters get no gradient from the loss (unused in the forward pass)"
 SPARSE = "some gradients are sparse"
-# ... and what a script may change between steps, checked at each (a microsecond or two)
+# ... and what a script may change between steps, checked at each (16 us right after a step)
 GROUPS_CHANGED = "the optimizer's param groups changed"
 PARAMETERS_CHANGED = "the model's trainable parameters changed (frozen, or replaced)"
 

@@ -114,7 +114,8 @@ class FusedStep:
         self.model = compiled._orig_mod
         self.optimizer, self.scaler, self.loss, self.dtype = optimizer, scaler, loss, dtype
         self.reason = _why_not(self.model, optimizer)
-        self.state = "unfused" if self.reason else "pending"   # then "fused" or "unfused"
+        # pending (its eager first step to come), warm (done: the next compiles), fused, unfused
+        self.state = "unfused" if self.reason else "pending"
         self._stepped = False        # the compiled optimizer step has run (with a scaler)
         self._lrs = [torch.zeros((), dtype=torch.float64) for _ in optimizer.param_groups]
         self._lr_values = [None] * len(self._lrs)     # what each of _lrs holds

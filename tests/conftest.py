@@ -34,6 +34,11 @@ class Session:
             self.interp.eval(script)
         return info.value
 
+    def dict(self, script):
+        """The script's result, a Tcl dict, as a Python dict of strings."""
+        words = self.interp.tk.splitlist(self(script))
+        return dict(zip(words[::2], words[1::2], strict=True))
+
     @property
     def stdout(self):
         return "".join(self.out)

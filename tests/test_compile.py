@@ -46,8 +46,7 @@ def test_inductor_trains_the_model_as_eager_pytorch_does(inductor):
     tcl = inductor
     assert re.fullmatch(r"status compiled, first call \d+\.\d+ s\nloss after 20 steps: "
                         r"\d\.\d{3}\n", tcl.stdout), tcl.stdout
-    info = dict(zip(*[iter(tcl.interp.tk.splitlist(tcl("torch::compile_info $fast")))] * 2,
-                    strict=True))
+    info = tcl.dict("torch::compile_info $fast")
     assert (info["backend"], info["mode"], info["compiled"]) == ("inductor", "default", "1")
     assert info["fallback_reason"] == "" and float(info["first_call_seconds"]) > 0
     assert tcl("set fast") == "compiled1" and tcl.err == []
@@ -81,8 +80,7 @@ def _same_as_20_eager_steps(tcl, mlp):
 
 
 def info(tcl, handle):
-    words = tcl.interp.tk.splitlist(tcl(f"torch::compile_info {handle}"))
-    return dict(zip(words[::2], words[1::2], strict=True))
+    return tcl.dict(f"torch::compile_info {handle}")
 
 
 @pytest.mark.parametrize("script", ["torch::compile $m -backend eager",

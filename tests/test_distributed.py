@@ -463,8 +463,7 @@ def test_a_compiled_ddp_model_takes_unfused_steps(alone):
         "set x [torch::randn {8 4}]; set y [torch::tensor_create {0 1 2 0 1 2 0 1} int64]")
     for _ in range(3):
         tcl("torch::train_step $c $x $y $opt")
-    words = tcl.interp.tk.splitlist(tcl("torch::compile_info $c"))
-    info = dict(zip(words[::2], words[1::2], strict=True))
+    info = tcl.dict("torch::compile_info $c")
     assert info["step"] == "unfused" and info["step_reason"].startswith(
         "the model is distributed")
 

@@ -18,8 +18,7 @@ DATA = "set x [torch::randn {8 6}]; set y [torch::tensor_create {0 1 2 0 1 2 0 1
 
 
 def info(tcl, handle):
-    words = tcl.interp.tk.splitlist(tcl(f"torch::compile_info {handle}"))
-    return dict(zip(words[::2], words[1::2], strict=True))
+    return tcl.dict(f"torch::compile_info {handle}")
 
 
 def reference(tcl, seed, optimizer, steps, scaler=False, scheduler=None):

@@ -92,6 +92,14 @@ def _module_hooks(modules):
     return None
 
 
+def _loss_of(forward, loss, dtype, input, target):
+    """loss(forward(input), target), under autocast in dtype unless it is None."""
+    if dtype is None:
+        return loss(forward(input), target)
+    with torch.autocast(input.device.type, dtype=dtype):
+        return loss(forward(input), target)
+
+
 def _own_code(function):
     """function with a code object of its own. Dynamo keeps compiled code per code object, with
     a limit of recompile_limit (8) versions: every setup's functions share their code, so
@@ -109,7 +117,6 @@ class FusedStep:
     (or None) and an autocast dtype (or None)."""
 
     def __init__(self, compiled: CompiledModel, optimizer, loss, scaler, dtype):
-        self.key = (optimizer, loss, scaler, dtype)
         self.compiled = compiled
         self.model = compiled._orig_mod
         self.optimizer, self.scaler, self.loss, self.dtype = optimizer, scaler, loss, dtype
@@ -139,11 +146,8 @@ class FusedStep:
         step = inspect.unwrap(type(optimizer).step)
 
         def objective(weights, input, target, scale):
-            if dtype is None:
-                value = loss(functional_call(model, weights, (input,)), target)
-            else:
-                with torch.autocast(input.device.type, dtype=dtype):
-                    value = loss(functional_call(model, weights, (input,)), target)
+            value = _loss_of(lambda x: functional_call(model, weights, (x,)), loss, dtype, input,
+                             target)
             # (GradScaler.scale is this product, which Dynamo does not trace into)
             return (value if scale is None else value * scale), value
 
@@ -272,11 +276,7 @@ class FusedStep:
         its message is the generated code's (an index check in C++). The eager forward pass and
         loss, without gradients, raise PyTorch's own error for the same input, from here."""
         with torch.no_grad():
-            if self.dtype is None:
-                self.loss(self.model(input), target)
-            else:
-                with torch.autocast(input.device.type, dtype=self.dtype):
-                    self.loss(self.model(input), target)
+            _loss_of(self.model, self.loss, self.dtype, input, target)
 
     @contextlib.contextmanager
     def stepping(self, ctx):
@@ -313,7 +313,8 @@ def fused_step(model, optimizer, loss, scaler, dtype):
     if not isinstance(model, CompiledModel) or model.status == "fallback":
         return None
     fused = model.__dict__.get("_fused")
-    if fused is None or fused.key != (optimizer, loss, scaler, dtype):
+    if fused is None or (fused.optimizer, fused.loss, fused.scaler, fused.dtype) != \
+            (optimizer, loss, scaler, dtype):
         fused = FusedStep(model, optimizer, loss, scaler, dtype)
         model.__dict__["_fused"] = fused
     return fused

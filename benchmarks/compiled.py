@@ -9,7 +9,9 @@ The first two steps compile (the model's graphs at the first; train_step's first
 its second compiles the fused step): they are reported on a row of their own, against eager
 PyTorch's first two (inductor's on-disk cache is a new empty directory for them, so it is a cold
 compile, as on a machine that never compiled the model), and the steps are timed after a warm-up.
-bf16 autocast is AMP on the CPU (with the GradScaler as run.py's step has it). Not a test: on a
+bf16 autocast is AMP on the CPU (with the GradScaler as run.py's step has it). Each way also
+reports what Dynamo's guard checks before the compiled calls take of its step (next to eager
+PyTorch's step, in us), under the torch profiler. Not a test: on a
 2-core CPU, a model this small may well run no faster compiled; the figures say what it does.
 
     python -m benchmarks.compiled      # these rows alone; `make bench` runs them after the rest
@@ -78,8 +80,21 @@ def _measure(kind, how):
     for _ in range(WARMUP):
         run_py()
     figures = interleaved(run_tcl, run_py, STEPS // 10)
+    guards = _guard_checks(run_tcl)
     tcl.close()
-    return compile_first, eager_first, figures, info
+    return compile_first, eager_first, figures, info, guards
+
+
+def _guard_checks(run_tcl, steps=50):
+    """(us per step, share of the step): Dynamo's guard checks before the compiled functions, as
+    the torch profiler sees them in `steps` steps (its "TorchDynamo Cache Lookup" events; the
+    profiler's own cost makes both figures a little high)."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU]) as profiled:
+        run_tcl(steps)
+    events = profiled.key_averages()
+    lookups = sum(e.self_cpu_time_total for e in events if e.key == "TorchDynamo Cache Lookup")
+    return lookups / steps, lookups / sum(e.self_cpu_time_total for e in events)
 
 
 # The reference C++ extension's step against eager PyTorch's, as issue 21 measured them side by
@@ -135,7 +150,7 @@ def rows():
     found = []
     for label in ("fp32", "AMP bf16"):
         for how, (what, step) in WAYS.items():
-            first, eager_first, (ours, ref, ratio, q1, q3), info = _measure(label, how)
+            first, eager_first, (ours, ref, ratio, q1, q3), info, guards = _measure(label, how)
             compiled = info["status"] == "compiled" and info["step"] == step
             # the first compile of a process also sets inductor up (imports, compile workers)
             state = "first in process" if not found else "later in process"
@@ -153,6 +168,10 @@ def rows():
                 figure=f"x{ratio:.3f} (x{q1:.3f}-x{q3:.3f})",
                 target=f"<= x{target:.3f}" if fused else "(report)",
                 ok=ratio <= target if fused else compiled))
+            found.append(dict(
+                name=f"step {label}, {how}: Dynamo's guard checks, profiled", ours=guards[0],
+                reference=ref * 1e3, unit="us", figure=f"{guards[1]:.1%} of the step",
+                target="(report)", ok=True))
         floor, step, ratio = _matmul_floor(label)
         found.append(dict(
             name=f"step {label}: its 5 matrix products alone vs eager", ours=floor,

@@ -125,7 +125,8 @@ def test_a_step_that_cannot_be_fused_runs_unfused_and_says_why(tcl, setup, reaso
 
 def test_an_unused_parameter_keeps_the_step_unfused(tcl):
     """Eager PyTorch gives an unused parameter no gradient, and the optimizer leaves it alone;
-    torch.func.grad would give it zeros, which momentum would act on. So no fusing."""
+    the compiled step would have to give it one (zeros, which momentum would act on). So no
+    fusing."""
     tcl(f"torch::manual_seed 3; {DATA}; set m [torch::sequential [list [torch::linear 6 3]]]")
     model = tcl.interp.store.get(tcl("set m"), "module")
     model.register_parameter("unused", torch.nn.Parameter(torch.ones(3)))   # not in forward
@@ -174,7 +175,8 @@ def test_what_a_script_changes_between_steps_unfuses_the_step(tcl):
 
 def test_an_input_that_requires_grad_gets_its_gradient_as_in_eager(tcl):
     """Eager backward gives an input that requires grad its gradient, which the fused step's
-    torch.func.grad would not: such a step runs unfused, and the next ones fused again."""
+    torch.autograd.grad (of the parameters) would not: such a step runs unfused, and the next ones
+    fused again."""
     step = "torch::train_step $c $x $y $opt"
     train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
     x = tcl.interp.tensor(tcl("set x"))
@@ -199,6 +201,43 @@ def test_a_compiler_failure_of_the_fused_step_falls_back_once_and_says_why(tcl):
     assert "this backend cannot compile anything" in warned
     got = info(tcl, "$c")
     assert got["step"] == "unfused" and "BackendCompilerFailed" in got["step_reason"]
+
+
+def test_a_batch_norm_model_takes_fused_steps_as_eager_does(tcl):
+    """BatchNorm in training mode updates its running statistics in the forward pass: the fused
+    step does that once a step, as eager PyTorch does."""
+    bn = ("torch::sequential [list [torch::linear 6 16] [torch::batch_norm1d 16] "
+          "[torch::nn_relu] [torch::linear 16 3]]")
+    tcl(DATA)
+    for name in ("m", "e"):
+        tcl(f"torch::manual_seed 3; set {name} [{bn}]")
+    tcl("set c [torch::compile $m -backend aot_eager]")
+    tcl("set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]")
+    tcl("set eopt [torch::optimizer_sgd [torch::layer_parameters $e] 0.1 0.9]")
+    for _ in range(6):
+        tcl("torch::train_step $c $x $y $opt; torch::train_step $e $x $y $eopt")
+    assert info(tcl, "$c")["step"] == "fused" and not tcl.err
+    got, want = (tcl.interp.store.get(tcl(f"set {n}"), "module").state_dict() for n in "me")
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
+    assert int(got["1.num_batches_tracked"]) == 6
+
+
+def test_a_recompile_finds_autograd_traced_and_nothing_else_sees_it(tcl):
+    """The fused step has Dynamo trace torch.autograd.grad, an opt-in of Dynamo's set while the
+    step's functions run: a recompile (here for a new batch size) finds it set too, and it is
+    unset again after every step, a failed one included."""
+    step = "torch::train_step $c $x $y $opt"
+    train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]", step, 3)
+    tcl("set x [torch::randn {5 6}]; set y [torch::tensor_create {0 1 2 0 1} int64]")
+    tcl(step)
+    tcl(step)
+    assert info(tcl, "$c")["step"] == "fused" and not tcl.err
+    fused = tcl.interp.store.get(tcl("set c"), "module").__dict__["_fused"]
+    code = fused._gradients_and_step._torchdynamo_orig_callable.__code__
+    assert len(_debug_get_cache_entry_list(code)) == 2            # it did compile again
+    assert torch._dynamo.config.trace_autograd_ops is False
+    tcl.error(step.replace("$y", "[torch::tensor_create {0 1 2 0 9} int64]"))
+    assert torch._dynamo.config.trace_autograd_ops is False
 
 
 def test_an_error_of_the_script_is_a_tcl_error_and_the_step_stays_fused(tcl):

@@ -5,11 +5,20 @@ Compiling only the model leaves most of a small model's step eager: autograd's e
 compiled backward, and the optimizer's update, which makes several passes over every parameter.
 Measured (`make bench`), such a step is slower than eager PyTorch. Here torch.compile gets one
 function: the forward pass (under autocast when asked), the loss, its gradients through
-torch.func.grad (so the backward pass is part of the same graph, with no autograd engine at run
-time) and the optimizer's own step function, which Dynamo traces as it does when torch.compile is
-given `optimizer.step`. Inductor then fuses the update into the kernels that compute the
-gradients. Nothing is reimplemented: the model, the loss, the gradients and the update are
-PyTorch's.
+torch.autograd.grad (so the backward pass is part of the same graph, with no autograd engine at
+run time) and the optimizer's own step function, which Dynamo traces as it does when
+torch.compile is given `optimizer.step`. Inductor then fuses the update into the kernels that
+compute the gradients. Nothing is reimplemented: the model, the loss, the gradients and the update
+are PyTorch's.
+
+Dynamo traces torch.autograd.grad only with its config trace_autograd_ops, an opt-in: it is set
+while the fused step's functions run, and only then (a guard that fails at any call compiles
+again, so every call sets it). Dynamo's config values are context variables: setting one does not
+reach other threads. Dynamo refuses, at compile time, gradients that would have to go through
+autograd history made outside the function; here no input of it requires grad (such a step runs
+unfused), and the parameters are leaves, checked at each step to be the same ones. Measured
+against torch.func.grad with functional_call (the earlier way): 5 to 7 % faster steps, half the
+guards, and a shorter compile.
 
 With a GradScaler, whether the update runs depends on the inf/NaN check, a decision made on the
 host. So the scaled gradients are one compiled function, the scaler's real step (unscale, check)
@@ -130,11 +139,8 @@ class FusedStep:
             self._compile(compiled.settings, loss, dtype)
 
     def _compile(self, settings, loss, dtype):
-        from torch.func import functional_call, grad
         model, optimizer = self.model, self.optimizer
-        trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-        names, params = [n for n, _ in trained], [p for _, p in trained]
-        self.params = params
+        params = self.params = [p for p in model.parameters() if p.requires_grad]
         # where each trained parameter lives (a tied one, in each place): changed(), below
         self._modules = list(model.modules())
         self._places = [(module._parameters, name, p) for module in self._modules
@@ -144,24 +150,18 @@ class FusedStep:
         # the step itself, without the wrappers torch.optim puts around it: hooks (there are
         # none, _why_not saw to it) and a grad-mode switch that Dynamo turns into a graph break
         step = inspect.unwrap(type(optimizer).step)
-
-        def objective(weights, input, target, scale):
-            value = _loss_of(lambda x: functional_call(model, weights, (x,)), loss, dtype, input,
-                             target)
-            # (GradScaler.scale is this product, which Dynamo does not trace into)
-            return (value if scale is None else value * scale), value
-
-        gradients = grad(objective, has_aux=True)
         steps = self.scaler is None          # else the scaler calls the step (stepping below)
 
         def gradients_and_step(input, target, scale):
-            found, value = gradients(dict(zip(names, params, strict=True)), input, target,
-                                     scale)
-            for p, g in zip(params, found.values(), strict=True):
+            with torch.enable_grad():
+                value = _loss_of(model, loss, dtype, input, target)
+                # (GradScaler.scale is this product, which Dynamo does not trace into)
+                found = torch.autograd.grad(value if scale is None else value * scale, params)
+            for p, g in zip(params, found, strict=True):
                 p.grad.copy_(g)
             if steps:
                 step(optimizer)
-            return value
+            return value.detach()
 
         options = {"mode": None if settings["mode"] == "default" else settings["mode"],
                    "backend": settings["backend"], "dynamic": settings["dynamic"],
@@ -222,9 +222,11 @@ class FusedStep:
 
     def _call(self, function, first, *args):
         """function(*args) under no_grad, with each param group's float lr a 0-d tensor meanwhile
-        (see the module's docstring). `first`: its first call, the one that compiles."""
+        and Dynamo tracing torch.autograd.grad (see the module's docstring): any call may
+        compile, the first and a recompile alike. `first`: its first call."""
         groups, tensors, values = self.optimizer.param_groups, self._lrs, self._lr_values
-        floats = []
+        config = torch._dynamo.config
+        traced, floats = config.trace_autograd_ops, []
         try:
             for i, group in enumerate(groups):
                 lr = group["lr"]
@@ -234,9 +236,11 @@ class FusedStep:
                         tensors[i].fill_(lr)
                         values[i] = lr
                     group["lr"] = tensors[i]
+            config.trace_autograd_ops = True
             with torch.no_grad(), quiet_imports() if first else contextlib.nullcontext():
                 return function(*args)
         finally:
+            config.trace_autograd_ops = traced
             for group, lr in zip(groups, floats, strict=False):   # (those it changed)
                 group["lr"] = lr
 

@@ -57,18 +57,17 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
         raise CommandError("-scaler cannot step L-BFGS: GradScaler does not support closures")
     function = LOSSES[loss]
     dtype = None if autocast == "none" else AUTOCAST_DTYPES[autocast]
-    # (no context at all without -autocast: a nullcontext is three Python calls a step)
-    precision = None if dtype is None else torch.autocast(input.device.type, dtype=dtype)
     fused = None if lbfgs else fused_step(model, optimizer, function, scaler, dtype)
     # a setup's first step runs eagerly: compiling the model alone for it would be wasted
     forward = fused.model if fused is not None and fused.state == "pending" else model
 
     def closure():
         optimizer.zero_grad()
-        if precision is None:
+        # (no context at all without -autocast: a nullcontext is three Python calls a step)
+        if dtype is None:
             value = function(forward(input), target)
         else:
-            with precision:
+            with torch.autocast(input.device.type, dtype=dtype):
                 value = function(forward(input), target)
         (value if scaler is None else scaler.scale(value)).backward()
         return value
@@ -103,4 +102,4 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
             fused.warmed_up()
     if scheduler is not None:
         advance(ctx, scheduler, value.item() if scheduler.needs_metric else None)
-    return value.detach()
+    return value.detach() if value.requires_grad else value     # (a fused step's is detached)

@@ -123,6 +123,19 @@ def test_a_step_that_cannot_be_fused_runs_unfused_and_says_why(tcl, setup, reaso
     assert got["status"] == "compiled" and not tcl.err      # the model alone was compiled
 
 
+def test_a_torch_whose_dynamo_cannot_trace_autograd_grad_takes_unfused_steps(tcl, monkeypatch):
+    """The fused step needs Dynamo's trace_autograd_ops (torch 2.13 has it): without it, as in an
+    older torch, the steps run unfused and say why, and train as eager PyTorch does."""
+    monkeypatch.delattr(torch._dynamo.config, "trace_autograd_ops")
+    got = train(tcl, "set opt [torch::optimizer_sgd [torch::layer_parameters $c] 0.1 0.9]",
+                "torch::train_step $c $x $y $opt", 4)
+    assert (info(tcl, "$c")["step"], info(tcl, "$c")["step_reason"]) == (
+        "unfused", "this torch's Dynamo cannot trace torch.autograd.grad (it has no "
+        "trace_autograd_ops setting)")
+    want, _ = reference(tcl, 3, lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 4)
+    assert got == pytest.approx(want, rel=1e-5) and not tcl.err
+
+
 def test_an_unused_parameter_keeps_the_step_unfused(tcl):
     """Eager PyTorch gives an unused parameter no gradient, and the optimizer leaves it alone;
     the compiled step would have to give it one (zeros, which momentum would act on). So no

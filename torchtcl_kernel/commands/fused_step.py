@@ -45,7 +45,8 @@ from torch.optim import optimizer as torch_optimizer
 from .compile import CompiledModel, compiler_errors, quiet_imports, reason_of
 
 # Why a step cannot be fused: the conditions are checked before anything is compiled, so that a
-# setup the fused step would compute differently from eager PyTorch never runs fused.
+# setup the fused step would compute differently from eager PyTorch (or, the first, could not
+# compile at all) never runs fused.
 OLD_DYNAMO = ("this torch's Dynamo cannot trace torch.autograd.grad (it has no "
               "trace_autograd_ops setting)")
 NOT_TORCH_OPTIM = "the optimizer is not one of torch.optim's"

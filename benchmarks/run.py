@@ -259,7 +259,7 @@ def training_step():
         # What telemetry adds to a step of about 1 ms, the target's measure (no dashboard: the
         # records an AMP step makes, the optimizer's LR and the scaler's scale), each timed
         # right after a real fp32 step, when the caches hold the step's data and not telemetry's
-        # (the AMP step, 4 times longer on a CPU without bf16 units, would hide the cost)
+        # (an AMP step is longer, 4 times on a CPU without bf16 units, and would hide the cost)
         run_py = eager_step("fp32", layers, x, y, opt)
         dashboard = None
         for name in ("no dashboard", "a live dashboard shown"):

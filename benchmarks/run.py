@@ -224,6 +224,7 @@ def _batch_seconds_per_record(telemetry, rounds=20):
 
 def training_step():
     from torchtcl_kernel import TorchTcl
+    from torchtcl_kernel.commands.amp import record_scale
     from torchtcl_kernel.commands.optim import record_optimizer_lr
     # One torch thread, as the reference's figures were taken: with two on this two-core
     # machine any other busy thread stalls a matrix product, and runs differ by 30 %.
@@ -257,10 +258,13 @@ def training_step():
                 row(f"training step, MLP 784-256-10 b64 SGD, {kind}{name}", ours, ref, "ms",
                     f"x{ratio:.3f} (x{q1:.3f}-x{q3:.3f})", f"<= x{target}", ratio <= target)
         # What telemetry adds to a step of about 1 ms, the target's measure (no dashboard: the
-        # records an AMP step makes, the optimizer's LR and the scaler's scale), each timed
-        # right after a real fp32 step, when the caches hold the step's data and not telemetry's
-        # (an AMP step is longer, 4 times on a CPU without bf16 units, and would hide the cost)
+        # records an AMP step makes, the optimizer's LR and the scaler's scale with the reads of
+        # the scale and of the inf check's result they need), each timed right after a real
+        # fp32 step, when the caches hold the step's data and not telemetry's (an AMP step is
+        # longer, 4 times on a CPU without bf16 units, and would hide the cost)
         run_py = eager_step("fp32", layers, x, y, opt)
+        scaler = tcl.store.get(tcl.eval("set scaler"), "scaler")    # (it has stepped: a scale)
+        found = [torch.full((), 0.0)]           # an inf check's result, as GradScaler makes it
         dashboard = None
         for name in ("no dashboard", "a live dashboard shown"):
             if name != "no dashboard":
@@ -273,12 +277,12 @@ def training_step():
                     dashboard = LiveDashboard(tcl)
                     tcl.telemetry.record("scale", "scaler1", 0, "scale", 65536.0, False)
             cost, steps = [], []
-            for i in range(300):
+            for _ in range(300):
                 start = time.perf_counter()
                 run_py()
                 middle = time.perf_counter()
                 record_optimizer_lr(tcl, opt)
-                tcl.telemetry.record("scale", "scaler1", i, "scale", 65536.0, False)
+                record_scale(tcl, scaler, found)
                 cost.append(time.perf_counter() - middle)
                 steps.append(middle - start)
             # ... and their share of the batches that put records in the columns (every

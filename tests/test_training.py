@@ -123,6 +123,8 @@ def test_train_step_records_what_the_separate_commands_record(amp):
     if amp:
         skipped = [r.step for r in records[0] if r.kind == "scale" and r.skipped]
         assert skipped == [s + 1 for s in sorted(OVERFLOW_AT)]
+        # each update's record holds the scale GradScaler.get_scale gives after it
+        assert [r.value for r in records[0] if r.kind == "scale"] == fused[1]
     for _, _, _, tcl in (fused, separate):
         tcl.close()
 

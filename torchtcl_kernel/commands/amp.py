@@ -150,27 +150,37 @@ def grad_scaler_update(ctx, scaler, new_scale):
 
 
 def update_recorded(ctx, scaler, new_scale=None):
-    """The scaler's update, its new scale recorded in telemetry (marked when the iteration found
-    inf/NaN and skipped its steps). A scale on an accelerator is recorded without waiting for it
-    (read_later): the loop runs on while the device works."""
-    found = scaler.update(new_scale)
+    """The scaler's update, its new scale recorded in telemetry."""
+    record_scale(ctx, scaler, scaler.update(new_scale))
+
+
+def record_scale(ctx, scaler, found):
+    """Telemetry: the scaler's scale, marked when `found` (the iteration's inf checks) found
+    inf/NaN and its steps were skipped. A scale on an accelerator is recorded without waiting
+    for it (read_later): the loop runs on while the device works."""
     source, scale = ctx.store.name_of(scaler), getattr(scaler.torch, "_scale", None)
-    if scale is None or scale.device.type == "cpu":
-        ctx.telemetry.record("scale", source, scaler.updates, "scale", scaler.torch.get_scale(),
-                             any_found(found))
-    else:
+    if scale is not None and not scale.is_cpu:
         read = read_later([scale, *found])
 
         def scale_and_skipped():
             value, *checks = read()
             return value, any(checks)
         ctx.telemetry.record_later("scale", source, scaler.updates, "scale", scale_and_skipped)
+        return
+    # (the scale tensor's value is what get_scale returns, read without get_scale's own calls:
+    # right after a step every Python call comes from cold caches, at several us each)
+    ctx.telemetry.record("scale", source, scaler.updates, "scale",
+                         scaler.torch.get_scale() if scale is None else scale.item(),
+                         any_found(found))
 
 
 def any_found(found):
     """Whether one of an iteration's inf/NaN checks (AmpScaler.update) found any: its steps were
     skipped. Reads the tensors (on CUDA: waits for them)."""
-    return any(f.item() for f in found)
+    for check in found:          # (a loop, not any() of a generator: one frame less)
+        if check.item():
+            return True
+    return False
 
 
 @amp.command("grad_scaler_get_scale", SCALER_P,

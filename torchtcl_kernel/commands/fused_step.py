@@ -106,8 +106,10 @@ def _module_hooks(modules):
     return None
 
 
-def _loss_of(forward, loss, dtype, input, target):
-    """loss(forward(input), target), under autocast in dtype unless it is None."""
+def loss_of(forward, loss, dtype, input, target):
+    """loss(forward(input), target), under autocast in dtype unless it is None (torch::train_step's
+    eager step and the fused one alike)."""
+    # (no context at all without autocast: a nullcontext is three Python calls a step)
     if dtype is None:
         return loss(forward(input), target)
     with torch.autocast(input.device.type, dtype=dtype):
@@ -159,7 +161,7 @@ class FusedStep:
 
         def gradients_and_step(input, target, scale):
             with torch.enable_grad():
-                value = _loss_of(model, loss, dtype, input, target)
+                value = loss_of(model, loss, dtype, input, target)
                 # (GradScaler.scale is this product, which Dynamo does not trace into)
                 found = torch.autograd.grad(value if scale is None else value * scale, params)
             for p, g in zip(params, found, strict=True):
@@ -285,7 +287,7 @@ class FusedStep:
         its message is the generated code's (an index check in C++). The eager forward pass and
         loss, without gradients, raise PyTorch's own error for the same input, from here."""
         with torch.no_grad():
-            _loss_of(self.model, self.loss, self.dtype, input, target)
+            loss_of(self.model, self.loss, self.dtype, input, target)
 
     @contextlib.contextmanager
     def stepping(self, ctx):

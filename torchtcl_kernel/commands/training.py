@@ -16,7 +16,7 @@ from ..core.errors import CommandError
 from ..core.registry import Family, param
 from ..core.types import MODULE, OPTIMIZER, TENSOR, Choice
 from .amp import AUTOCAST_DTYPES, SCALER, step_recorded, update_recorded
-from .fused_step import fused_step
+from .fused_step import fused_step, loss_of
 from .optim import record_optimizer_lr
 from .schedulers import SCHEDULER, advance
 
@@ -63,12 +63,7 @@ def train_step(ctx, model, input, target, optimizer, loss, scaler, autocast, sch
 
     def closure():
         optimizer.zero_grad()
-        # (no context at all without -autocast: a nullcontext is three Python calls a step)
-        if dtype is None:
-            value = function(forward(input), target)
-        else:
-            with torch.autocast(input.device.type, dtype=dtype):
-                value = function(forward(input), target)
+        value = loss_of(forward, function, dtype, input, target)
         (value if scaler is None else scaler.scale(value)).backward()
         return value
 

@@ -37,8 +37,7 @@ class AmpScaler:
             self.torch.set_growth_factor(growth_factor)
             self.torch.set_backoff_factor(backoff_factor)
         self.checked = False      # an inf/NaN check was recorded since the last update
-        self.found = []           # ... its results (0-d tensors, on the device): telemetry
-        self.updates = 0          # reads them when it needs them, not at each step
+        self.updates = 0
 
     def _ready(self, device):
         # GradScaler creates its scale tensor on the first scale(); a step may come first.
@@ -50,7 +49,7 @@ class AmpScaler:
 
     def unscale(self, optimizer):
         grad = first_gradient(optimizer)
-        if grad is not None:
+        if grad is not None and self.torch.is_enabled():     # (disabled: unscale_ does nothing)
             self._ready(grad.device)
             self.torch.unscale_(optimizer)
             self.checked = True
@@ -65,22 +64,22 @@ class AmpScaler:
         self._ready(grad.device)
         self.torch.step(optimizer)
         self.checked = True
-        # GradScaler keeps what its inf check found per optimizer (a private method, stable since
-        # torch 1.6); telemetry marks the iteration as skipped from it. Not read here: on CUDA
-        # that would wait for the optimizer's step just queued.
-        self.found += self.torch._found_inf_per_device(optimizer).values()
 
     def update(self, new_scale=None):
-        """Returns this iteration's inf/NaN checks (tensors: any nonzero, its steps were
-        skipped)."""
+        """Returns this iteration's inf/NaN checks, for telemetry to mark it skipped: GradScaler's
+        per-optimizer states (a private attribute, stable since torch 1.6), each with the
+        found_inf_per_device its update backs off from, 0-d tensors on the device, nonzero where
+        a check found inf/NaN. Taken before update, which replaces the dict with an empty one:
+        this one stays as it is. Not read here: on CUDA that would wait for the step queued."""
+        checks = self.torch._per_optimizer_states if self.checked else {}
         if new_scale is not None:
             self._ready(torch.device(self.device))
             self.torch.update(new_scale)
         elif self.checked:
             self.torch.update()
-        found, self.checked, self.found = self.found, False, []
+        self.checked = False
         self.updates += 1
-        return found
+        return checks
 
     def summary(self):
         return {"type": "GradScaler", "device": self.device, "scale": self.torch.get_scale(),
@@ -154,13 +153,14 @@ def update_recorded(ctx, scaler, new_scale=None):
     record_scale(ctx, scaler, scaler.update(new_scale))
 
 
-def record_scale(ctx, scaler, found):
-    """Telemetry: the scaler's scale, marked when `found` (the iteration's inf checks) found
-    inf/NaN and its steps were skipped. A scale on an accelerator is recorded without waiting
-    for it (read_later): the loop runs on while the device works."""
+def record_scale(ctx, scaler, checks):
+    """Telemetry: the scaler's scale, marked when `checks` (AmpScaler.update's) found inf/NaN
+    and steps were skipped. A scale on an accelerator is recorded without waiting for it
+    (read_later): the loop runs on while the device works."""
     source, scale = ctx.store.name_of(scaler), getattr(scaler.torch, "_scale", None)
     if scale is not None and not scale.is_cpu:
-        read = read_later([scale, *found])
+        read = read_later([scale, *(found for state in checks.values()
+                                    for found in state["found_inf_per_device"].values())])
 
         def scale_and_skipped():
             value, *checks = read()
@@ -171,15 +171,16 @@ def record_scale(ctx, scaler, found):
     # right after a step every Python call comes from cold caches, at several us each)
     ctx.telemetry.record("scale", source, scaler.updates, "scale",
                          scaler.torch.get_scale() if scale is None else scale.item(),
-                         any_found(found))
+                         any_found(checks))
 
 
-def any_found(found):
-    """Whether one of an iteration's inf/NaN checks (AmpScaler.update) found any: its steps were
-    skipped. Reads the tensors (on CUDA: waits for them)."""
-    for check in found:          # (a loop, not any() of a generator: one frame less)
-        if check.item():
-            return True
+def any_found(checks):
+    """Whether one of an iteration's inf/NaN checks (AmpScaler.update's) found any: its steps
+    were skipped. Reads the tensors (on CUDA: waits for them)."""
+    for state in checks.values():       # (loops, not any() of a generator: no frame for it)
+        for found in state["found_inf_per_device"].values():
+            if found.item():
+                return True
     return False
 
 

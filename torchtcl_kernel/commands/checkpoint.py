@@ -344,13 +344,12 @@ def _restore(path, bundle, model, optimizer=None, scheduler=None, scaler=None, r
             scheduler.torch.load_state_dict(copy.deepcopy(parts["scheduler"]["state_dict"]))
         if scaler is not None:
             part = parts["scaler"]
-            undo.append((lambda v: _set_counts(scaler, *v),
-                         (scaler.updates, scaler.checked, scaler.found)))
+            undo.append((lambda v: _set_counts(scaler, *v), (scaler.updates, scaler.checked)))
             if scaler.torch.is_enabled():
                 undo.append((scaler.torch.load_state_dict, scaler.torch.state_dict()))
                 scaler.torch.load_state_dict(part["state_dict"])
             scaler.updates = int(part.get("updates", scaler.updates))
-            scaler.checked, scaler.found = False, []
+            scaler.checked = False
         with torch.no_grad():
             model.load_state_dict(bundle["model"], strict=True)
             if full and "module" in bundle:
@@ -375,8 +374,8 @@ def _restore(path, bundle, model, optimizer=None, scheduler=None, scaler=None, r
             torch.cuda.set_rng_state_all(cuda)
 
 
-def _set_counts(scaler, updates, checked, found):
-    scaler.updates, scaler.checked, scaler.found = updates, checked, found
+def _set_counts(scaler, updates, checked):
+    scaler.updates, scaler.checked = updates, checked
 
 
 # --- the commands --------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ class Record(NamedTuple):
     step: int
     key: str         # "scale", "lr" / "lr[1]" per parameter group, or a logged scalar's name
     value: float
-    skipped: bool    # scale records: inf/NaN found, the optimizer step skipped
+    skipped: bool    # scale records: the update's inf checks found inf/NaN (steps skipped)
 
 
 # A worker process of a launched job (torch::launch) sends its records to the launcher as lines

@@ -38,6 +38,23 @@ def test_free_is_for_good(tcl):
     assert tcl("torch::free") == "0"
 
 
+def test_name_of_labels_objects_by_their_live_handle(tcl):
+    """store.name_of (C), telemetry's label for a record's source."""
+    store = tcl.interp.store
+    tcl("set l [torch::linear 2 3]; list")          # (its name not shown: not escaped yet)
+    handle = store.handles["linear1"]
+    layer = handle.obj
+    assert not handle.escaped
+    assert store.name_of(layer) == "linear1"
+    assert handle.escaped        # records show the name: it must not be reclaimed under them
+    assert store.name_of(torch.nn.Linear(2, 3)) == "Linear"     # no handle: its type
+    assert store.name_of(7) == "int"
+    again = tcl.interp.put(layer)                    # a second handle: the latest one's name
+    assert again != "linear1" and store.name_of(layer) == again
+    tcl(f"torch::free {again}")
+    assert store.name_of(layer) == "Linear"          # freed: no live handle is named
+
+
 def test_handles_lists_kind_shape_dtype_bytes(tcl):
     tcl("set a [torch::zeros {2 3} float64]; set l [torch::linear 4 5]")
     rows = [dict(zip(*[iter(tcl.interp.tk.splitlist(r))] * 2, strict=True))

@@ -257,14 +257,33 @@ def training_step():
                 ours, ref, ratio, q1, q3 = interleaved(run_tcl, run_py, STEPS // ROUND)
                 row(f"training step, MLP 784-256-10 b64 SGD, {kind}{name}", ours, ref, "ms",
                     f"x{ratio:.3f} (x{q1:.3f}-x{q3:.3f})", f"<= x{target}", ratio <= target)
-        # What telemetry adds to a step of about 1 ms, the target's measure (no dashboard: the
-        # records an AMP step makes, the optimizer's LR and the scaler's scale with the reads of
-        # the scale and of the inf check's result they need), each timed right after a real
-        # fp32 step, when the caches hold the step's data and not telemetry's (an AMP step is
-        # longer, 4 times on a CPU without bf16 units, and would hide the cost)
+        # What telemetry adds to a step of about 1 ms, the target's measure (no dashboard): the
+        # records an AMP step makes, the optimizer's LR after the scaler's step and the scale
+        # after its update, with the reads of the scale and of the inf checks they need. Each
+        # is timed where the commands make it, in a real AMP step through the scaler handle's
+        # AmpScaler (what follows a step's matrix products runs from cold caches), and their
+        # share is of the fp32 step's time: an AMP step is longer, 4 times on a CPU without
+        # bf16 units, and would hide the cost. (Not timed: AmpScaler.update's one attribute
+        # read that keeps the inf checks for telemetry, a fraction of a microsecond.)
         run_py = eager_step("fp32", layers, x, y, opt)
-        scaler = tcl.store.get(tcl.eval("set scaler"), "scaler")    # (it has stepped: a scale)
-        found = [torch.full((), 0.0)]           # an inf check's result, as GradScaler makes it
+        scaler = tcl.store.get(tcl.eval("set scaler"), "scaler")
+        l1, l2 = layers
+
+        def amp_step_records():
+            """An AMP step; returns the time its records took (s)."""
+            opt.zero_grad()
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = torch.nn.functional.cross_entropy(l2(torch.relu(l1(x))), y)
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            start = time.perf_counter()
+            record_optimizer_lr(tcl, opt)
+            middle = time.perf_counter()
+            checks = scaler.update()
+            resumed = time.perf_counter()
+            record_scale(tcl, scaler, checks)
+            return middle - start + time.perf_counter() - resumed
+
         dashboard = None
         for name in ("no dashboard", "a live dashboard shown"):
             if name != "no dashboard":
@@ -280,11 +299,8 @@ def training_step():
             for _ in range(300):
                 start = time.perf_counter()
                 run_py()
-                middle = time.perf_counter()
-                record_optimizer_lr(tcl, opt)
-                record_scale(tcl, scaler, found)
-                cost.append(time.perf_counter() - middle)
-                steps.append(middle - start)
+                steps.append(time.perf_counter() - start)
+                cost.append(amp_step_records())
             # ... and their share of the batches that put records in the columns (every
             # FRESH_MAX records, or when the dashboard reads them): too rare for the median
             per_step = statistics.median(cost) + 2 * _batch_seconds_per_record(tcl.telemetry)

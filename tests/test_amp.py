@@ -155,6 +155,31 @@ def test_one_scaler_shared_by_two_optimizers_matches_torch(tcl):
         assert torch.equal(a, ra) and torch.equal(b, rb)
 
 
+def test_a_scale_record_is_marked_skipped_when_any_check_the_update_uses_found_inf(tcl):
+    """The mark follows the checks GradScaler.update backs off from: here the inf is in the
+    gradient of an optimizer that is only unscaled, while the other one's step is taken."""
+    a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    for name, value in {"a": a, "b": b, "big": torch.tensor([float("inf"), 1.0]),
+                        "x": torch.tensor([1.0, 2.0])}.items():
+        tcl.interp.tk.call("set", name, tcl.interp.put(value))
+    tcl("""
+        set s [torch::grad_scaler_new -init_scale 256.0 -device cpu]
+        set o1 [torch::optimizer_sgd [list $a] 0.1]
+        set o2 [torch::optimizer_sgd [list $b] 0.1]
+        set loss [torch::tensor_add [torch::tensor_sum [torch::tensor_mul $a $big]] \
+                                    [torch::tensor_sum [torch::tensor_mul $b $x]]]
+        torch::tensor_backward [torch::grad_scaler_scale $s $loss]
+        torch::grad_scaler_unscale $s $o1
+        torch::grad_scaler_step $s $o2
+        torch::grad_scaler_update $s
+    """)
+    assert tcl("torch::grad_scaler_get_scale $s") == "128.0"      # backed off, for a's inf
+    assert torch.equal(a.detach(), torch.ones(2))                  # o1 never stepped
+    assert torch.allclose(b.detach(), torch.tensor([0.9, 0.8]))    # o2's step was taken
+    scales = [r for r in tcl.interp.telemetry.records if r.kind == "scale"]
+    assert [(r.value, r.skipped) for r in scales] == [(128.0, True)]
+
+
 def test_scaler_syntaxes_and_errors(tcl):
     tcl("set s [torch::gradScalerNew -init_scale 2048.0 -growth_factor 3.0]")
     assert tcl("torch::grad_scaler_get_scale -gradscaler $s") == "2048.0"

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import weakref
 
 import torch
 
@@ -268,6 +269,7 @@ def training_step():
         run_py = eager_step("fp32", layers, x, y, opt)
         scaler = tcl.store.get(tcl.eval("set scaler"), "scaler")
         l1, l2 = layers
+        ctx = weakref.proxy(tcl)        # what the commands pass the records (core/dispatch.py)
 
         def amp_step_records():
             """An AMP step; returns the time its records took (s)."""
@@ -277,11 +279,11 @@ def training_step():
             scaler.scale(loss).backward()
             scaler.step(opt)
             start = time.perf_counter()
-            record_optimizer_lr(tcl, opt)
+            record_optimizer_lr(ctx, opt)
             middle = time.perf_counter()
             checks = scaler.update()
             resumed = time.perf_counter()
-            record_scale(tcl, scaler, checks)
+            record_scale(ctx, scaler, checks)
             return middle - start + time.perf_counter() - resumed
 
         dashboard = None

@@ -49,10 +49,16 @@ def test_name_of_labels_objects_by_their_live_handle(tcl):
     assert handle.escaped        # records show the name: it must not be reclaimed under them
     assert store.name_of(torch.nn.Linear(2, 3)) == "Linear"     # no handle: its type
     assert store.name_of(7) == "int"
+    other = store.get(tcl("torch::optimizer_sgd [torch::layer_parameters $l] 0.1"), "optimizer")
+    for _ in range(3):                               # (answers it remembers: the same)
+        assert (store.name_of(layer), store.name_of(other)) == ("linear1", "optimizer1")
     again = tcl.interp.put(layer)                    # a second handle: the latest one's name
     assert again != "linear1" and store.name_of(layer) == again
+    assert store.name_of(other) == "optimizer1"
     tcl(f"torch::free {again}")
     assert store.name_of(layer) == "Linear"          # freed: no live handle is named
+    tcl("torch::free optimizer1")
+    assert store.name_of(other) == "SGD"
 
 
 def test_handles_lists_kind_shape_dtype_bytes(tcl):

@@ -95,6 +95,16 @@ typedef struct StoreObject {
     PyObject *handles;          /* name -> HandleObject, the live handles */
     PyObject *by_id;            /* id(object) -> its latest HandleObject, every kind but tensors
                                  * (filled by HandleStore.new; read by name_of) */
+    /* name_of's last answers, for the objects a training loop labels at every step (an
+     * optimizer, a scaler). Borrowed: an entry is used only while `names` is the `version` it
+     * was made at, and `names` counts every handle of another kind than tensors made or
+     * released, the only events that change an answer. Until then the handle is live (so it
+     * holds its object, which no other object can replace at that address), by_id still maps
+     * the object to it (HandleStore.new sets by_id right after making one) and holds it, and
+     * its escape, marked when the entry was made, stays marked. */
+    unsigned long long names;
+    struct { PyObject *obj; HandleObject *h; unsigned long long version; } named[2];
+    int named_next;
     PyObject *tensor_type;      /* torch.Tensor: results of exactly this type become handles here */
     PyObject *tensor_kind;      /* "tensor" */
     PyObject *on_escape;        /* on_escape(store, list of handles), called by drain; given
@@ -272,6 +282,8 @@ new_handle(StoreObject *store, PyObject *obj, PyObject *kind, PyObject *name)
     h->tcl_refs = 0;
     h->escaped = 0;
     h->pinned = 0;
+    if (kind != store->tensor_kind)     /* (kinds are interned) */
+        store->names++;
     if (PyDict_SetItem(store->handles, name, (PyObject *) h) < 0) {
         Py_DECREF(h);
         return NULL;
@@ -320,6 +332,8 @@ release_handle(HandleObject *h)
     if (obj == NULL || h->store == NULL)
         return;
     h->obj = NULL;
+    if (h->kind != h->store->tensor_kind)
+        h->store->names++;              /* name_of's remembered answers may be this one */
     PyObject *d = h->store->handles;
     h->store = NULL;
     PyObject *current = PyDict_GetItemWithError(d, h->name);
@@ -1716,6 +1730,7 @@ store_clear(StoreObject *self)
             if (Py_TYPE(value) == &HandleType)
                 ((HandleObject *) value)->store = NULL;
     }
+    self->names++;                      /* (no remembered answer outlives by_id) */
     Py_CLEAR(self->handles);
     Py_CLEAR(self->by_id);
     Py_CLEAR(self->tensor_type);
@@ -1760,6 +1775,9 @@ store_name_of(StoreObject *self, PyObject *obj)
         PyErr_SetString(PyExc_RuntimeError, "the handle store is gone");
         return NULL;
     }
+    for (int i = 0; i < 2; i++)
+        if (self->named[i].obj == obj && self->named[i].version == self->names)
+            return Py_NewRef(self->named[i].h->name);
     PyObject *key = PyLong_FromVoidPtr(obj);       /* id(obj) */
     if (key == NULL)
         return NULL;
@@ -1767,6 +1785,11 @@ store_name_of(StoreObject *self, PyObject *obj)
     Py_DECREF(key);
     if (h != NULL && Py_TYPE(h) == &HandleType && ((HandleObject *) h)->obj == obj) {
         mark_escaped_owned((HandleObject *) h);      /* as reading h.name: records show it */
+        int i = self->named_next;
+        self->named[i].obj = obj;
+        self->named[i].h = (HandleObject *) h;
+        self->named[i].version = self->names;
+        self->named_next = !i;
         return Py_NewRef(((HandleObject *) h)->name);
     }
     if (PyErr_Occurred())

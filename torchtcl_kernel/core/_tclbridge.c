@@ -94,13 +94,13 @@ typedef struct StoreObject {
     PyObject_HEAD
     PyObject *handles;          /* name -> HandleObject, the live handles */
     PyObject *by_id;            /* id(object) -> its latest HandleObject, every kind but tensors
-                                 * (filled by HandleStore.new; read by name_of) */
+                                 * (filled by new_handle; read by name_of) */
     /* name_of's last answers, for the objects a training loop labels at every step (an
      * optimizer, a scaler). Borrowed: an entry is used only while `names` is the `version` it
      * was made at, and `names` counts every handle of another kind than tensors made or
      * released, the only events that change an answer. Until then the handle is live (so it
      * holds its object, which no other object can replace at that address), by_id still maps
-     * the object to it (HandleStore.new sets by_id right after making one) and holds it, and
+     * the object to it (new_handle changes both together) and holds it, and
      * its escape, marked when the entry was made, stays marked. */
     unsigned long long names;
     struct { PyObject *obj; HandleObject *h; unsigned long long version; } named[2];
@@ -282,11 +282,26 @@ new_handle(StoreObject *store, PyObject *obj, PyObject *kind, PyObject *name)
     h->tcl_refs = 0;
     h->escaped = 0;
     h->pinned = 0;
-    if (kind != store->tensor_kind)     /* (kinds are interned) */
-        store->names++;
     if (PyDict_SetItem(store->handles, name, (PyObject *) h) < 0) {
         Py_DECREF(h);
         return NULL;
+    }
+    if (kind != store->tensor_kind) {   /* (kinds are interned) */
+        /* name_of's map, and the count that tells its remembered answers they may be stale,
+         * change here together */
+        store->names++;
+        PyObject *key = PyLong_FromVoidPtr(obj);
+        if (key == NULL || PyDict_SetItem(store->by_id, key, (PyObject *) h) < 0) {
+            Py_XDECREF(key);
+            PyObject *type, *value, *tb;        /* (out of memory: no handle at all) */
+            PyErr_Fetch(&type, &value, &tb);
+            if (PyDict_DelItem(store->handles, name) < 0)
+                PyErr_Clear();
+            PyErr_Restore(type, value, tb);
+            Py_DECREF(h);
+            return NULL;
+        }
+        Py_DECREF(key);
     }
     return h;
 }
@@ -1826,7 +1841,7 @@ static PyMethodDef store_methods[] = {
 static PyMemberDef store_members[] = {
     {"handles", T_OBJECT, offsetof(StoreObject, handles), READONLY, "name -> Handle"},
     {"by_id", T_OBJECT, offsetof(StoreObject, by_id), READONLY,
-     "id(object) -> its latest Handle, every kind but tensors (HandleStore.new fills it)"},
+     "id(object) -> its latest Handle, every kind but tensors (new_handle fills it)"},
     {"seq", T_LONGLONG, offsetof(StoreObject, seq), READONLY, "handles created so far"},
     {NULL}
 };

@@ -87,8 +87,6 @@ KINDS = {k.name: k for k in [
 ]}
 
 
-TENSOR = KINDS["tensor"]
-
 # Escaped handles are kept (reclaim.py); past this many bytes of their tensors, or this many of
 # them, the interpreter warns, and again at each doubling.
 WARN_BYTES = 1 << 30
@@ -149,10 +147,7 @@ class HandleStore(Store):
         else:
             self._counters[prefix] = n = self._counters[prefix] + 1
             name = f"{prefix}{n}"
-        handle = self.new_handle(obj, kind.name, name)
-        if kind is not TENSOR:
-            self.by_id[id(obj)] = handle      # (name_of, from the C base)
-        return handle
+        return self.new_handle(obj, kind.name, name)   # (by_id too, for name_of: C side)
 
     def put(self, obj: Any, kind: str | Kind | None = None, prefix: str | None = None) -> str:
         """A handle for an object from Python, by name; pinned: Python code may keep the name."""

@@ -314,3 +314,24 @@ def test_inductor_compiles_the_whole_step(amp):
     assert got == pytest.approx(want, rel=1e-3 if amp else 1e-5)
     # the generated code checks the class index too, in its own words: the error is PyTorch's
     _bad_target_fails_cleanly(tcl, step)
+
+
+@pytest.mark.parametrize("mode", ["default", "reduce-overhead", "max-autotune"])
+def test_inductor_steps_on_the_cpu_call_their_kernels_from_generated_cpp(mode):
+    """The fused step's functions get the handle's mode, backend and dynamic setting, plus
+    inductor's C++ wrapper when every parameter is on the CPU (faster steps, same kernels);
+    other backends, which take no inductor options, get the mode as it is."""
+    from torch import _inductor
+
+    from torchtcl_kernel.commands.fused_step import compile_options
+    params = list(torch.nn.Linear(2, 2).parameters())
+    settings = {"mode": mode, "backend": "inductor", "dynamic": None}
+    got = compile_options(settings, params)
+    assert got == {"backend": "inductor", "dynamic": None, "fullgraph": True,
+                   "options": {**_inductor.list_mode_options(mode), "cpp_wrapper": True}}
+    torch.compile(lambda: None, **got)       # torch.compile takes them (mode and options: not)
+    for backend in ("eager", "aot_eager"):
+        got = compile_options({**settings, "backend": backend, "mode": "default"}, params)
+        assert got == {"backend": backend, "dynamic": None, "fullgraph": True, "mode": None}
+    meta = [torch.nn.Parameter(torch.empty(2, device="meta")), *params]
+    assert "options" not in compile_options(settings, meta)   # not every parameter on the CPU

@@ -171,6 +171,22 @@ def test_a_compiler_failure_falls_back_to_eager_once_and_says_why(tcl):
     assert "".join(tcl.err) == warned
 
 
+def test_a_model_without_operations_does_not_stop_later_models_compiling(tcl):
+    """Dynamo skips for good the code of a call that traced no operation, and torch.compile runs
+    every torch.nn module through one shared function (PyTorch issue #132923): after an empty
+    sequential, every model compiled later ran eagerly, unsaid. Each handle has its own code: the
+    failing backend is still called (its failure is the proof), however many op-less models were
+    compiled before it, by torch::compile or by torch.compile from Python."""
+    tcl("set x [torch::randn {4 6}]; set e [torch::compile [torch::sequential [list]] "
+        "-backend eager]")
+    assert torch.equal(tensor(tcl, "torch::layer_forward $e $x"), tensor(tcl, "set x"))
+    torch.compile(torch.nn.Identity(), backend="eager")(torch.ones(2))
+    model(tcl, "m")
+    tcl("set c [torch::compile $m -backend torchtcl_test_failing]; torch::layer_forward $c $x")
+    assert "compiled2 runs eagerly (uncompiled) from now on" in "".join(tcl.err)
+    assert info(tcl, "$c")["status"] == "fallback" and info(tcl, "$e")["status"] == "compiled"
+
+
 def test_an_error_of_the_model_itself_is_a_tcl_error_not_a_fallback(tcl):
     model(tcl, "m")
     tcl("set c [torch::compile $m -backend eager]")

@@ -18,6 +18,7 @@ import logging
 import sys
 import threading
 import time
+import types
 import warnings
 
 import torch
@@ -118,6 +119,18 @@ class _QuietTrace(logging.Filter):
 _QUIET = _QuietTrace()
 
 
+def own_code(function):
+    """function with a code object of its own. Dynamo keeps what it learns per code object:
+    compiled code (at most recompile_limit versions, 8) and, once a call traced no operation at
+    all, a mark that skips that code for good. Functions made by the same `def` share their code,
+    and so does torch.compile(module) for every module of torch.nn (one wrapper's): one model
+    without operations (an empty sequential) then made every model compiled after it in the
+    process run eagerly, unsaid (PyTorch issue #132923), and a ninth compiled step alive would
+    not compile. A code object of its own keeps each handle, and each fused step, to itself."""
+    return types.FunctionType(function.__code__.replace(), function.__globals__,
+                              function.__name__, function.__defaults__, function.__closure__)
+
+
 class CompiledModel(torch.nn.Module):
     """What a torch::compile handle holds: the original model (registered as `_orig_mod`, as
     torch.compile's OptimizedModule has it, so parameters, buffers and modes are the original's)
@@ -136,8 +149,10 @@ class CompiledModel(torch.nn.Module):
         self._ctx = ctx                # the interpreter's weak proxy: where the warning goes
         compiled = None
         if reason is None:
-            with quiet_imports():
-                compiled = torch.compile(model, mode=None if mode == "default" else mode,
+            def call(*args, **kwargs):
+                return model(*args, **kwargs)
+            with quiet_imports():     # (the model's call, not the model: own_code says why)
+                compiled = torch.compile(own_code(call), mode=None if mode == "default" else mode,
                                          backend=backend, fullgraph=fullgraph, dynamic=dynamic)
         self.__dict__["_compiled"] = compiled     # not a submodule: _orig_mod is the one
 
@@ -224,14 +239,15 @@ MODEL = param("model", MODULE, invalid="Model not found")
           doc="unset: PyTorch's choice (static shapes first, dynamic after a shape changes)"),
     forms=["model ?mode?"], returns="module handle (compiledN)")
 def compile_model(ctx, model, mode, backend, fullgraph, dynamic):
-    """A new model handle running the model through torch.compile(model, mode, backend,
-    fullgraph, dynamic). It shares the model's parameters and buffers (an optimizer on either
-    trains both) and takes every command a model does. Compilation happens at its first forward
-    pass, not here: that call takes seconds (inductor generates and compiles C++), later ones
-    reuse the result until the input's shapes or dtypes, the device or train / eval mode change.
-    -mode chooses inductor's optimisation effort (reduce-overhead and max-autotune spend longer
-    compiling; reduce-overhead adds CUDA graphs, so on the CPU it does what default does); the
-    other backends have no modes:
+    """A new model handle running the model through torch.compile with mode, backend, fullgraph
+    and dynamic; each handle is compiled on its own, whatever other models do. It shares the
+    model's parameters and buffers (an optimizer on either trains both) and takes every command
+    a model does. Compilation happens at its first forward pass, not here: that call takes
+    seconds (inductor generates and compiles C++), later ones reuse the result until the input's
+    shapes or dtypes, the device or train / eval mode change. -mode chooses inductor's
+    optimisation effort (reduce-overhead and max-autotune spend longer compiling;
+    reduce-overhead adds CUDA graphs, so on the CPU it does what default does); the other
+    backends have no modes:
     eager only traces the model (a check that it compiles), aot_eager also traces autograd.
     -fullgraph 1 turns a graph break (code Dynamo cannot trace) into a compiler failure.
 

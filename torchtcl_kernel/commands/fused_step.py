@@ -37,12 +37,11 @@ from __future__ import annotations
 import contextlib
 import inspect
 import time
-import types
 
 import torch
 from torch.optim import optimizer as torch_optimizer
 
-from .compile import CompiledModel, compiler_errors, quiet_imports, reason_of
+from .compile import CompiledModel, compiler_errors, own_code, quiet_imports, reason_of
 
 # Why a step cannot be fused: the conditions are checked before anything is compiled, so that a
 # setup the fused step would compute differently from eager PyTorch (or, the first, could not
@@ -116,14 +115,6 @@ def loss_of(forward, loss, dtype, input, target):
         return loss(forward(input), target)
 
 
-def _own_code(function):
-    """function with a code object of its own. Dynamo keeps compiled code per code object, with
-    a limit of recompile_limit (8) versions: every setup's functions share their code, so
-    without this the ninth setup alive in a process would not compile."""
-    return types.FunctionType(function.__code__.replace(), function.__globals__,
-                              function.__name__, function.__defaults__, function.__closure__)
-
-
 def compile_options(settings, params):
     """torch.compile's arguments for the step's functions: the handle's mode, backend and dynamic
     setting, as one graph. With inductor and every parameter on the CPU, the code that calls the
@@ -187,8 +178,8 @@ class FusedStep:
             return value.detach()
 
         options = compile_options(settings, params)
-        self._gradients_and_step = torch.compile(_own_code(gradients_and_step), **options)
-        self._step = torch.compile(_own_code(lambda: step(optimizer)), **options)
+        self._gradients_and_step = torch.compile(own_code(gradients_and_step), **options)
+        self._step = torch.compile(own_code(lambda: step(optimizer)), **options)
 
     @property
     def ready(self):

@@ -119,9 +119,9 @@ def compile_options(settings, params):
     """torch.compile's arguments for the step's functions: the handle's mode, backend and dynamic
     setting, as one graph. With inductor and every parameter on the CPU, the code that calls the
     generated kernels (inductor's wrapper) is C++ too (its cpp_wrapper option, on top of what the
-    mode sets) instead of Python: the same kernels, so the same results, and steps 2 to 4 %
-    faster on the bench's MLP, with no longer a compile (measured). Its code for CUDA is not
-    tested here, so a step on a GPU keeps the Python wrapper."""
+    mode sets) instead of Python: the same kernels, so the same results, and steps 1 to 4.5 %
+    faster on the bench's MLP for about 0.5 s more of compiling (measured; docs/compile.md). Its
+    code for CUDA is not tested here, so a step on a GPU keeps the Python wrapper."""
     mode = settings["mode"]
     options = {"backend": settings["backend"], "dynamic": settings["dynamic"], "fullgraph": True}
     if settings["backend"] != "inductor" or any(p.device.type != "cpu" for p in params):

@@ -174,9 +174,9 @@ def test_a_compiler_failure_falls_back_to_eager_once_and_says_why(tcl):
 def test_a_model_without_operations_does_not_stop_later_models_compiling(tcl):
     """Dynamo skips for good the code of a call that traced no operation, and torch.compile runs
     every torch.nn module through one shared function (PyTorch issue #132923): after an empty
-    sequential, every model compiled later ran eagerly, unsaid. Each handle has its own code: the
-    failing backend is still called (its failure is the proof), however many op-less models were
-    compiled before it, by torch::compile or by torch.compile from Python."""
+    sequential, every model compiled later ran eagerly, unsaid. Each structure of model has its
+    own code: the failing backend is still called (its failure is the proof), however many op-less
+    models were compiled before it, by torch::compile or by torch.compile from Python."""
     tcl("set x [torch::randn {4 6}]; set e [torch::compile [torch::sequential [list]] "
         "-backend eager]")
     assert torch.equal(tensor(tcl, "torch::layer_forward $e $x"), tensor(tcl, "set x"))
@@ -185,6 +185,28 @@ def test_a_model_without_operations_does_not_stop_later_models_compiling(tcl):
     tcl("set c [torch::compile $m -backend torchtcl_test_failing]; torch::layer_forward $c $x")
     assert "compiled2 runs eagerly (uncompiled) from now on" in "".join(tcl.err)
     assert info(tcl, "$c")["status"] == "fallback" and info(tcl, "$e")["status"] == "compiled"
+
+
+def test_a_model_made_again_reuses_what_was_compiled_and_computes_with_its_own_weights(tcl):
+    """A cell run twice makes a new model of the same structure: Dynamo compiles nothing new for
+    its handle (it keeps every code object it saw, with its compiled graphs, so a handle with a
+    code of its own grew the process by up to 0.9 MB, for good), and each handle still computes
+    with its own model's weights."""
+    from torch._dynamo.utils import counters
+    tcl("set x [torch::randn {5 6}]")
+    for seed in range(4):
+        eager = model(tcl, "m", seed)
+        tcl("set c [torch::compile $m -backend aot_eager]")
+        got = tensor(tcl, "torch::layer_forward $c $x")
+        torch.testing.assert_close(got, eager(tensor(tcl, "set x")))
+        if seed == 0:
+            graphs = counters["stats"]["unique_graphs"]
+        tcl("torch::free $c $m")
+    assert counters["stats"]["unique_graphs"] == graphs
+    # in another mode or structure, compiled anew (one graph: the forward pass)
+    model(tcl, "m")
+    tcl("torch::layer_forward [torch::compile $m -backend aot_eager -dynamic 1] $x")
+    assert counters["stats"]["unique_graphs"] == graphs + 1
 
 
 def test_an_error_of_the_model_itself_is_a_tcl_error_not_a_fallback(tcl):

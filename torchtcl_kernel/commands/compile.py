@@ -119,16 +119,30 @@ class _QuietTrace(logging.Filter):
 _QUIET = _QuietTrace()
 
 
-def own_code(function):
-    """function with a code object of its own. Dynamo keeps what it learns per code object:
-    compiled code (at most recompile_limit versions, 8) and, once a call traced no operation at
-    all, a mark that skips that code for good. Functions made by the same `def` share their code,
-    and so does torch.compile(module) for every module of torch.nn (one wrapper's): one model
-    without operations (an empty sequential) then made every model compiled after it in the
-    process run eagerly, unsaid (PyTorch issue #132923), and a ninth compiled step alive would
-    not compile. A code object of its own keeps each handle, and each fused step, to itself."""
-    return types.FunctionType(function.__code__.replace(), function.__globals__,
-                              function.__name__, function.__defaults__, function.__closure__)
+# The code each structure of model (with the handle's settings) has its calls compiled through
+_SHARED_CODE: dict = {}
+
+
+def own_code(function, shared_by=None):
+    """function with a code object of its own, or the one every function given the same
+    `shared_by` key has. Dynamo keeps what it learns per code object: compiled code (at most
+    recompile_limit versions, 8) and, once a call traced no operation at all, a mark that skips
+    that code for good. Functions made by the same `def` share their code, and so does
+    torch.compile(module) for every module of torch.nn (one wrapper's): one model without
+    operations (an empty sequential) then made every model compiled after it in the process run
+    eagerly, unsaid (PyTorch issue #132923), and a ninth compiled step alive would not compile.
+    A code object of its own keeps a function to itself, but Dynamo never frees it (its caches
+    keep every code object they saw, with what was compiled for it: 0.6 to 0.9 MB a model), so
+    what is made again and again shares one by key."""
+    code = function.__code__.replace() if shared_by is None else \
+        _SHARED_CODE.setdefault(shared_by, function.__code__.replace())
+    return types.FunctionType(code, function.__globals__, function.__name__,
+                              function.__defaults__, function.__closure__)
+
+
+def structure(model):
+    """What decides the code a model's forward pass runs: each submodule's place and type."""
+    return tuple((name, type(module)) for name, module in model.named_modules())
 
 
 class CompiledModel(torch.nn.Module):
@@ -151,8 +165,14 @@ class CompiledModel(torch.nn.Module):
         if reason is None:
             def call(*args, **kwargs):
                 return model(*args, **kwargs)
-            with quiet_imports():     # (the model's call, not the model: own_code says why)
-                compiled = torch.compile(own_code(call), mode=None if mode == "default" else mode,
+            # (the model's call, not the model: own_code says why). Models of one structure,
+            # compiled alike, share its code: a model made again (a cell run twice) reuses what
+            # Dynamo compiled for the last one, as torch.compile(model) would; an op-less model
+            # stops only models like itself, which have no operations to compile either.
+            call = own_code(call, shared_by=(structure(model), mode, backend, fullgraph,
+                                             dynamic))
+            with quiet_imports():
+                compiled = torch.compile(call, mode=None if mode == "default" else mode,
                                          backend=backend, fullgraph=fullgraph, dynamic=dynamic)
         self.__dict__["_compiled"] = compiled     # not a submodule: _orig_mod is the one
 
@@ -240,14 +260,14 @@ MODEL = param("model", MODULE, invalid="Model not found")
     forms=["model ?mode?"], returns="module handle (compiledN)")
 def compile_model(ctx, model, mode, backend, fullgraph, dynamic):
     """A new model handle running the model through torch.compile with mode, backend, fullgraph
-    and dynamic; each handle is compiled on its own, whatever other models do. It shares the
-    model's parameters and buffers (an optimizer on either trains both) and takes every command
-    a model does. Compilation happens at its first forward pass, not here: that call takes
-    seconds (inductor generates and compiles C++), later ones reuse the result until the input's
-    shapes or dtypes, the device or train / eval mode change. -mode chooses inductor's
-    optimisation effort (reduce-overhead and max-autotune spend longer compiling;
-    reduce-overhead adds CUDA graphs, so on the CPU it does what default does); the other
-    backends have no modes:
+    and dynamic; models of other structures cannot stop it compiling, and a model of the same
+    structure made again reuses what was compiled for the last one. It shares the model's
+    parameters and buffers (an optimizer on either trains both) and takes every command a model
+    does. Compilation happens at its first forward pass, not here: that call takes seconds
+    (inductor generates and compiles C++), later ones reuse the result until the input's shapes
+    or dtypes, the device or train / eval mode change. -mode chooses inductor's optimisation
+    effort (reduce-overhead and max-autotune spend longer compiling; reduce-overhead adds CUDA
+    graphs, so on the CPU it does what default does); the other backends have no modes:
     eager only traces the model (a check that it compiles), aot_eager also traces autograd.
     -fullgraph 1 turns a graph break (code Dynamo cannot trace) into a compiler failure.
 

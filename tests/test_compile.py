@@ -191,7 +191,7 @@ def test_a_model_made_again_reuses_what_was_compiled_and_computes_with_its_own_w
     """A cell run twice makes a new model of the same structure: Dynamo compiles nothing new for
     its handle (it keeps every code object it saw, with its compiled graphs, so a handle with a
     code of its own grew the process by up to 0.9 MB, for good), and each handle still computes
-    with its own model's weights."""
+    with its own model's weights. Models that differ in a setting are compiled apart."""
     from torch._dynamo.utils import counters
     tcl("set x [torch::randn {5 6}]")
     for seed in range(4):
@@ -203,10 +203,20 @@ def test_a_model_made_again_reuses_what_was_compiled_and_computes_with_its_own_w
             graphs = counters["stats"]["unique_graphs"]
         tcl("torch::free $c $m")
     assert counters["stats"]["unique_graphs"] == graphs
-    # in another mode or structure, compiled anew (one graph: the forward pass)
+    # with other settings, or other sizes, compiled anew (one graph each: the forward pass)
     model(tcl, "m")
     tcl("torch::layer_forward [torch::compile $m -backend aot_eager -dynamic 1] $x")
-    assert counters["stats"]["unique_graphs"] == graphs + 1
+    tcl("set wide [torch::sequential [list [torch::linear 6 32] [torch::nn_relu] "
+        "[torch::linear 32 3]]]; torch::layer_forward [torch::compile $wide -backend aot_eager] $x")
+    assert counters["stats"]["unique_graphs"] == graphs + 2
+    # a sweep over a setting the graph holds as a constant compiles each value: sharing one code,
+    # the ninth would have met Dynamo's recompile limit and run eagerly, unsaid
+    graphs = counters["stats"]["unique_graphs"]
+    for slope in range(1, 11):
+        tcl(f"set m [torch::sequential [list [torch::linear 6 3] [torch::nn_leaky_relu "
+            f"-negativeSlope 0.{slope:02d}]]]; set c [torch::compile $m -backend aot_eager]; "
+            "torch::free [torch::layer_forward $c $x] $c $m")
+    assert counters["stats"]["unique_graphs"] == graphs + 10
 
 
 def test_an_error_of_the_model_itself_is_a_tcl_error_not_a_fallback(tcl):

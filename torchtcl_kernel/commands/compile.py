@@ -141,8 +141,11 @@ def own_code(function, shared_by=None):
 
 
 def structure(model):
-    """What decides the code a model's forward pass runs: each submodule's place and type."""
-    return tuple((name, type(module)) for name, module in model.named_modules())
+    """What decides the code a model's forward pass runs: each submodule's place, type and
+    settings (its extra_repr: sizes, rates). Models that differ in a setting get codes apart, so
+    a sweep over one does not spend a shared code's recompile budget."""
+    return tuple((name, type(module), module.extra_repr())
+                 for name, module in model.named_modules())
 
 
 class CompiledModel(torch.nn.Module):

@@ -219,6 +219,19 @@ def test_a_model_made_again_reuses_what_was_compiled_and_computes_with_its_own_w
     assert counters["stats"]["unique_graphs"] == graphs + 10
 
 
+def test_a_module_that_cannot_describe_itself_is_compiled_all_the_same(tcl):
+    """The shared code's key holds each module's extra_repr: a model whose own extra_repr fails
+    gets a code of its own, and compiles as any other."""
+    class Odd(torch.nn.Linear):
+        def extra_repr(self):
+            raise RuntimeError("no description")
+    odd = Odd(6, 3)
+    tcl(f"set odd {tcl.interp.put(odd)}; set x [torch::randn {{2 6}}]")
+    got = tensor(tcl, "set c [torch::compile $odd -backend eager]; torch::layer_forward $c $x")
+    torch.testing.assert_close(got, odd(tensor(tcl, "set x")))
+    assert info(tcl, "$c")["status"] == "compiled"
+
+
 def test_an_error_of_the_model_itself_is_a_tcl_error_not_a_fallback(tcl):
     model(tcl, "m")
     tcl("set c [torch::compile $m -backend eager]")

@@ -142,10 +142,14 @@ def own_code(function, shared_by=None):
 
 def structure(model):
     """What decides the code a model's forward pass runs: each submodule's place, type and
-    settings (its extra_repr: sizes, rates). Models that differ in a setting get codes apart, so
-    a sweep over one does not spend a shared code's recompile budget."""
-    return tuple((name, type(module), module.extra_repr())
-                 for name, module in model.named_modules())
+    settings (its extra_repr: sizes, rates), or None when a module cannot say (its own
+    extra_repr fails). Models that differ in a setting get codes apart, so a sweep over one does
+    not spend a shared code's recompile budget."""
+    try:
+        return tuple((name, type(module), str(module.extra_repr()))
+                     for name, module in model.named_modules())
+    except Exception:
+        return None
 
 
 class CompiledModel(torch.nn.Module):
@@ -172,8 +176,8 @@ class CompiledModel(torch.nn.Module):
             # compiled alike, share its code: a model made again (a cell run twice) reuses what
             # Dynamo compiled for the last one, as torch.compile(model) would; an op-less model
             # stops only models like itself, which have no operations to compile either.
-            call = own_code(call, shared_by=(structure(model), mode, backend, fullgraph,
-                                             dynamic))
+            shape = structure(model)
+            call = own_code(call, shared_by=shape and (shape, mode, backend, fullgraph, dynamic))
             with quiet_imports():
                 compiled = torch.compile(call, mode=None if mode == "default" else mode,
                                          backend=backend, fullgraph=fullgraph, dynamic=dynamic)

@@ -177,7 +177,7 @@ class CompiledModel(torch.nn.Module):
             # Dynamo compiled for the last one, as torch.compile(model) would; an op-less model
             # stops only models like itself, which have no operations to compile either.
             shape = structure(model)
-            call = own_code(call, shared_by=shape and (shape, mode, backend, fullgraph, dynamic))
+            call = own_code(call, shared_by=shape and (shape, *self.settings.values()))
             with quiet_imports():
                 compiled = torch.compile(call, mode=None if mode == "default" else mode,
                                          backend=backend, fullgraph=fullgraph, dynamic=dynamic)

@@ -145,6 +145,34 @@ def test_a_tensor_changed_in_place_reports_its_new_shape(tcl):
     assert same(tcl, "tensor_dtype", "$t") == "Float64"
 
 
+def test_a_class_changed_after_a_read_is_read_anew(tcl):
+    """The bridge calls the C getter it found for a type and attribute again while the type is
+    unchanged (_tclbridge.c, get_attr): a change to the class, or to one of its bases, must end
+    that, and the answer must follow the class as Python's lookup does."""
+
+    class Base(torch.Tensor):
+        pass
+
+    class Child(Base):
+        pass
+
+    plain, child = torch.zeros(3), torch.zeros(2).as_subclass(Child)
+    tcl.interp.tk.call("set", "t", tcl.interp.put(plain))
+    tcl.interp.tk.call("set", "c", tcl.interp.put(child))
+    for _ in range(2):                              # (the second time from what the first found)
+        assert same(tcl, "tensor_shape", "$t") == "3" and same(tcl, "tensor_shape", "$c") == "2"
+        assert same(tcl, "tensor_dtype", "$c") == "Float32"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(torch.Tensor, "shape", property(lambda self: (9, 9)), raising=False)
+        assert same(tcl, "tensor_shape", "$t") == same(tcl, "tensor_shape", "$c") == "9 9"
+    assert same(tcl, "tensor_shape", "$t") == "3" and same(tcl, "tensor_shape", "$c") == "2"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Base, "dtype", torch.float64, raising=False)     # a base of the type
+        assert same(tcl, "tensor_dtype", "$c") == "Float64"
+        assert same(tcl, "tensor_dtype", "$t") == "Float32"
+    assert same(tcl, "tensor_dtype", "$c") == "Float32"
+
+
 def test_wrong_handles_fail_as_before(tcl):
     tcl("set w [torch::tensor_create {1.0 2.0} -requiresGrad 1]; "
         "set opt [torch::optimizer_sgd [list $w] 0.1]; set s [torch::grad_scaler_new]")

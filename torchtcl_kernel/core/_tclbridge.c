@@ -984,6 +984,65 @@ fail(Tcl_Interp *interp, CommandData *d)
 
 static PyObject *small_ints[2];       /* 0 and 1 */
 
+/* obj.name as PyObject_GetAttr gives it, with a shortcut for what getters read most (a tensor's
+ * shape and dtype): a C getter (getset descriptor) on the object's type. Where Python's lookup
+ * finds one, it calls its getter and nothing else (a data descriptor on the type comes before
+ * the instance's dict), so the shortcut calls the getter it found last time for this type and
+ * name, while the type is unchanged since: CPython resets a type's version tag (on which its
+ * own attribute cache relies) whenever the type, a base or its bases change. (Measured: 0.02
+ * to 0.03 us less per getter, tensor_shape 0.35 us -> 0.32.) */
+typedef struct {
+    PyTypeObject *type;         /* (held: the same address is the same object) */
+    PyObject *name;
+    unsigned int tag;           /* the type's version tag when the getter was found */
+    getter get;
+    void *closure;
+} AttrGetter;
+
+static AttrGetter attr_getters[8];
+
+static int
+version_valid(PyTypeObject *t)
+{
+#if defined(Py_GIL_DISABLED)
+    return 0;                   /* (the entries are unguarded: no shortcut without the GIL) */
+#else
+#ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    if (!(t->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+        return 0;
+#endif
+    return t->tp_version_tag != 0;
+#endif
+}
+
+static PyObject *
+get_attr(PyObject *obj, PyObject *name)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    AttrGetter *a = &attr_getters[(((uintptr_t) t ^ (uintptr_t) name) >> 4) & 7];
+    if (a->type == t && a->name == name && a->tag == t->tp_version_tag && version_valid(t))
+        return a->get(obj, a->closure);
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL || t->tp_getattro != PyObject_GenericGetAttr || !PyUnicode_CheckExact(name))
+        return v;
+    PyObject *descr = _PyType_Lookup(t, name);     /* (borrowed; runs no Python code) */
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyGetSetDescr_Type) || !version_valid(t) ||
+        ((PyGetSetDescrObject *) descr)->d_getset->get == NULL ||
+        !PyType_IsSubtype(t, PyDescr_TYPE(descr)))
+        return v;
+    PyGetSetDef *def = ((PyGetSetDescrObject *) descr)->d_getset;
+    PyTypeObject *old_type = a->type;
+    PyObject *old_name = a->name;
+    a->type = (PyTypeObject *) Py_NewRef(t);
+    a->name = Py_NewRef(name);
+    a->tag = t->tp_version_tag;
+    a->get = def->get;
+    a->closure = def->closure;
+    Py_XDECREF(old_type);       /* (last: freeing them may run Python code, which may look up) */
+    Py_XDECREF(old_name);
+    return v;
+}
+
 /* start.path... (Read.steps: getattr, method call, item), a new reference; NULL with an error. */
 static PyObject *
 walk(PyObject *start, PyObject *steps)
@@ -993,7 +1052,7 @@ walk(PyObject *start, PyObject *steps)
         PyObject *step = PyTuple_GET_ITEM(steps, i), *arg = PyTuple_GET_ITEM(step, 1), *next;
         /* the op codes are small ints, which Python keeps one object each of */
         PyObject *op = PyTuple_GET_ITEM(step, 0);
-        next = op == small_ints[0] ? PyObject_GetAttr(cur, arg) :
+        next = op == small_ints[0] ? get_attr(cur, arg) :
                op == small_ints[1] ? PyObject_CallMethodNoArgs(cur, arg) :
                PyObject_GetItem(cur, arg);
         Py_SETREF(cur, next);
@@ -1010,7 +1069,7 @@ tensor_version(PyObject *tensor)
         return -1;
     if (tensor == Py_None)      /* not made yet (a GradScaler's scale before its first use) */
         return -1;
-    PyObject *v = PyObject_GetAttr(tensor, name);
+    PyObject *v = get_attr(tensor, name);
     long long n = v != NULL && PyLong_CheckExact(v) ? PyLong_AsLongLong(v) : -1;
     Py_XDECREF(v);
     if (PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))

@@ -33,22 +33,26 @@ def row(name, ours, reference, unit, figure, target, ok):
 
 
 # --- 1. command overhead ---------------------------------------------------------------------
-def _best_of_slices(tcl, script, fn, n=100_000, slices=10):
-    """Microseconds per call of a Tcl script and of its PyTorch equivalent: n calls each, in
-    alternating slices (load hits both alike), the best slice of each."""
-    def tcl_us(count):
+def _best_of_slices(tcl, pairs, n=300_000, slices=10):
+    """Microseconds per call of each Tcl script of [(script, fn)] and of its PyTorch equivalent
+    fn: n calls each, in slices taken in turn across every pair, the best slice of each. This
+    machine is at times slowed for seconds at a stretch, by up to half (a neighbour's load): taken
+    in turn over the whole window, every row sees the quiet moments alike."""
+    def tcl_us(script, count):
         return float(tcl.eval(f"time {{{script}}} {count}").split()[0])
 
-    def py_us(count):
+    def py_us(fn, count):
         start = time.perf_counter()
         for _ in range(count):
             fn()
         return (time.perf_counter() - start) / count * 1e6
-    tcl_us(2000), py_us(2000)                                   # warm up
-    ours = ref = float("inf")
+    for script, fn in pairs:                                    # warm up
+        tcl_us(script, 2000), py_us(fn, 2000)
+    best = [[float("inf"), float("inf")] for _ in pairs]
     for _ in range(slices):
-        ours, ref = min(ours, tcl_us(n // slices)), min(ref, py_us(n // slices))
-    return ours, ref
+        for (script, fn), b in zip(pairs, best, strict=True):
+            b[0], b[1] = min(b[0], tcl_us(script, n // slices)), min(b[1], py_us(fn, n // slices))
+    return [tuple(b) for b in best]
 
 
 def command_overhead():
@@ -70,34 +74,41 @@ def command_overhead():
     opt, sch, t = get(tcl.eval("set opt"), "optimizer"), get(tcl.eval("set sch"), "scheduler"), \
         get(tcl.eval("set t"), "tensor")
 
-    for syntax, script in (("", "torch::tensor_add $a $b"),
-                           (" by name", "torch::tensor_add -input $a -other $b")):
-        ours, ref = _best_of_slices(tcl, script, lambda: torch.add(a, b))
-        row(f"command: tensor_add{syntax} on 3-element float32", ours, ref, "us",
-            f"+{ours - ref:.2f} us/call", "<= +1.0 us", ours - ref <= 1.0)
+    tensor_add = [(syntax, script, lambda: torch.add(a, b))
+                  for syntax, script in (("", "torch::tensor_add $a $b"),
+                                         (" by name", "torch::tensor_add -input $a -other $b"))]
     # For scale: a trivial C command of Tcl's own on a variable's value, as the getters are
     # called (`eof` of a channel that stays open), against a trivial Python method: the floor of
     # any Tcl command on this machine, to read the getters' absolute target against.
     tcl.eval("set null [open /dev/null]")
-    with open(os.devnull) as null:
-        ours, ref = _best_of_slices(tcl, "eof $null", null.readable)
-    tcl.eval("close $null")
-    row("for scale: Tcl's own `eof $channel` (C)", ours, ref, "us", f"{ours:.3f} us/call",
-        "(report)", True)
+    null = open(os.devnull)
     # The getters the C bridge serves itself (registry.Read): an absolute target, the reference
     # extension's figure on the machine it was measured on
-    for label, script, fn in [
-            ("grad_scaler_get_scale, new scaler", "torch::grad_scaler_get_scale $s0",
-             fresh.get_scale),
-            ("grad_scaler_get_scale, after a step", "torch::grad_scaler_get_scale $s",
-             scaler.get_scale),
-            ("get_lr", "torch::get_lr $opt", lambda: opt.param_groups[0]["lr"]),
-            ("get_lr_advanced", "torch::get_lr_advanced $sch",
-             lambda: sch.optimizer.param_groups[0]["lr"]),
-            ("tensor_numel", "torch::tensor_numel $t", t.numel),
-            ("tensor_shape", "torch::tensor_shape $t", lambda: t.shape),
-            ("tensor_dtype", "torch::tensor_dtype $t", lambda: t.dtype)]:
-        ours, ref = _best_of_slices(tcl, script, fn)
+    getters = [
+        ("grad_scaler_get_scale, new scaler", "torch::grad_scaler_get_scale $s0",
+         fresh.get_scale),
+        ("grad_scaler_get_scale, after a step", "torch::grad_scaler_get_scale $s",
+         scaler.get_scale),
+        ("get_lr", "torch::get_lr $opt", lambda: opt.param_groups[0]["lr"]),
+        ("get_lr_advanced", "torch::get_lr_advanced $sch",
+         lambda: sch.optimizer.param_groups[0]["lr"]),
+        ("tensor_numel", "torch::tensor_numel $t", t.numel),
+        ("tensor_shape", "torch::tensor_shape $t", lambda: t.shape),
+        ("tensor_dtype", "torch::tensor_dtype $t", lambda: t.dtype)]
+    pairs = [(script, fn) for _, script, fn in
+             [*tensor_add, ("", "eof $null", null.readable), *getters]]
+    measured = iter(_best_of_slices(tcl, pairs))
+    null.close()
+    tcl.eval("close $null")
+    for syntax, _, _ in tensor_add:
+        ours, ref = next(measured)
+        row(f"command: tensor_add{syntax} on 3-element float32", ours, ref, "us",
+            f"+{ours - ref:.2f} us/call", "<= +1.0 us", ours - ref <= 1.0)
+    ours, ref = next(measured)
+    row("for scale: Tcl's own `eof $channel` (C)", ours, ref, "us", f"{ours:.3f} us/call",
+        "(report)", True)
+    for label, _, _ in getters:
+        ours, ref = next(measured)
         row(f"command: {label}", ours, ref, "us", f"{ours:.3f} us/call", "<= 0.35 us",
             ours <= 0.35)
 

@@ -81,7 +81,7 @@ def command_overhead():
     # called (`eof` of a channel that stays open), against a trivial Python method: the floor of
     # any Tcl command on this machine, to read the getters' absolute target against.
     tcl.eval("set null [open /dev/null]")
-    null = open(os.devnull)
+    null = open(os.devnull)     # (closed once measured)
     # The getters the C bridge serves itself (registry.Read): an absolute target, the reference
     # extension's figure on the machine it was measured on
     getters = [
@@ -97,8 +97,8 @@ def command_overhead():
         ("tensor_dtype", "torch::tensor_dtype $t", lambda: t.dtype)]
     pairs = [(script, fn) for _, script, fn in
              [*tensor_add, ("", "eof $null", null.readable), *getters]]
-    measured = iter(_best_of_slices(tcl, pairs))
-    null.close()
+    with null:
+        measured = iter(_best_of_slices(tcl, pairs))
     tcl.eval("close $null")
     for syntax, _, _ in tensor_add:
         ours, ref = next(measured)

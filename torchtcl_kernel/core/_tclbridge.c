@@ -811,7 +811,8 @@ cached_ints(CommandData *d, PyObject *v)
     }
     if (x != small)
         PyMem_Free(x);
-    PyErr_Clear();
+    if (PyErr_Occurred())              /* (rarely: a call less per shape served) */
+        PyErr_Clear();
     return o;
 }
 

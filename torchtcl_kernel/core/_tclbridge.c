@@ -1007,20 +1007,19 @@ static AttrGetter attr_getters[ATTR_GETTERS];
 static int
 version_valid(PyTypeObject *t)
 {
-#if defined(Py_GIL_DISABLED)
-    return 0;                   /* (the entries are unguarded: no shortcut without the GIL) */
-#else
 #ifdef Py_TPFLAGS_VALID_VERSION_TAG
     if (!(t->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
         return 0;
 #endif
     return t->tp_version_tag != 0;
-#endif
 }
 
 static PyObject *
 get_attr(PyObject *obj, PyObject *name)
 {
+#ifdef Py_GIL_DISABLED
+    return PyObject_GetAttr(obj, name);     /* (the table and the borrowed lookup need the GIL) */
+#endif
     PyTypeObject *t = Py_TYPE(obj);
     AttrGetter *a = &attr_getters[(((uintptr_t) t ^ (uintptr_t) name) >> 4) % ATTR_GETTERS];
     if (a->type == t && a->name == name && a->tag == t->tp_version_tag && version_valid(t))

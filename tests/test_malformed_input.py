@@ -3,6 +3,7 @@ leaves the interpreter, its variables and its handles as they were."""
 
 import re
 import sys
+import time
 
 import pytest
 import torch
@@ -265,6 +266,29 @@ def test_allocation_failure_says_how_much_memory(tcl):
     assert "[enforce fail at" in e.error_info            # the original, for whoever debugs
     assert e.error_info.index("not enough memory") < e.error_info.index("[enforce fail")
     assert tcl("torch::tensor_numel [torch::zeros {1000}]") == "1000"
+
+
+@pytest.mark.parametrize("script", [
+    "torch::lstm 2 2 9223372036854775807",
+    "torch::gru -inputSize 2 -hiddenSize 2 -numLayers 100000000000",
+    "torch::rnn_tanh 2 2 9223372036854775807",
+    "torch::rnn_relu 2 2 9223372036854775807 1 0 0.0 1",
+    "torch::transformer_encoder [torch::randn {2 4}] 4 1 9223372036854775807 7",
+    "torch::transformer_decoder [torch::randn {2 4}] [torch::randn {2 4}] 4 1 "
+    "9223372036854775807 7"])
+def test_a_stack_of_layers_that_cannot_fit_is_refused_at_once(tcl, script):
+    """PyTorch builds these stacks one layer at a time: an impossible layer count used to grow
+    the process until the system killed it (found by tests/crash_hunt.py, seed 9253)."""
+    start = time.monotonic()
+    e = tcl.error(script)
+    assert time.monotonic() - start < 5
+    assert e.message.startswith("not enough memory to allocate ") and e.message.endswith("B)")
+    assert e.error_code.split()[:2] == ["TORCH", "NOMEM"]
+    assert "layers of" in e.error_info          # what was asked, for whoever reads errorInfo
+    # a stack that fits is built as before, and the interpreter carries on
+    assert tcl("torch::layer_forward [torch::lstm 2 3 4] [torch::randn {5 2}]")
+    assert tcl("torch::tensor_shape [torch::transformer_encoder [torch::randn {2 4}] 4 1 3 7]") \
+        == "2 4"
 
 
 def test_lambda_schedule_returning_text_names_the_lambda(tcl):

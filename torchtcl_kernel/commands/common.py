@@ -72,6 +72,29 @@ def read_later(tensors):
     return read
 
 
+# What a tensor and a module hold beyond their data (Python objects, dicts, the tensor's C++
+# side): floors, so that a stack's estimate below never exceeds what it would really take.
+_TENSOR_FLOOR, _MODULE_FLOOR = 500, 2000
+
+
+def check_stack_fits(layer, count):
+    """Fails, as an allocation that cannot be made (MemoryError, worded "not enough memory to
+    allocate ..."), when `count` layers like `layer` (a module, possibly on the meta device)
+    could not fit in this machine's memory even at their smallest. PyTorch builds a stack one
+    layer at a time, copying or allocating small pieces, so an impossible count such as
+    9223372036854775807 would otherwise grow the process until the system killed it."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return                              # (no way to tell on this system)
+    params = list(layer.parameters())
+    one = (sum(p.numel() * p.element_size() for p in params) + _TENSOR_FLOOR * len(params)
+           + _MODULE_FLOOR * sum(1 for _ in layer.modules()))
+    if one * count > memory:
+        raise MemoryError(f"Tried to allocate {one * count} bytes for {count} layers of "
+                          f"{one} bytes each, on a machine with {memory} bytes of memory")
+
+
 def _umask():
     mask = os.umask(0)
     os.umask(mask)

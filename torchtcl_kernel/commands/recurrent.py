@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from ..core.errors import CommandError
 from ..core.registry import Family, camel, param
 from ..core.types import BOOL, FLOAT, INT, TENSOR
-from .common import positive
+from .common import check_stack_fits, positive
 
 recurrent = Family("recurrent")
 
@@ -85,6 +85,8 @@ output and the final hidden state, for an LSTM the output and the pair {h c}; th
 
 def recurrent_layer(name, cls, fixed, doc, spell, size_msg, dropout_msg, errors, aliases):
     def body(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional):
+        check_stack_fits(cls(input_size, hidden_size, bias=bias, bidirectional=bidirectional,
+                             device="meta", **fixed), num_layers)     # (one layer, no memory)
         return cls(input_size, hidden_size, num_layers=num_layers, bias=bias,
                    batch_first=batch_first, dropout=dropout, bidirectional=bidirectional, **fixed)
     body.__doc__ = doc + RNN_DOC
@@ -245,8 +247,9 @@ def transformer_encoder_layer(src, d_model, nhead, dim_feedforward, dropout):
     dim_feedforward, dropout), num_layers). dropout, which the page does not name, is optional:
     PyTorch's default, 0.1.""" + TRANSFORMER_DOC))
 def transformer_encoder(src, d_model, nhead, num_layers, dim_feedforward, dropout):
-    stack = torch.nn.TransformerEncoder(_encoder_layer(d_model, nhead, dim_feedforward, dropout),
-                                        num_layers, enable_nested_tensor=False)
+    layer = _encoder_layer(d_model, nhead, dim_feedforward, dropout)
+    check_stack_fits(layer, num_layers)
+    stack = torch.nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
     return _run(stack, src, d_model=d_model)
 
 
@@ -300,6 +303,7 @@ _TGT, _MEMORY, _P = _decoder_params(DECODER_INVALID)
     PyTorch's default, 0.1. No mask: every target position sees every other."""
     + TRANSFORMER_DOC))
 def transformer_decoder(tgt, memory, d_model, nhead, num_layers, dim_feedforward, dropout):
-    stack = torch.nn.TransformerDecoder(_decoder_layer(d_model, nhead, dim_feedforward, dropout),
-                                        num_layers)
+    layer = _decoder_layer(d_model, nhead, dim_feedforward, dropout)
+    check_stack_fits(layer, num_layers)
+    stack = torch.nn.TransformerDecoder(layer, num_layers)
     return _run(stack, tgt, memory, d_model=d_model)

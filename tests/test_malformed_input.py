@@ -284,11 +284,17 @@ def test_a_stack_of_layers_that_cannot_fit_is_refused_at_once(tcl, script):
     assert time.monotonic() - start < 5
     assert e.message.startswith("not enough memory to allocate ") and e.message.endswith("B)")
     assert e.error_code.split()[:2] == ["TORCH", "NOMEM"]
-    assert "layers of" in e.error_info          # what was asked, for whoever reads errorInfo
+    assert "layers, on a machine with" in e.error_info      # what was asked, in errorInfo
     # a stack that fits is built as before, and the interpreter carries on
     assert tcl("torch::layer_forward [torch::lstm 2 3 4] [torch::randn {5 2}]")
     assert tcl("torch::tensor_shape [torch::transformer_encoder [torch::randn {2 4}] 4 1 3 7]") \
         == "2 4"
+
+
+def test_a_wide_first_recurrent_layer_is_counted_once(tcl):
+    """A recurrent stack's later layers take the hidden size as input: 32 MB for the first layer
+    of this one, then 2999 small ones (3000 times the first would be 96 GB)."""
+    assert tcl("torch::free [torch::lstm 1000000 2 3000]") == "1"       # (built, then freed)
 
 
 def test_lambda_schedule_returning_text_names_the_lambda(tcl):

@@ -77,22 +77,32 @@ def read_later(tensors):
 _TENSOR_FLOOR, _MODULE_FLOOR = 500, 2000
 
 
-def check_stack_fits(layer, count):
+def _floor(module):
+    """The least memory the module's parameters and objects can take (bytes)."""
+    params = list(module.parameters())
+    return (sum(p.numel() * p.element_size() for p in params) + _TENSOR_FLOOR * len(params)
+            + _MODULE_FLOOR * sum(1 for _ in module.modules()))
+
+
+def check_stack_fits(count, one, two=None):
     """Fails, as an allocation that cannot be made (MemoryError, worded "not enough memory to
-    allocate ..."), when `count` layers like `layer` (a module, possibly on the meta device)
-    could not fit in this machine's memory even at their smallest. PyTorch builds a stack one
-    layer at a time, copying or allocating small pieces, so an impossible count such as
-    9223372036854775807 would otherwise grow the process until the system killed it."""
+    allocate ..."), when a stack of `count` layers could not fit in this machine's memory even at
+    its smallest. `one` is a module like each layer; for a stack whose later layers differ from
+    its first (a recurrent layer's input size), `one` and `two` are the stack itself with one and
+    with two layers (on the meta device: no memory), and each later layer costs the difference.
+    PyTorch builds a stack one layer at a time, copying or allocating small pieces, so an
+    impossible count such as 9223372036854775807 would otherwise grow the process until the
+    system killed it."""
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):
         return                              # (no way to tell on this system)
-    params = list(layer.parameters())
-    one = (sum(p.numel() * p.element_size() for p in params) + _TENSOR_FLOOR * len(params)
-           + _MODULE_FLOOR * sum(1 for _ in layer.modules()))
-    if one * count > memory:
-        raise MemoryError(f"Tried to allocate {one * count} bytes for {count} layers of "
-                          f"{one} bytes each, on a machine with {memory} bytes of memory")
+    first = _floor(one)
+    later = first if two is None else _floor(two) - first
+    need = first + later * (count - 1)
+    if need > memory:
+        raise MemoryError(f"Tried to allocate {need} bytes for {count} layers, on a machine with "
+                          f"{memory} bytes of memory")
 
 
 def _umask():

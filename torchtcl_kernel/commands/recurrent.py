@@ -85,8 +85,10 @@ output and the final hidden state, for an LSTM the output and the pair {h c}; th
 
 def recurrent_layer(name, cls, fixed, doc, spell, size_msg, dropout_msg, errors, aliases):
     def body(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional):
-        check_stack_fits(cls(input_size, hidden_size, bias=bias, bidirectional=bidirectional,
-                             device="meta", **fixed), num_layers)     # (one layer, no memory)
+        def meta(layers):
+            return cls(input_size, hidden_size, num_layers=layers, bias=bias,
+                       bidirectional=bidirectional, device="meta", **fixed)
+        check_stack_fits(num_layers, meta(1), meta(2))
         return cls(input_size, hidden_size, num_layers=num_layers, bias=bias,
                    batch_first=batch_first, dropout=dropout, bidirectional=bidirectional, **fixed)
     body.__doc__ = doc + RNN_DOC
@@ -248,7 +250,7 @@ def transformer_encoder_layer(src, d_model, nhead, dim_feedforward, dropout):
     PyTorch's default, 0.1.""" + TRANSFORMER_DOC))
 def transformer_encoder(src, d_model, nhead, num_layers, dim_feedforward, dropout):
     layer = _encoder_layer(d_model, nhead, dim_feedforward, dropout)
-    check_stack_fits(layer, num_layers)
+    check_stack_fits(num_layers, layer)
     stack = torch.nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
     return _run(stack, src, d_model=d_model)
 
@@ -304,6 +306,6 @@ _TGT, _MEMORY, _P = _decoder_params(DECODER_INVALID)
     + TRANSFORMER_DOC))
 def transformer_decoder(tgt, memory, d_model, nhead, num_layers, dim_feedforward, dropout):
     layer = _decoder_layer(d_model, nhead, dim_feedforward, dropout)
-    check_stack_fits(layer, num_layers)
+    check_stack_fits(num_layers, layer)
     stack = torch.nn.TransformerDecoder(layer, num_layers)
     return _run(stack, tgt, memory, d_model=d_model)

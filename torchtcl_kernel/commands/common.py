@@ -101,8 +101,9 @@ def check_stack_fits(count, one, two=None):
     later = first if two is None else _floor(two) - first
     need = first + later * (count - 1)
     if need > memory:
-        raise MemoryError(f"Tried to allocate {need} bytes for {count} layers, on a machine with "
-                          f"{memory} bytes of memory")
+        raise MemoryError(f"Tried to allocate {need} bytes for a stack of {count} "
+                          f"layer{'s' if count != 1 else ''}, on a machine with {memory} bytes "
+                          "of memory")
 
 
 def _umask():

@@ -33,26 +33,42 @@ def row(name, ours, reference, unit, figure, target, ok):
 
 
 # --- 1. command overhead ---------------------------------------------------------------------
-def _best_of_slices(tcl, pairs, n=300_000, slices=10):
-    """Microseconds per call of each Tcl script of [(script, fn)] and of its PyTorch equivalent
-    fn: n calls each, in slices taken in turn across every pair, the best slice of each. This
-    machine is at times slowed for seconds at a stretch, by up to half (a neighbour's load): taken
-    in turn over the whole window, every row sees the quiet moments alike."""
-    def tcl_us(script, count):
-        return float(tcl.eval(f"time {{{script}}} {count}").split()[0])
+def tcl_timer(tcl, script, count):
+    """A function of no arguments: microseconds per call of a Tcl script, over count calls."""
+    return lambda: float(tcl.eval(f"time {{{script}}} {count}").split()[0])
 
-    def py_us(fn, count):
+
+def py_timer(fn, count):
+    """A function of no arguments: microseconds per call of fn(), over count calls."""
+    def us():
         start = time.perf_counter()
         for _ in range(count):
             fn()
         return (time.perf_counter() - start) / count * 1e6
-    for script, fn in pairs:                                    # warm up
-        tcl_us(script, 2000), py_us(fn, 2000)
-    best = [[float("inf"), float("inf")] for _ in pairs]
-    for _ in range(slices):
-        for (script, fn), b in zip(pairs, best, strict=True):
-            b[0], b[1] = min(b[0], tcl_us(script, n // slices)), min(b[1], py_us(fn, n // slices))
-    return [tuple(b) for b in best]
+    return us
+
+
+def best_in_turn(timers, rounds):
+    """The best result of each timer over `rounds` rounds, the timers taken in turn in each round
+    (after one call each to warm up). This machine is at times slowed for seconds at a stretch,
+    by up to half (a neighbour's load): taken in turn over the whole window, every timer sees the
+    quiet moments alike, where timed one after the other some would miss them."""
+    for timer in timers:
+        timer()
+    best = [float("inf")] * len(timers)
+    for _ in range(rounds):
+        for i, timer in enumerate(timers):
+            best[i] = min(best[i], timer())
+    return best
+
+
+def _best_of_slices(tcl, pairs, n=300_000, slices=10):
+    """Microseconds per call of each Tcl script of [(script, fn)] and of its PyTorch equivalent
+    fn: n calls each, in `slices` slices taken in turn (best_in_turn), the best slice of each."""
+    best = best_in_turn([timer for script, fn in pairs
+                         for timer in (tcl_timer(tcl, script, n // slices),
+                                       py_timer(fn, n // slices))], slices)
+    return list(zip(best[::2], best[1::2], strict=True))
 
 
 def command_overhead():
@@ -478,6 +494,7 @@ GROWTH = textwrap.dedent("""
     from torchtcl_kernel import TorchTcl
     from torchtcl_kernel.core.registry import REGISTRY, Family, param
     from torchtcl_kernel.core.types import FLOAT, INT, TENSOR, Handle
+    from benchmarks.run import best_in_turn, tcl_timer
 
     def made():
         times = []
@@ -507,16 +524,13 @@ GROWTH = textwrap.dedent("""
     declared = time.perf_counter() - start
     after, grown = {"interp": made()}, interpreter()
     # Dispatch in an interpreter made before the 500 (it keeps its commands) and in one made
-    # after, timed in turn, the best of 15 slices each: this machine is at times slowed by up to
-    # half for seconds, which would hit one side and not the other if timed one after the other.
+    # after, timed in turn (best_in_turn), the best of 15 slices each
     scripts = {"add": "torch::tensor_add $a $a", "lr": "torch::get_lr $opt",
                "named": "torch::tensor_add -input $a -other $a"}
-    for side in (before, after):
-        side.update({key: float("inf") for key in scripts})
-    for _ in range(15):
-        for key, script in scripts.items():
-            for side, tcl in ((before, small), (after, grown)):
-                side[key] = min(side[key], float(tcl.eval(f"time {{{script}}} 20000").split()[0]))
+    best = iter(best_in_turn([tcl_timer(tcl, script, 20000) for script in scripts.values()
+                              for tcl in (small, grown)], 15))
+    for key in scripts:
+        before[key], after[key] = next(best), next(best)
     small.close(), grown.close()
     print(json.dumps({"n": n, "declared": declared, "before": before, "after": after}))
 """)

@@ -1033,8 +1033,8 @@ get_attr(PyObject *obj, PyObject *name)
         PyObject *descr = _PyType_Lookup(t, name);     /* (borrowed; runs no Python code) */
         if (descr != NULL && Py_IS_TYPE(descr, &PyGetSetDescr_Type) &&
             PyType_IsSubtype(t, PyDescr_TYPE(descr))) {
-            get = ((PyGetSetDescrObject *) descr)->d_getset->get;
-            closure = get ? ((PyGetSetDescrObject *) descr)->d_getset->closure : NULL;
+            get = ((PyGetSetDescrObject *) descr)->d_getset->get;   /* (not NULL: v was read) */
+            closure = ((PyGetSetDescrObject *) descr)->d_getset->closure;
         }
     }
     if (!version_valid(t))      /* (read after the lookup, which gives the type its tag) */

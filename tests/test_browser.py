@@ -539,3 +539,26 @@ def test_explorer_in_jupyterlab(chromium, lab, tmp_path):
         assert after["picture"] != single["picture"]
         assert "-numWarmupSteps 50 " in after["code"][0]
         assert not page.errors, page.errors
+
+
+def test_a_long_result_leaves_the_page_usable(chromium, lab, tmp_path):
+    """A cell whose result is 120 MB of text (ten million numbers) crashed Chromium's tab before
+    the kernel showed such results in part; now the page shows the start of it and a line saying
+    how long the whole is, at once, and the next cell runs."""
+    base, token, root = lab
+    write_notebook(root / "long.ipynb", ["set v [lrepeat 10000000 0.123456789]",
+                                         "string length $v"])
+    with opened(chromium, tmp_path, f"{base}/lab/tree/long.ipynb?token={token}") as page:
+        page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
+        run_all(page)
+        page.wait_for_function(ALL_CELLS_RAN, arg=2, timeout=120_000)
+        texts = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')]"
+                              ".map(o => o.textContent)")
+        assert len(texts) == 2 and texts[1] == "119999999"
+        assert len(texts[0]) < 1_000_200
+        assert texts[0].startswith("0.123456789 0.123456789 ")
+        assert texts[0].endswith("… (shown: the first 1000000 of 119999999 characters; the value "
+                                 "is whole in Tcl: write it to a file to read all of it)")
+        page.locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "long_result.png"))
+        assert not page.errors, page.errors

@@ -13,6 +13,7 @@ from conftest import ROOT, cli_prompt, run_cli
 from test_dashboard import _kernel, _stdout
 
 from torchtcl_kernel import TorchTclError
+from torchtcl_kernel.shown import SHOWN_LIMIT
 
 pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
 
@@ -137,6 +138,16 @@ def test_a_line_magic_hands_its_whole_line_to_tcl(python_kernel, line, expected)
         assert _stdout(msgs) == "42\n"
     else:
         assert _results(msgs) == [expected]
+
+
+def test_a_long_result_is_shown_in_part_and_is_whole_as_a_value(python_kernel):
+    _, msgs = run(python_kernel, f"%tcl string repeat x {SHOWN_LIMIT + 1}")
+    assert _results(msgs) == ["x" * SHOWN_LIMIT + (
+        f"\n… (shown: the first {SHOWN_LIMIT} of {SHOWN_LIMIT + 1} characters; the value is "
+        "whole in Tcl: write it to a file to read all of it)")]
+    _, msgs = run(python_kernel, f"v = %tcl string repeat x {SHOWN_LIMIT + 1}\n"
+                                 "print(len(v), set(v))")
+    assert _stdout(msgs) == f"{SHOWN_LIMIT + 1} {{'x'}}\n"
 
 
 def test_a_cell_magic_takes_only_its_options(python_kernel):

@@ -1,6 +1,7 @@
 """The Jupyter kernel as a real process: the official protocol suite, then streaming, errors,
 completion, inspection, interrupt and restart through jupyter_client."""
 
+import re
 import sys
 import time
 
@@ -10,6 +11,7 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from torchtcl_kernel.kernelspec import SOURCE
+from torchtcl_kernel.shown import SHOWN_LIMIT
 
 pytestmark = pytest.mark.slow   # starts real processes (kernels, CLIs): `make test-fast` skips it
 
@@ -164,6 +166,28 @@ def test_inspect_commands_variables_and_handles(kernel):
             expected = "scale: 1024.0"
         reply = shell_reply(kc, kc.inspect(code, len(code)))["content"]
         assert reply["found"] and expected in reply["data"]["text/plain"], (code, reply)
+
+
+CUT = re.compile(r"\n… \(shown: the first 1000000 of (\d+) characters; the value is whole in "
+                 r"Tcl: write it to a file to read all of it\)\Z")
+
+
+def test_a_long_value_is_shown_in_part_and_stays_whole(kernel):
+    """A result or a variable of megabytes would stall or crash the browser: the notebook gets its
+    first SHOWN_LIMIT characters, and the value itself is whole."""
+    _, kc = kernel
+    assert SHOWN_LIMIT == 1_000_000
+    assert results(run(kc, f"string repeat x {SHOWN_LIMIT}")[1]) == ["x" * SHOWN_LIMIT]
+    [cut] = results(run(kc, "set long [lrepeat 200000 0.123456789]")[1])
+    whole = " ".join(["0.123456789"] * 200000)
+    assert cut[:SHOWN_LIMIT] == whole[:SHOWN_LIMIT]
+    assert CUT.fullmatch(cut[SHOWN_LIMIT:]).group(1) == str(len(whole))
+    assert results(run(kc, "string length $long")[1]) == [str(len(whole))]
+    assert results(run(kc, "lindex $long end")[1]) == ["0.123456789"]
+    reply = shell_reply(kc, kc.inspect("puts $long", 8))["content"]
+    text = reply["data"]["text/plain"]
+    assert text.startswith("long = 0.123456789 0.123456789 ")
+    assert CUT.search(text).group(1) == str(len("long = " + whole))
 
 
 def _interrupt_after(km, kc, code, delay=1.0):

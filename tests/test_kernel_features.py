@@ -131,7 +131,9 @@ def test_a_long_result_is_kept_clipped(kernel):
     _, kc, _ = kernel
     count = run(kc, "string repeat x 20000")[0]["execution_count"]
     (entry,) = history(kc, hist_access_type="range", start=count, output=True)["history"]
-    assert entry[2] == ["string repeat x 20000", "x" * OUTPUT_LIMIT + " …"]
+    assert entry[2] == ["string repeat x 20000", "x" * OUTPUT_LIMIT + (
+        f"\n… (shown: the first {OUTPUT_LIMIT} of 20000 characters; the value is whole in Tcl: "
+        "write it to a file to read all of it)")]
 
 
 def test_where_the_history_is_kept(monkeypatch, tmp_path):

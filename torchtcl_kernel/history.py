@@ -14,6 +14,8 @@ from ipykernel.zmqshell import ZMQInteractiveShell
 from IPython.core.history import HistoryManager
 from jupyter_core.paths import jupyter_data_dir
 
+from .shown import shown
+
 # (the CLI's readline history is $TORCHTCL_HISTORY, a file of another format)
 ENV = "TORCHTCL_KERNEL_HISTORY"
 OUTPUT_LIMIT = 10_000       # characters of a cell's result the history keeps
@@ -52,9 +54,7 @@ class TclHistory(HistoryManager):
     def store_result(self, line, text):
         """A cell's text/plain result: `output` in history replies (and kept in the file), its
         first OUTPUT_LIMIT characters (a cell may return megabytes: a long curve, a file)."""
-        if len(text) > OUTPUT_LIMIT:
-            text = text[:OUTPUT_LIMIT] + " …"
-        self.output_hist_reprs[line] = text
+        self.output_hist_reprs[line] = shown(text, OUTPUT_LIMIT)
         self.store_output(line)
 
 

@@ -10,6 +10,7 @@ import tkinter
 import torch
 
 from .core.registry import REGISTRY, REQUIRED, camel, lookup
+from .shown import shown
 
 _WORD_END = re.compile(r"[^\s\[\]{};\"]*")
 # Each command's runnable example, hand-written in the repository's docs/ (absent when the package
@@ -135,7 +136,11 @@ class Introspector:
 
     # --- inspection --------------------------------------------------------------------------
     def inspect(self, code, cursor):
-        """Plain text about the word at the cursor, or None."""
+        """Plain text about the word at the cursor (only the start of a long value), or None."""
+        text = self._about(code, cursor)
+        return None if text is None else shown(text)
+
+    def _about(self, code, cursor):
         word = self._word_at(code, cursor)
         if not word:
             return None

@@ -32,6 +32,7 @@ from .core.types import dtype_label
 from .history import TclShell
 from .history import query as history_query
 from .introspect import Introspector, tensor_text
+from .shown import shown
 from .widgets import attach_live
 
 # Requests whose handlers use Tcl (or the history, which the cells' thread writes). ipykernel
@@ -154,7 +155,7 @@ class TorchTclKernel(IPythonKernel):
             self._flush()
             self._silent = False
         if result and not silent:
-            data = {"text/plain": result}
+            data = {"text/plain": shown(result)}
             if self.interp.store.handles.get(result) is not None:
                 data.update(self._handle_html(result))
             self.send_response(self.iopub_socket, "execute_result", {

@@ -18,14 +18,16 @@ import re
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
+from .shown import shown
 from .widgets import attach_live
 
 
 class TclResult(str):
-    """A cell's Tcl result, shown as Tcl shows it (no Python quotes)."""
+    """A cell's Tcl result, shown as Tcl shows it (no Python quotes), and only its start when it is
+    long (shown.py); the str itself is the whole value."""
 
     def __repr__(self):
-        return str(self)
+        return shown(str(self))
 
 
 class TclCellError(Exception):

@@ -233,3 +233,30 @@ def test_a_result_list_changed_while_it_converts():
         print(tcl.eval("llength [make]"))
     ''')
     assert out == "1\n"
+
+
+@pytest.mark.slow  # starts a process (a kernel, or a fresh Python)
+def test_text_too_long_for_tcl_is_an_error_not_a_crash():
+    """Tcl's lengths are ints, and its encoding functions overflow past 1.68 GB. A str result
+    beyond 2 GB crashed the process; one of NULs whose Tcl form passes 1.68 GB, and a 1.7 GB word
+    that is not ASCII, came out 30 characters too long. Each is now a Tcl error (1.5 GB is the
+    limit where the text is not ASCII), and the interpreter goes on."""
+    out = run_alone('''
+        from torchtcl_kernel import TorchTcl, TorchTclError
+        tcl = TorchTcl()
+        tcl.add_command("ascii", lambda: "x" * (2**31 + 10))
+        tcl.add_command("nuls", lambda: "\\0" * 900_000_000)
+        tcl.add_command("length", lambda word: len(word))
+        for script in ("string length [ascii]", "string length [nuls]",
+                       "length [string repeat \\u00e9 850000000]"):
+            try:
+                print(tcl.eval(script))
+            except TorchTclError as e:
+                print(e.message)
+        print(tcl.eval("length [string repeat \\u00e9\\0 1000]"), tcl.eval("expr {6 * 7}"))
+    ''')
+    assert out.splitlines() == [
+        "text too long to cross between Tcl and Python (2147483658 characters)",
+        "text too long to cross between Tcl and Python (900000000 characters)",
+        "text too long to cross between Tcl and Python (1700000000 bytes)",
+        "2000 42"]

@@ -557,6 +557,22 @@ drain(void)
 /* ------------------------------------------------------------------------------------------ */
 /* Strings between Tcl and Python                                                              */
 
+/* Tcl's lengths are ints, and its encoding functions grow their Tcl_DString by doubling it
+ * (2 * length + 1, from 200 bytes), which overflows an int once it must pass 200 * 2^23 bytes,
+ * about 1.68 GB (the text then came out 30 characters too long). So text that is not ASCII crosses
+ * through them only up to 1.5 GB of output (Tcl's form is at most as long as UTF-8 on the way
+ * out, and at most twice as long on the way in: a NUL takes 2 bytes, a character beyond the BMP 6
+ * for UTF-8's 4); longer text is an error. (ASCII text goes whole up to Tcl's limit, 2 GB.) */
+#define TO_PYTHON_MAX 1500000000        /* bytes of Tcl's form */
+#define TO_TCL_MAX 750000000            /* bytes of UTF-8 */
+
+static void
+too_long(Py_ssize_t n, const char *unit)
+{
+    PyErr_Format(PyExc_OverflowError, "text too long to cross between Tcl and Python (%zd %s)",
+                 n, unit);
+}
+
 static PyObject *
 str_of(Tcl_Obj *o)
 {
@@ -570,6 +586,10 @@ str_of(Tcl_Obj *o)
         }
     if (ascii)
         return PyUnicode_FromStringAndSize(s, len);
+    if (len > TO_PYTHON_MAX) {
+        too_long(len, "bytes");
+        return NULL;
+    }
     /* Tcl's internal UTF-8 (NUL as C0 80, characters beyond the BMP as surrogate pairs) to UTF-8 */
     Tcl_DString ds;
     Tcl_UtfToExternalDString(utf8, s, len, &ds);
@@ -583,13 +603,27 @@ static Tcl_Obj *
 string_value(PyObject *v)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(v);
-    if (PyUnicode_IS_ASCII(v) && memchr(PyUnicode_DATA(v), 0, n) == NULL)
+    if (PyUnicode_IS_ASCII(v) && memchr(PyUnicode_DATA(v), 0, n) == NULL) {
+        if (n > INT_MAX) {
+            too_long(n, "characters");
+            return NULL;
+        }
         return Tcl_NewStringObj(PyUnicode_DATA(v), (int) n);
+    }
     /* Tcl's internal form of NUL and of characters beyond the BMP differs from UTF-8 */
+    if (n > TO_TCL_MAX) {           /* (a character takes at least a byte: no need to encode) */
+        too_long(n, "characters");
+        return NULL;
+    }
     PyObject *bytes = PyUnicode_AsEncodedString(v, "utf-8", "surrogatepass");
     if (bytes == NULL)
         return NULL;
     n = PyBytes_GET_SIZE(bytes);
+    if (n > TO_TCL_MAX) {
+        Py_DECREF(bytes);
+        too_long(n, "bytes of UTF-8");
+        return NULL;
+    }
     Tcl_DString ds;
     Tcl_ExternalToUtfDString(utf8, PyBytes_AS_STRING(bytes), (int) n, &ds);
     Tcl_Obj *o = Tcl_NewStringObj(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds));

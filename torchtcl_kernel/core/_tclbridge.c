@@ -913,7 +913,16 @@ tcl_value(CommandData *d, PyObject *v, int depth)
                 Tcl_DecrRefCount(list);
                 return NULL;
             }
-            Tcl_ListObjAppendElement(NULL, list, e);
+            if (Tcl_ListObjAppendElement(NULL, list, e) != TCL_OK) {
+                /* past Tcl's longest list (2^29 elements on 64 bits): an error, not a list cut
+                 * short. (e may be a cached value: held and let go, so freed only if new.) */
+                Tcl_IncrRefCount(e);
+                Tcl_DecrRefCount(e);
+                Tcl_DecrRefCount(list);
+                PyErr_Format(PyExc_OverflowError, "list too long for Tcl (%zd elements or more)",
+                             i + 1);
+                return NULL;
+            }
         }
         return list;
     }

@@ -14,7 +14,8 @@ from PIL import Image
 from test_kernel import run
 
 from torchtcl_kernel import TorchTcl
-from torchtcl_kernel.widgets.series import LIVE_POINTS, Drawn, Stream
+from torchtcl_kernel.widgets.plot import dashboard_figure
+from torchtcl_kernel.widgets.series import LIVE_POINTS, NAMED, Drawn, Stream
 
 N = 30
 OVERFLOW = 10
@@ -315,6 +316,25 @@ def test_parameter_groups_show_only_where_they_differ():
     assert changes == {"optimizer1": ("append", [4]),
                        "optimizer1 lr[1]": ("replace", [1, 2, 3, 4])}
     assert "optimizer1 lr[1] 0.05" in stream.status()
+
+
+def test_past_a_dozen_curves_the_status_and_the_legends_count_the_rest():
+    """A loop that logs under a new name at each step makes a curve per step: the status line
+    and the picture's legends name the first NAMED curves and count the others."""
+    tcl = TorchTcl()
+    tcl.eval("set o [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad 1]] 0.1]")
+    tcl.eval("for {set i 0} {$i < 40} {incr i} {torch::optimizer_step $o; "
+             "torch::log_scalar s$i 0.5}")
+    named = " · ".join(f"s{i} 0.5" for i in range(NAMED - 1))
+    drawn = Drawn(tcl.telemetry.records)
+    assert drawn.status() == f"finished · step 40 · optimizer1 lr 0.1 · {named} · 29 more curves"
+    stream = Stream(tcl.telemetry)
+    stream.take()
+    assert stream.status() == drawn.status().replace("finished", "training")
+    lr, logged = dashboard_figure(drawn).axes
+    assert [t.get_text() for t in lr.get_legend().get_texts()] == ["optimizer1"]
+    assert [t.get_text() for t in logged.get_legend().get_texts()] == \
+        [f"s{i}" for i in range(NAMED)] + ["28 more"]
 
 
 def test_lr_explore_leaves_no_trace_in_handles_or_the_dashboard():

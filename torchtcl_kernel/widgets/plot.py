@@ -3,7 +3,7 @@ CLI attaches: they save PNG files and draw nothing live."""
 
 import io
 
-from .series import PANELS, Drawn
+from .series import NAMED, PANELS, Drawn
 
 
 def _mpl():
@@ -70,6 +70,7 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
     overflow marks on the scale, the scaler's skipped steps shaded in every panel, legends to the
     right of the curves, and the status line as the title."""
     Figure, FigureCanvasAgg, ticker = _mpl()
+    from matplotlib.lines import Line2D
     curves = drawn.curves(PICTURE_POINTS)
     kinds = [kind for kind in PANELS if any(k == kind for k, _ in curves)]
     fig = Figure(figsize=(width, 1.0 + 1.9 * max(len(kinds), 1)), dpi=dpi)
@@ -96,7 +97,12 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
         ax.set_ylabel(PANELS[kind], fontsize="small")
         ax.grid(True, alpha=0.3)
         ax.margins(y=0.08)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small", frameon=False)
+        handles, labels = ax.get_legend_handles_labels()
+        if len(handles) > NAMED:        # (thousands of entries took seconds, and overflowed)
+            handles[NAMED:] = [Line2D([], [], linestyle="none")]
+            labels[NAMED:] = [f"{len(labels) - NAMED} more"]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  fontsize="x-small", frameon=False)
     axes[-1].set_xlabel("step")
     axes[-1].xaxis.set_major_locator(ticker.MaxNLocator(8, integer=True))
     fig.suptitle(drawn.status(), fontsize="small", family="monospace", x=0.01, ha="left")

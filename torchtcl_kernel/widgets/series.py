@@ -18,6 +18,8 @@ import numpy as np
 LIVE_POINTS = 10_000   # per curve: every record reaches the page up to here, min/max buckets after
 SAVED_POINTS = 30_000  # all curves together in a saved notebook's widget state (17 B a point)
 
+NAMED = 12             # curves the status line and each legend of the picture name, at most
+
 # the panels, in the order they are drawn, with their titles
 PANELS = {"scale": "loss scale (log2)", "lr": "learning rate", "scalar": "logged"}
 
@@ -132,7 +134,9 @@ def _same(a, b):
 
 def status(entries, final):
     """The line under the curves: the step, each scaler's scale and skipped steps, each
-    optimizer's LR, each logged scalar. entries: (kind, label, step, value, skipped count)."""
+    optimizer's LR, each logged scalar, up to NAMED curves (the rest counted: a loop that logs
+    under a new name each time made a line of thousands). entries: (kind, label, step, value,
+    skipped count)."""
     entries = sorted(entries, key=lambda e: list(PANELS).index(e[0]))
     parts, step = [], None
     for kind, label, at, value, skips in entries:
@@ -145,6 +149,8 @@ def status(entries, final):
         return "no training steps recorded yet"
     if step is None:
         step = max(at for _, _, at, _, _ in entries)
+    if len(parts) > NAMED:
+        parts[NAMED:] = [f"{len(parts) - NAMED} more curves"]
     return " · ".join([f"{'finished' if final else 'training'}", f"step {step}", *parts])
 
 

@@ -148,6 +148,12 @@ def test_a_long_result_is_shown_in_part_and_is_whole_as_a_value(python_kernel):
     _, msgs = run(python_kernel, f"v = %tcl string repeat x {SHOWN_LIMIT + 1}\n"
                                  "print(len(v), set(v))")
     assert _stdout(msgs) == f"{SHOWN_LIMIT + 1} {{'x'}}\n"
+    reply, msgs = run(python_kernel, f"%tcl error [string repeat y {SHOWN_LIMIT + 1}]")
+    cut = "y" * SHOWN_LIMIT + (
+        f"\n… (shown: the first {SHOWN_LIMIT} of {SHOWN_LIMIT + 1} characters; the value is "
+        "whole in Tcl: write it to a file to read all of it)")
+    assert _one_line_error(reply, msgs) == "TclError: " + cut
+    assert reply["evalue"] == cut
 
 
 def test_a_cell_magic_takes_only_its_options(python_kernel):

@@ -188,6 +188,12 @@ def test_a_long_value_is_shown_in_part_and_stays_whole(kernel):
     text = reply["data"]["text/plain"]
     assert text.startswith("long = 0.123456789 0.123456789 ")
     assert CUT.search(text).group(1) == str(len("long = " + whole))
+    reply, msgs = run(kc, "error [string repeat y 1200000]")
+    [error] = [c for _, kind, c in msgs if kind == "error"]
+    assert reply["evalue"] == error["evalue"] == "y" * SHOWN_LIMIT + CUT.search(
+        reply["evalue"]).group(0)
+    assert CUT.search(reply["evalue"]).group(1) == "1200000"
+    assert sum(len(line) for line in reply["traceback"]) < SHOWN_LIMIT + 200
 
 
 def _interrupt_after(km, kc, code, delay=1.0):

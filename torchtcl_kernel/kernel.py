@@ -178,8 +178,8 @@ class TorchTclKernel(IPythonKernel):
             ename = " ".join(code[:2])
         else:
             ename = "TclError"
-        content = {"ename": ename, "evalue": error.message,
-                   "traceback": (error.error_info or error.message).split("\n")}
+        content = {"ename": ename, "evalue": shown(error.message),
+                   "traceback": shown(error.error_info or error.message).split("\n")}
         if not silent:
             self.send_response(self.iopub_socket, "error", content)
         return {"status": "error", "execution_count": count, **content}

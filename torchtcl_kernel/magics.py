@@ -102,7 +102,7 @@ class TclMagics(Magics):
             raise TclCellError(f"exit {e.code} (the Tcl code ended here; the kernel keeps "
                                f"running)") from None
         except TorchTclError as e:
-            raise TclCellError(e.message) from None
+            raise TclCellError(shown(e.message)) from None     # (the notebook keeps the text)
         finally:
             self.interp.dashboard.cell_finished()
         return TclResult(result) if result else None

@@ -209,6 +209,14 @@ DASHBOARDS = """() => [...document.querySelectorAll('.torchtcl-dashboard')].map(
 })"""
 
 
+# Each dashboard panel's legend: the curves it names (shown rows), and what it counts past them.
+LEGENDS = """() => [...document.querySelectorAll('.torchtcl-panel')].map(p => ({
+    named: [...p.querySelectorAll('.u-legend .u-series')].filter(r => r.style.display !== 'none')
+        .map(r => r.querySelector('.u-label').textContent),
+    more: p.querySelector('.torchtcl-more') ? p.querySelector('.torchtcl-more').textContent : null,
+}))"""
+
+
 @contextlib.contextmanager
 def opened(chromium, tmp_path, url, scale=1):
     """A page of Debian's Chromium at url (screen pixel ratio `scale`). What the page's scripts
@@ -541,24 +549,34 @@ def test_explorer_in_jupyterlab(chromium, lab, tmp_path):
         assert not page.errors, page.errors
 
 
-def test_a_long_result_leaves_the_page_usable(chromium, lab, tmp_path):
+def test_long_outputs_leave_the_page_usable(chromium, lab, tmp_path):
     """A cell whose result is 120 MB of text (ten million numbers) crashed Chromium's tab before
     the kernel showed such results in part; now the page shows the start of it and a line saying
-    how long the whole is, at once, and the next cell runs."""
+    how long the whole is, at once, and the next cell runs. A loop that logs under a new name at
+    each step makes a dashboard whose status line and legends name a dozen curves, not 40."""
     base, token, root = lab
-    write_notebook(root / "long.ipynb", ["set v [lrepeat 10000000 0.123456789]",
-                                         "string length $v"])
+    write_notebook(root / "long.ipynb", [
+        "set v [lrepeat 10000000 0.123456789]", "string length $v",
+        "set o [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad 1]] 0.1]\n"
+        "for {set i 0} {$i < 40} {incr i} {torch::optimizer_step $o; torch::log_scalar s$i 0.5}"])
     with opened(chromium, tmp_path, f"{base}/lab/tree/long.ipynb?token={token}") as page:
         page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
         run_all(page)
-        page.wait_for_function(ALL_CELLS_RAN, arg=2, timeout=120_000)
+        page.wait_for_function(ALL_CELLS_RAN, arg=3, timeout=120_000)
         texts = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')]"
                               ".map(o => o.textContent)")
-        assert len(texts) == 2 and texts[1] == "119999999"
+        assert texts[1] == "119999999"
         assert len(texts[0]) < 1_000_200
         assert texts[0].startswith("0.123456789 0.123456789 ")
         assert texts[0].endswith("… (shown: the first 1000000 of 119999999 characters; the value "
                                  "is whole in Tcl: write it to a file to read all of it)")
-        page.locator(".jp-OutputArea-output").last.scroll_into_view_if_needed()
-        page.screenshot(path=str(OUT / "long_result.png"))
+        page.wait_for_function("() => document.querySelector('.torchtcl-status')"
+                               ".textContent.startsWith('finished')", timeout=60_000)
+        [dashboard] = page.evaluate(DASHBOARDS)
+        assert dashboard["status"].endswith(" · s10 0.5 · 29 more curves")
+        legends = page.evaluate(LEGENDS)
+        assert legends == [{"named": ["step", "optimizer1"], "more": None},
+                           {"named": ["step"] + [f"s{i}" for i in range(12)], "more": "28 more"}]
+        page.locator(".torchtcl-dashboard").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "long_outputs.png"))
         assert not page.errors, page.errors

@@ -19,7 +19,7 @@ from importlib import resources
 from IPython.display import display
 
 from .plot import HeadlessDashboard, dashboard_figure, png
-from .series import Drawn, Stream
+from .series import NAMED, Drawn, Stream
 
 # Each message costs the kernel ~1 ms of CPU, about half of it in ipykernel's IOPub path (its
 # thread wakes, takes the GIL, sends): at ten a second that alone is 1 % of a busy loop, so
@@ -47,6 +47,7 @@ def widget_class():
         _css = css
         snapshot = traitlets.Dict().tag(sync=True)
         key = traitlets.Unicode().tag(sync=True)       # names the page's store of points
+        named = traitlets.Int(NAMED).tag(sync=True)    # curves a legend names, at most
 
         def __init__(self, **kwargs):
             super().__init__(key=uuid.uuid4().hex, **kwargs)

@@ -331,8 +331,22 @@ function render({ model, el }) {
     };
     opts.cursor.drag.setScale = false;           // zooming goes through setZoom, for every panel
     p.plot = new uPlot(opts, rows, p.chart);
+    capLegend(p.plot, list.length, opts.series.length > list.length + 1 ? 2 : 1);
     p.plot.over.addEventListener("dblclick", () => setZoom(null));
     p.plot.over.addEventListener("wheel", (e) => wheel(e, p.plot), { passive: false });
+  }
+
+  // Past `named` curves (series.NAMED) the legend names the first ones and counts the others:
+  // a loop that logs under a new name at every step would make a legend of thousands.
+  function capLegend(u, curves, perCurve) {
+    const named = model.get("named");
+    if (curves <= named) return;
+    const rows = u.root.querySelectorAll(".u-legend .u-series");
+    for (let i = 1 + named * perCurve; i < rows.length; i++) rows[i].style.display = "none";
+    const more = document.createElement("tr");
+    more.className = "torchtcl-more";
+    more.textContent = `${curves - named} more`;
+    rows[0].parentElement.appendChild(more);
   }
 
   function wheel(e, u) {

@@ -1,5 +1,6 @@
-"""How much of a long value the notebook frontends show: a cell's result, a %tcl result, the value
-of a variable under Shift-Tab (and, with a smaller limit, what the kernel's history keeps).
+"""How much of a long text the notebook frontends show: a cell's result or error, a %tcl result or
+error, the value of a variable under Shift-Tab (and, with a smaller limit, what the kernel's
+history keeps).
 
 Tcl values can be hundreds of megabytes of text (`torch::tensor_to_list` of ten million numbers is
 200 MB). Measured in JupyterLab with Chromium, a 24 MB result took 5.7 s to appear and a 120 MB

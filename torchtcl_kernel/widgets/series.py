@@ -18,7 +18,7 @@ import numpy as np
 LIVE_POINTS = 10_000   # per curve: every record reaches the page up to here, min/max buckets after
 SAVED_POINTS = 30_000  # all curves together in a saved notebook's widget state (17 B a point)
 
-NAMED = 12             # curves the status line and each legend of the picture name, at most
+NAMED = 12             # curves the status line and each legend (page, picture) name, at most
 
 # the panels, in the order they are drawn, with their titles
 PANELS = {"scale": "loss scale (log2)", "lr": "learning rate", "scalar": "logged"}

@@ -217,6 +217,20 @@ LEGENDS = """() => [...document.querySelectorAll('.torchtcl-panel')].map(p => ({
 }))"""
 
 
+# Pixels of the page's last dashboard panel in a colour [r, g, b].
+PIXELS_OF = """(rgb) => {
+    const canvas = [...document.querySelectorAll('.torchtcl-panel canvas')].pop();
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        const off = Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1])
+            + Math.abs(data[i + 2] - rgb[2]);
+        if (off < 60 && data[i + 3] > 200) n++;
+    }
+    return n;
+}"""
+
+
 @contextlib.contextmanager
 def opened(chromium, tmp_path, url, scale=1):
     """A page of Debian's Chromium at url (screen pixel ratio `scale`). What the page's scripts
@@ -558,11 +572,13 @@ def test_long_outputs_leave_the_page_usable(chromium, lab, tmp_path):
     write_notebook(root / "long.ipynb", [
         "set v [lrepeat 10000000 0.123456789]", "string length $v",
         "set o [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad 1]] 0.1]\n"
-        "for {set i 0} {$i < 40} {incr i} {torch::optimizer_step $o; torch::log_scalar s$i 0.5}"])
+        "for {set i 0} {$i < 40} {incr i} {torch::optimizer_step $o; torch::log_scalar s$i 0.5}",
+        "torch::dashboard reset\nfor {set i 1} {$i <= 30} {incr i} {\n  torch::optimizer_step $o\n"
+        "  torch::log_scalar loss [expr {1.0 / $i}]\n}\ntorch::log_scalar val 0.5 15"])
     with opened(chromium, tmp_path, f"{base}/lab/tree/long.ipynb?token={token}") as page:
         page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
         run_all(page)
-        page.wait_for_function(ALL_CELLS_RAN, arg=3, timeout=120_000)
+        page.wait_for_function(ALL_CELLS_RAN, arg=4, timeout=120_000)
         texts = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')]"
                               ".map(o => o.textContent)")
         assert texts[1] == "119999999"
@@ -570,13 +586,18 @@ def test_long_outputs_leave_the_page_usable(chromium, lab, tmp_path):
         assert texts[0].startswith("0.123456789 0.123456789 ")
         assert texts[0].endswith("… (shown: the first 1000000 of 119999999 characters; the value "
                                  "is whole in Tcl: write it to a file to read all of it)")
-        page.wait_for_function("() => document.querySelector('.torchtcl-status')"
-                               ".textContent.startsWith('finished')", timeout=60_000)
-        [dashboard] = page.evaluate(DASHBOARDS)
-        assert dashboard["status"].endswith(" · s10 0.5 · 29 more curves")
+        page.wait_for_function("() => [...document.querySelectorAll('.torchtcl-status')]"
+                               ".every(s => s.textContent.startsWith('finished'))", timeout=60_000)
+        many, lone = page.evaluate(DASHBOARDS)
+        assert many["status"].endswith(" · s10 0.5 · 29 more curves")
         legends = page.evaluate(LEGENDS)
-        assert legends == [{"named": ["step", "optimizer1"], "more": None},
-                           {"named": ["step"] + [f"s{i}" for i in range(12)], "more": "28 more"}]
-        page.locator(".torchtcl-dashboard").first.scroll_into_view_if_needed()
+        assert legends[:2] == [{"named": ["step", "optimizer1"], "more": None},
+                               {"named": ["step"] + [f"s{i}" for i in range(12)],
+                                "more": "28 more"}]
+        # a metric logged once, among a loss logged at every step, is a dot: the second
+        # curve's colour (COLORS[1], #ff7f0e) is in the last panel
+        assert lone["status"].endswith("loss 0.03333 · val 0.5")
+        assert page.evaluate(PIXELS_OF, [255, 127, 14]) > 10
+        page.locator(".torchtcl-dashboard").last.scroll_into_view_if_needed()
         page.screenshot(path=str(OUT / "long_outputs.png"))
         assert not page.errors, page.errors

@@ -14,7 +14,7 @@ from PIL import Image
 from test_kernel import run
 
 from torchtcl_kernel import TorchTcl
-from torchtcl_kernel.widgets.plot import dashboard_figure
+from torchtcl_kernel.widgets.plot import dashboard_figure, png
 from torchtcl_kernel.widgets.series import LIVE_POINTS, NAMED, Drawn, Stream
 
 N = 30
@@ -335,6 +335,21 @@ def test_past_a_dozen_curves_the_status_and_the_legends_count_the_rest():
     assert [t.get_text() for t in lr.get_legend().get_texts()] == ["optimizer1"]
     assert [t.get_text() for t in logged.get_legend().get_texts()] == \
         [f"s{i}" for i in range(NAMED)] + ["28 more"]
+
+
+def test_a_curve_of_one_value_is_a_dot_in_the_picture():
+    """A metric logged once, beside a loss logged at every step: the picture draws it (in
+    matplotlib's second colour, C1), not a line of no length."""
+    tcl = TorchTcl()
+    tcl.eval("set o [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad 1]] 0.1]")
+    tcl.eval("for {set i 1} {$i <= 30} {incr i} {torch::optimizer_step $o; "
+             "torch::log_scalar loss [expr {1.0 / $i}]}; torch::log_scalar val 0.5 15")
+    figure = dashboard_figure(Drawn(tcl.telemetry.records))
+    picture = np.asarray(Image.open(io.BytesIO(png(figure))).convert("RGB")).astype(int)
+    box = figure.axes[-1].get_window_extent()        # the logged panel (not its legend)
+    height = picture.shape[0]
+    inside = picture[height - int(box.y1):height - int(box.y0), int(box.x0):int(box.x1)]
+    assert (np.abs(inside - [255, 127, 14]).sum(axis=2) < 60).sum() > 10
 
 
 def test_lr_explore_leaves_no_trace_in_handles_or_the_dashboard():

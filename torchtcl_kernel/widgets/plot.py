@@ -87,7 +87,9 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
         for (k, label), c in curves.items():
             if k != kind:
                 continue
-            ax.plot(c.step, c.value, label=label, linewidth=1.2)
+            # (a curve of one value has no line: a dot, or it would not show at all)
+            ax.plot(c.step, c.value, label=label, linewidth=1.2,
+                    marker="o" if len(c.step) == 1 else None, markersize=3)
             if kind == "scale" and c.skipped.any():
                 ax.plot(c.step[c.skipped], c.value[c.skipped], "x", color="crimson",
                         label=f"{label}: overflow, step skipped ({int(c.skipped.sum())})")

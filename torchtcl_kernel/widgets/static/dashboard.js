@@ -171,6 +171,14 @@ function pow2(v) {
 }
 
 // rows for uPlot: one x (the union of steps) and a y per curve (null where it has no point)
+// Whether a curve has a single value in view: it has no line to draw, so it gets a dot (a metric
+// logged once among a loss logged at every step would not show at all).
+function lone(ys, i0, i1) {
+  let n = 0;
+  for (let i = i0; i <= i1 && n < 2; i++) if (ys[i] !== null && ys[i] !== undefined) n++;
+  return n === 1;
+}
+
 function table(list, logY) {
   const tables = list.map((s) => {
     const p = s.points();
@@ -272,7 +280,8 @@ function render({ model, el }) {
                    value: (u, v) => fmt(v) });
       } else {
         // a loss scale reads exactly (powers of two); other values to five digits
-        out.push({ label: s.label, stroke: color, width: 1.5, spanGaps: true, points: { show: false },
+        out.push({ label: s.label, stroke: color, width: 1.5, spanGaps: true,
+                   points: { show: (u, si, i0, i1) => lone(u.data[si], i0, i1) },
                    value: (u, v) => (kind === "scale" && v !== null ? String(v) : fmt(v)) });
       }
       if (kind === "scale") {

@@ -349,7 +349,7 @@ function render({ model, el }) {
   // a loop that logs under a new name at every step would make a legend of thousands.
   function capLegend(u, curves, perCurve) {
     const named = model.get("named");
-    if (curves <= named) return;
+    if (!(curves > named)) return;      // (a notebook saved before `named` existed: no cap)
     const rows = u.root.querySelectorAll(".u-legend .u-series");
     for (let i = 1 + named * perCurve; i < rows.length; i++) rows[i].style.display = "none";
     const more = document.createElement("tr");

@@ -170,7 +170,6 @@ function pow2(v) {
   return v >= 1e5 || v < 1 ? "2^" + k : String(v);
 }
 
-// rows for uPlot: one x (the union of steps) and a y per curve (null where it has no point)
 // Whether a curve has a single value in view: it has no line to draw, so it gets a dot (a metric
 // logged once among a loss logged at every step would not show at all).
 function lone(ys, i0, i1) {
@@ -179,6 +178,7 @@ function lone(ys, i0, i1) {
   return n === 1;
 }
 
+// rows for uPlot: one x (the union of steps) and a y per curve (null where it has no point)
 function table(list, logY) {
   const tables = list.map((s) => {
     const p = s.points();

@@ -291,6 +291,17 @@ def test_a_stack_of_layers_that_cannot_fit_is_refused_at_once(tcl, script):
         == "2 4"
 
 
+def test_matrix_power_of_the_lowest_int64_is_refused_not_a_hang(tcl):
+    """torch.linalg.matrix_power(m, -2**63) never returns (found by tests/crash_hunt.py, seed
+    9504): n is refused there, and the next integer up works."""
+    start = time.monotonic()
+    e = tcl.error("torch::matrix_power [torch::eye 2] -9223372036854775808")
+    assert time.monotonic() - start < 5
+    assert e.error_code.split()[:2] == ["TORCH", "RANGE"]
+    assert tcl("torch::tensor_to_list [torch::matrix_power [torch::eye 2] "
+               "-9223372036854775807]") == "{1.0 0.0} {0.0 1.0}"
+
+
 def test_a_wide_first_recurrent_layer_is_counted_once(tcl):
     """A recurrent stack's later layers take the hidden size as input: 32 MB for the first layer
     of this one, then 2999 small ones (3000 times the first would be 96 GB)."""

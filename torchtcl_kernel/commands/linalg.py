@@ -9,7 +9,7 @@ import torch
 
 from ..core.errors import CommandError
 from ..core.registry import UNKNOWN_LISTED, Family, param
-from ..core.types import BOOL, FLOAT, INT, INTS, NORM_ORDER, STRING, TENSOR
+from ..core.types import BOOL, FLOAT, INT, INT64_MIN, INTS, NORM_ORDER, STRING, TENSOR, Int
 from .common import non_negative, tensor_input
 
 linalg = Family("linalg")
@@ -139,11 +139,13 @@ def tensordot(a, b, dims):
     return torch.tensordot(a, b, dims=(list(dims), list(dims)))
 
 
-@linalg.command("matrix_power", INPUT, param("n", INT, invalid="Invalid n value"),
+# (PyTorch's matrix_power loops for good on -2**63: it negates n for the inverse's power)
+@linalg.command("matrix_power", INPUT,
+                param("n", Int(INT64_MIN + 1), invalid="Invalid n value"),
                 returns="tensor handle")
 def matrix_power(input, n):
     """The n-th power of each square matrix (torch.linalg.matrix_power): n = 0 gives the
-    identity, a negative n a power of the inverse."""
+    identity, a negative n a power of the inverse. n is at least -9223372036854775807."""
     return torch.linalg.matrix_power(input, n)
 
 

@@ -70,7 +70,6 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
     overflow marks on the scale, the scaler's skipped steps shaded in every panel, legends to the
     right of the curves, and the status line as the title."""
     Figure, FigureCanvasAgg, ticker = _mpl()
-    from matplotlib.lines import Line2D
     curves = drawn.curves(PICTURE_POINTS)
     kinds = [kind for kind in PANELS if any(k == kind for k, _ in curves)]
     fig = Figure(figsize=(width, 1.0 + 1.9 * max(len(kinds), 1)), dpi=dpi)
@@ -101,7 +100,7 @@ def dashboard_figure(drawn, width=9.0, dpi=100):
         ax.margins(y=0.08)
         handles, labels = ax.get_legend_handles_labels()
         if len(handles) > NAMED:        # (thousands of entries took seconds, and overflowed)
-            handles[NAMED:] = [Line2D([], [], linestyle="none")]
+            handles[NAMED:] = ax.plot([], [], linestyle="none")    # (an entry with no mark)
             labels[NAMED:] = [f"{len(labels) - NAMED} more"]
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   fontsize="x-small", frameon=False)

@@ -52,6 +52,37 @@ def test_eval_takes_a_nul_as_tcl_does():
     assert tcl.eval("expr {1 + 1}") == "2"
 
 
+def test_a_lone_surrogate_tcl_holds_crosses_to_python_and_back_unchanged(tmp_path):
+    """Tcl holds lone surrogates (`format %c 0xD800`), which tkinter gives Python as the three
+    bytes of Tcl's form, each escaped (surrogateescape). Those go back as the same character,
+    through tkinter's calls and the bridge alike, and are read as a list's elements."""
+    tcl = TorchTcl()
+    t = tcl.eval("set t [torch::zeros {2}]")
+    lone = tcl.eval("format %c 0xD800")
+    assert lone == "\udced\udca0\udc80"
+    # a result holding one, while handles are live (their names are looked for in it)
+    assert tcl.eval('list $t "a\\uD800b"') == f"{t} a{lone}b"
+    # a command's word and its error message: the same one character, through the bridge
+    assert tcl.eval('catch {torch::free "\\uD800"} m; list [string length $m] '
+                    '[expr {$m eq "Unknown handle: \\uD800"}]') == "17 1"
+    # in a list word, the element is what is wrong, not the list
+    with pytest.raises(TorchTclError, match="^expected integer but got"):
+        tcl.eval('torch::tensor_reshape $t "2 \\uD800"')
+    # a Tcl lambda PyTorch calls back, its text holding one (LambdaLR)
+    tcl.eval("set o [torch::optimizer_sgd [list [torch::zeros {2} -requiresGrad 1]] 1.0]")
+    tcl.eval('set s [torch::lr_scheduler_lambda $o {{e} {expr {"\\uD800" ne "" ? 0.5 : 1}}}]')
+    assert tcl.eval("torch::get_lr $o") == "0.5"
+    # telemetry written to a file: the name's bytes as Tcl writes them to a UTF-8 channel
+    tcl.eval('torch::log_scalar "k\\uD800" 1.0 1')
+    tcl.eval(f"torch::telemetry_export {tmp_path / 'records.csv'}")
+    tcl.eval(f'set f [open {tmp_path / "tcl.txt"} w]; fconfigure $f -encoding utf-8; '
+             'puts -nonewline $f "k\\uD800"; close $f')
+    written = (tmp_path / "tcl.txt").read_bytes()
+    assert written == b"k\xed\xa0\x80"
+    assert f"\r\nscalar,user,1,{written.decode('latin-1')},1.0,False\r\n".encode("latin-1") \
+        in (tmp_path / "records.csv").read_bytes()
+
+
 def test_nul_in_a_cell_and_in_user_expressions_gets_replies(kernel):  # noqa: F811
     _, kc = kernel
     reply, msgs = run(kc, 'set nul "a\0b"; string length $nul')

@@ -10,6 +10,7 @@ import tkinter
 import torch
 
 from .core.registry import REGISTRY, REQUIRED, camel, lookup
+from .core.types import split_list
 from .shown import shown
 
 _WORD_END = re.compile(r"[^\s\[\]{};\"]*")
@@ -97,7 +98,7 @@ class Introspector:
         partial = words[-1]
         start = cursor - len(partial)
         if partial.startswith("$"):
-            names = self.tk.splitlist(self.tk.eval("info vars"))
+            names = split_list(self.tk, self.tk.eval("info vars"))
             return sorted("$" + n for n in names if ("$" + n).startswith(partial)
                           and not n.startswith("_")), start, cursor
         if len(words) == 1:
@@ -115,7 +116,7 @@ class Introspector:
         torch_names = sorted(f"{lead}torch::{n}" for c in REGISTRY.values() for n in c.names)
         matches = [n for n in torch_names if n.startswith(partial)]
         if not partial.startswith(("torch::", "::torch::")):
-            names = self.tk.splitlist(self.tk.eval("info commands"))
+            names = split_list(self.tk, self.tk.eval("info commands"))
             matches += sorted(n for n in names if n.startswith(partial))
         return matches
 
@@ -148,7 +149,7 @@ class Introspector:
             name = word[1:].strip("{}")
             if self.tk.call("info", "exists", name):
                 if self.tk.call("array", "exists", name):
-                    pairs = self.tk.splitlist(self.tk.call("array", "get", name))
+                    pairs = split_list(self.tk, self.tk.call("array", "get", name))
                     pairs = sorted(zip(pairs[::2], pairs[1::2], strict=True),
                                    key=lambda kv: str(kv[0]))
                     return f"array {name}: {self._text([w for kv in pairs for w in kv])}"

@@ -18,6 +18,7 @@ import re
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
+from .core.types import split_list
 from .shown import shown
 from .widgets import attach_live
 
@@ -122,7 +123,7 @@ class TclMagics(Magics):
                 return number(value)
             except ValueError:
                 pass
-        words = self.interp.tk.splitlist(value)
+        words = split_list(self.interp.tk, value)
         if len(words) > 1:
             return [self.from_tcl(w) for w in words]
         return value

@@ -573,6 +573,23 @@ too_long(Py_ssize_t n, const char *unit)
                  n, unit);
 }
 
+/* A str's UTF-8 as Tcl's UTF-8 encoding takes it, as tkinter writes it: a character that Tcl
+ * holds and Unicode text cannot (a lone surrogate, which Tcl writes as the three bytes of its
+ * code point) reaches Python as those bytes, each escaped (surrogateescape: str_of here, and
+ * tkinter's own results), so escaped bytes go back as the bytes. A str holding any other lone
+ * surrogate (from Python's own text) is written with each as its three bytes (surrogatepass).
+ * A new bytes object, or NULL with a Python error. */
+static PyObject *
+utf8_of(PyObject *v)
+{
+    PyObject *bytes = PyUnicode_AsEncodedString(v, "utf-8", "surrogateescape");
+    if (bytes == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        PyErr_Clear();
+        bytes = PyUnicode_AsEncodedString(v, "utf-8", "surrogatepass");
+    }
+    return bytes;
+}
+
 static PyObject *
 str_of(Tcl_Obj *o)
 {
@@ -615,7 +632,7 @@ string_value(PyObject *v)
         too_long(n, "characters");
         return NULL;
     }
-    PyObject *bytes = PyUnicode_AsEncodedString(v, "utf-8", "surrogatepass");
+    PyObject *bytes = utf8_of(v);
     if (bytes == NULL)
         return NULL;
     n = PyBytes_GET_SIZE(bytes);
@@ -2005,14 +2022,29 @@ PyDoc_STRVAR(names_in_doc,
 static PyObject *
 names_in(PyObject *module, PyObject *args)
 {
-    const char *text;
-    Py_ssize_t len;
+    PyObject *text;
     StoreObject *store;
-    if (!PyArg_ParseTuple(args, "s#O!", &text, &len, &StoreType, &store))
+    if (!PyArg_ParseTuple(args, "UO!", &text, &StoreType, &store))
         return NULL;
+    /* (names are ASCII; other text is any text Tcl gave, which may hold the escaped bytes of a
+     * lone surrogate: utf8_of) */
+    PyObject *bytes = NULL;
+    const char *s = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (!PyUnicode_IS_ASCII(text)) {
+        if ((bytes = utf8_of(text)) == NULL)
+            return NULL;
+        s = PyBytes_AS_STRING(bytes);
+        len = PyBytes_GET_SIZE(bytes);
+    }
     Scan scan = {store, PySet_New(NULL), NULL, 64};
-    if (scan.live != NULL && note_tokens(&scan, text, (int) len) < 0)
+    if (scan.live != NULL && len > INT_MAX) {
+        too_long(len, "bytes");
         Py_CLEAR(scan.live);
+    }
+    if (scan.live != NULL && note_tokens(&scan, s, (int) len) < 0)
+        Py_CLEAR(scan.live);
+    Py_XDECREF(bytes);
     return scan.live;
 }
 

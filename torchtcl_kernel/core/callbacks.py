@@ -13,7 +13,7 @@ import threading
 import tkinter
 
 from .errors import CommandError
-from .types import script_callback, tcl_list
+from .types import script_callback, split_list, tcl_list
 
 HANDLE_VALUE = "torchtcl-handle"      # the Tcl type name of a handle value (_tclbridge.c)
 
@@ -70,7 +70,7 @@ class TclFunction:
             _IN_TRANSIT.args.append(args)
             values = ctx.tk.call("::torchtcl::fn_give")
             if isinstance(values, str):          # no arguments: the empty list
-                values = ctx.tk.splitlist(values)
+                values = split_list(ctx.tk, values)
             elif not isinstance(values, tuple):
                 values = (values,)
             return ctx.tk.call(*self.prefix, *values)

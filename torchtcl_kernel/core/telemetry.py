@@ -274,7 +274,9 @@ class Telemetry:
     def export(self, path):
         """Write every record to path: .json (a list of objects) or anything else as CSV."""
         rows = [r._asdict() for r in self.records]
-        with open(path, "w", newline="") as f:
+        # (UTF-8 whatever the locale; a key with a lone surrogate of Tcl's, which arrives as its
+        # bytes escaped, is written as those bytes, as Tcl writes it)
+        with open(path, "w", newline="", encoding="utf-8", errors="surrogateescape") as f:
             if str(path).lower().endswith(".json"):
                 json.dump(rows, f, indent=1)
             else:

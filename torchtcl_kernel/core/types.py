@@ -158,9 +158,19 @@ def tcl_bool(ctx, word):
         raise CommandError(f'expected boolean value but got "{word}"') from None
 
 
+def split_list(tk, text):
+    """tk.splitlist(text) for any text Tcl gave. tkinter gives a character Tcl holds and Unicode
+    text cannot (a lone surrogate) as its UTF-8 bytes, each escaped, and takes that back in its
+    calls but not in splitlist: such a text is read as a list by Tcl's lrange instead."""
+    try:
+        return tk.splitlist(text)
+    except UnicodeEncodeError:
+        return tk.splitlist(tk.call("lrange", text, 0, "end"))
+
+
 def tcl_list(ctx, word):
     try:
-        return ctx.tk.splitlist(word)
+        return split_list(ctx.tk, word)
     except Exception:
         raise CommandError(f'expected a Tcl list but got "{word}"') from None
 
@@ -739,9 +749,9 @@ class Function(Type):
         if str(ctx.tk.call("namespace", "which", "-command", word)):
             return TclFunction(ctx, word, False)
         try:
-            parts = ctx.tk.splitlist(word)
+            parts = split_list(ctx.tk, word)
             if len(parts) in (2, 3):
-                ctx.tk.splitlist(parts[0])
+                split_list(ctx.tk, parts[0])
                 return TclFunction(ctx, word, True)
         except tkinter.TclError:
             pass

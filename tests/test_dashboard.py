@@ -352,6 +352,16 @@ def test_a_curve_of_one_value_is_a_dot_in_the_picture():
     assert (np.abs(inside - [255, 127, 14]).sum(axis=2) < 60).sum() > 10
 
 
+def test_a_name_holding_a_lone_surrogate_is_named_and_drawn():
+    """Tcl holds lone surrogates, which matplotlib refused to draw in a legend (the picture was
+    then missing) and the page got as three characters: each is U+FFFD."""
+    tcl = TorchTcl()
+    tcl.eval('for {set i 1} {$i <= 5} {incr i} {torch::log_scalar "loss\\uD800" [expr {1.0/$i}]}')
+    drawn = Drawn(tcl.telemetry.records)
+    assert drawn.status().endswith(" · loss\ufffd 0.2")
+    assert png(dashboard_figure(drawn)).startswith(b"\x89PNG")
+
+
 def test_lr_explore_leaves_no_trace_in_handles_or_the_dashboard():
     tcl = TorchTcl()
     tcl.eval("torch::lr_explore cosine -tMax 50 -steps 100")

@@ -136,6 +136,38 @@ def test_a_long_result_is_kept_clipped(kernel):
         "write it to a file to read all of it)")]
 
 
+def test_lone_surrogates_of_tcl_are_shown_and_the_history_keeps_being_written(kernel, home):
+    """Tcl holds lone surrogates, which Unicode text cannot: tkinter gives one as its bytes,
+    escaped. A result, an error, a variable and a completion holding one get their replies
+    (U+FFFD in what is shown), and the history's writer, which SQLite's refusal of such text
+    stopped for the rest of the session, goes on saving the cells after it."""
+    _, kc, _ = kernel
+    reply, msgs = run(kc, 'set lone_t [torch::zeros {2}]; set "lone\\uD800var" 1; '
+                          "set lone [format %c 0xD800]")
+    assert reply["status"] == "ok" and results(msgs) == [{"text/plain": "\ufffd"}]
+    reply, msgs = run(kc, 'error "lone \\uDC00 error"')
+    assert reply["status"] == "error" and reply["evalue"] == "lone \ufffd error"
+    reply, _ = run(kc, "set after_lone 1", user_expressions={"v": "set lone"})
+    assert reply["user_expressions"]["v"]["data"] == {"text/plain": "\ufffd"}
+    complete = shell_reply(kc, kc.complete("set $lone", 9))["content"]
+    assert complete["status"] == "ok" and "$lone_t" in complete["matches"]
+    # the value stays whole in Tcl: one character, which goes through a command unchanged
+    reply, msgs = run(kc, "list [string length $lone] [torch::tensor_numel $lone_t] "
+                          "[catch {torch::free $lone} e] [expr {$e eq \"Unknown handle: $lone\"}]")
+    assert results(msgs) == [{"text/plain": "1 2 1 1"}]
+    count = run(kc, "set after_lone 2")[0]["execution_count"]
+    db = home / "data" / "torchtcl" / "history.sqlite"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:      # (IPython's writer is a thread of its own)
+        with sqlite3.connect(db) as conn:
+            saved = conn.execute("SELECT source_raw FROM history WHERE line = ? AND "
+                                 "source_raw = 'set after_lone 2'", (count,)).fetchall()
+        if saved:
+            break
+        time.sleep(0.1)
+    assert saved, "the history stopped being written"
+
+
 def test_where_the_history_is_kept(monkeypatch, tmp_path):
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv(ENV, raising=False)

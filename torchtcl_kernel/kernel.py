@@ -188,12 +188,12 @@ class TorchTclKernel(IPythonKernel):
         out = {}
         for name, script in expressions.items():
             try:
-                out[name] = {"status": "ok", "data": {"text/plain": self.interp.eval(script)},
-                             "metadata": {}}
+                out[name] = {"status": "ok", "metadata": {},
+                             "data": {"text/plain": shown(self.interp.eval(script))}}
             except Exception as e:
                 e = e if isinstance(e, TorchTclError) else _internal(e)
-                out[name] = {"status": "error", "ename": "TclError", "evalue": e.message,
-                             "traceback": (e.error_info or e.message).split("\n")}
+                out[name] = {"status": "error", "ename": "TclError", "evalue": shown(e.message),
+                             "traceback": shown(e.error_info or e.message).split("\n")}
         return out
 
     # --- language services ----------------------------------------------------------------------

@@ -9,13 +9,45 @@ frontend shows the first SHOWN_LIMIT characters and says how long the whole is; 
 stays whole in Tcl. The CLI, a terminal like tclsh's, prints results whole.
 """
 
+import re
+
 SHOWN_LIMIT = 1_000_000     # characters (about 0.5 s to appear in JupyterLab)
 
 
 def shown(text, limit=SHOWN_LIMIT):
     """text as a notebook shows it: whole up to `limit` characters, else its start and a line
-    saying how long the whole value is."""
+    saying how long the whole value is; as Unicode text in either case (printable)."""
     if len(text) <= limit:
+        return printable(text)
+    return (f"{printable(text[:limit])}\n… (shown: the first {limit} of {len(text)} characters; "
+            "the value is whole in Tcl: write it to a file to read all of it)")
+
+
+# Tcl holds lone surrogates (`format %c 0xD800`, "\uDC00"), which Unicode text cannot: tkinter
+# gives one as the three UTF-8 bytes of its code point, each escaped as a surrogate of its own
+# (surrogateescape), and so does the bridge. Messages to a frontend are UTF-8, and the history's
+# SQLite refuses such text (IPython's writer then stops saving for the rest of the session).
+_LONE = re.compile("[\ud800-\udfff]")
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def _as_written(escaped):
+    """A run of escaped bytes as what they encode (a lone surrogate's bytes give that surrogate),
+    or as U+FFFD each where they encode nothing."""
+    raw = escaped.group().encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def printable(text):
+    """text with each character Unicode text cannot hold (a lone surrogate of Tcl's, or of
+    Python's) as U+FFFD, the replacement character."""
+    if text.isascii():
         return text
-    return (f"{text[:limit]}\n… (shown: the first {limit} of {len(text)} characters; the value "
-            "is whole in Tcl: write it to a file to read all of it)")
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _LONE.sub("\ufffd", _ESCAPED.sub(_as_written, text))

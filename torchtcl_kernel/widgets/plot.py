@@ -3,6 +3,7 @@ CLI attaches: they save PNG files and draw nothing live."""
 
 import io
 
+from ..shown import printable
 from .series import NAMED, PANELS, Drawn
 
 
@@ -27,7 +28,9 @@ def curves_figure(curves, width=7.0, dpi=80, title="learning-rate schedule", act
     import textwrap
     Figure, FigureCanvasAgg, _ = _mpl()
     chars = int(width * LABEL_CHARS_PER_INCH)
-    labels = [textwrap.fill(label, chars, subsequent_indent="    ") for label in curves]
+    # (printable: a lambda's text may hold a lone surrogate of Tcl's, which matplotlib refuses)
+    labels = [textwrap.fill(printable(label), chars, subsequent_indent="    ")
+              for label in curves]
     lines = sum(label.count("\n") + 1 for label in labels) + (0 if actual is None else 2)
     fig = Figure(figsize=(width, 3.0 + 0.2 * lines), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)

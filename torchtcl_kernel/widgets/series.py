@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..shown import printable
+
 LIVE_POINTS = 10_000   # per curve: every record reaches the page up to here, min/max buckets after
 SAVED_POINTS = 30_000  # all curves together in a saved notebook's widget state (17 B a point)
 
@@ -26,9 +28,11 @@ PANELS = {"scale": "loss scale (log2)", "lr": "learning rate", "scalar": "logged
 
 def curve_label(kind, source, key):
     """The curve a record belongs to, or None for records no panel draws (a scheduler's own
-    LR record: its optimizer's curve, indexed by optimizer steps, already shows that LR)."""
+    LR record: its optimizer's curve, indexed by optimizer steps, already shows that LR). As
+    Unicode text: a logged name may hold a lone surrogate of Tcl's, which neither the page nor
+    matplotlib can draw."""
     if kind == "scalar":
-        return key
+        return printable(key)
     if kind == "scale":
         return source
     if kind == "lr":

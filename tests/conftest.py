@@ -116,13 +116,14 @@ def run_cli(*args, stdin=None, timeout=120):
 
 
 @contextlib.contextmanager
-def cli_prompt(*args):
+def cli_prompt(*args, env=(), codec_errors="strict"):
     """The CLI on a terminal (pexpect), at its first prompt unless `args` run a file; closed
-    after (child.exitstatus is then set)."""
+    after (child.exitstatus is then set). `env`: more environment variables."""
     import pexpect
     # (TORCHTCL_HISTORY empty unless a test sets it: no history file of the user's is written)
     child = pexpect.spawn(sys.executable, ["-m", "torchtcl_kernel.cli", *args], cwd=str(ROOT),
-                          encoding="utf-8", timeout=60, env={"TORCHTCL_HISTORY": "", **os.environ})
+                          encoding="utf-8", codec_errors=codec_errors, timeout=60,
+                          env={"TORCHTCL_HISTORY": "", **os.environ, **dict(env)})
     try:
         if not args:
             child.expect_exact("% ")

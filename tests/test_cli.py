@@ -268,6 +268,27 @@ def test_bad_install_options_are_usage_errors(args, capsys):
     assert capsys.readouterr().err.startswith("usage: torchtcl [-h] COMMAND")
 
 
+def test_the_prompt_takes_text_that_is_not_unicode_as_tclsh_does():
+    """Python's streams are strict UTF-8 on most desktops (PYTHONIOENCODING says so here, this
+    machine's C locale would not): a result holding a lone surrogate of Tcl's, and a typed line
+    that is not UTF-8, each ended the session with a traceback."""
+    with cli_prompt(env={"PYTHONIOENCODING": "utf-8:strict"},
+                    codec_errors="surrogateescape") as child:
+        child.sendline("set t [torch::zeros {2}]")
+        child.expect_exact("% ")
+        child.sendline("format %c 0xD800")
+        child.expect_exact("\udced\udca0\udc80\r\n% ")     # its bytes, as tclsh writes them
+        child.sendline('error "x\\uD800"')
+        child.expect_exact("x\udced\udca0\udc80\r\n% ")
+        child.send("set b \udcff\r")                       # (pexpect sends the byte 0xff)
+        child.expect_exact("lone surrogate")
+        child.expect_exact("% ")
+        child.sendline("torch::tensor_numel $t")
+        child.expect_exact("2\r\n")
+        _end_session(child)
+    assert child.exitstatus == 0
+
+
 def test_prompt_history_up_arrow_and_the_history_file(history):
     with cli_prompt() as child:
         child.sendline("incr n 41")

@@ -17,6 +17,7 @@ $TORCHTCL_HISTORY names; an empty TORCHTCL_HISTORY keeps none) when Python has r
 """
 
 import argparse
+import io
 import os
 import signal
 import sys
@@ -363,8 +364,20 @@ def _parser():
     return parser, subparsers
 
 
+def _streams_take_any_bytes():
+    """Text through the terminal as tclsh passes it, whatever the locale makes of Python's
+    streams (strict UTF-8 on most desktops): a lone surrogate Tcl holds, which tkinter gives as
+    its bytes escaped, is written as those bytes, and a typed line that is not UTF-8 reaches the
+    interpreter (a Tcl error there), where a strict stream ended the session with a traceback.
+    This is what Python's own UTF-8 mode does (surrogateescape)."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    _streams_take_any_bytes()
     if not argv:
         return run_stdin()
     if argv[:2] == ["run", "-c"] and len(argv) > 2:

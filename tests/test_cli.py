@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import re
 import select
 import subprocess
@@ -136,6 +137,42 @@ def test_ctrl_c_stops_a_pure_tcl_loop_at_the_prompt():
         child.sendline("torch::tensor_shape $keep")
         child.expect_exact("2")
         _end_session(child)
+
+
+def test_ctrl_c_at_the_prompt_clears_the_line_at_once_and_events_run_there():
+    """tkinter's input hook waited in Tcl's event loop for the next key, deaf to Ctrl-C: the line
+    was cleared only at the next key, and the line typed after it was thrown away with it."""
+    with cli_prompt() as child:
+        child.send("set abc")
+        time.sleep(0.3)
+        child.sendintr()
+        child.expect_exact("% ", timeout=2)
+        child.sendline("after 200 {puts fired}; set x 1")
+        child.expect_exact("1\r\n% ")
+        child.expect_exact("fired", timeout=3)          # at the prompt, as in tclsh
+        child.sendline("info exists abc")
+        child.expect_exact("0\r\n")
+        _end_session(child)
+
+
+def test_ctrl_c_at_random_moments_leaves_the_prompt_working():
+    """Each Ctrl-C stops the command it came in, or clears the prompt's line; none reaches the
+    prompt's own calls into Tcl (a request left over from an evaluation that had just ended
+    unwound the next one, and the CLI ended with a traceback)."""
+    rng = random.Random(7)
+    with cli_prompt() as child:
+        child.sendline("set keep [torch::ones {2}]")
+        child.expect_exact("% ")
+        for _ in range(40):
+            child.sendline(f"after {rng.randint(5, 30)}; incr n")
+            time.sleep(rng.uniform(0, 0.04))
+            child.sendintr()
+            child.expect_exact("% ", timeout=10)
+            time.sleep(0.05)
+        child.sendline("puts [torch::tensor_shape $keep]/[incr n 0]")
+        child.expect(r"2/\d+\r\n")
+        _end_session(child)
+    assert child.exitstatus == 0
 
 
 def test_ctrl_c_ends_a_running_script(tmp_path):

@@ -25,7 +25,7 @@ import tempfile
 import threading
 
 from .commands.distributed import leave_job
-from .core import TorchTcl, TorchTclError, TorchTclExit
+from .core import TorchTcl, TorchTclError, TorchTclExit, _tclbridge
 from .core.cancel import in_command
 from .core.telemetry import FORWARD_ENV
 
@@ -65,39 +65,37 @@ def _write_line(line):
 def _ctrl_c_stops_tcl(interp):
     """Ctrl-C stops a running script, even a pure-Tcl loop, as in tclsh.
 
-    While Tcl loops no Python runs, so a Python handler alone would wait for the loop to end. The
-    signal also lands on a wakeup pipe; a thread reading it asks Tcl to unwind the evaluation,
-    which then fails with "interrupted". Tcl only checks between commands, though: a long
-    Python-side command is stopped by the handler, which raises KeyboardInterrupt in it (the
+    While Tcl loops no Python runs, so a Python handler alone would wait for the loop to end: the
+    interpreter's own relay (core/cancel.py) asks Tcl to unwind the evaluation the signal came
+    in, which then fails with "interrupted". Tcl only checks between commands, though: a long
+    Python-side command is stopped by this handler, which raises KeyboardInterrupt in it (the
     command then fails with "interrupted", as in the kernel). At the prompt, Ctrl-C still clears
     the line.
+
+    Each request names the evaluation it is for, never a later one: a request that came as an
+    evaluation ended (unnumbered, it stayed on the idle interpreter) unwound the prompt's own
+    next call into Tcl, and the CLI ended with a traceback.
     """
     if threading.current_thread() is not threading.main_thread():
         return
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
-    signal.set_wakeup_fd(write_end)
 
     def handler(signum, frame):
         if not interp.depth:
             raise KeyboardInterrupt
-        interp.interrupt()                  # first, so that no `catch` can go on after the error
+        evaluation = interp.canceller.current()
+        if evaluation is None:              # (it came as the evaluation ended: it has ended)
+            return
+        interp.interrupt(evaluation)        # first, so that no `catch` can go on after the error
         if in_command(frame):
             raise KeyboardInterrupt
         # It landed in bookkeeping (or an import), where raising could break state: a long
         # command would run on. Ask again shortly, as long as the evaluation lasts.
-        threading.Timer(0.05, again).start()
+        threading.Timer(0.05, again, args=(evaluation,)).start()
 
-    def again():
-        if interp.depth:
+    def again(evaluation):
+        if interp.canceller.current() == evaluation:
             signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
-
-    def watch():
-        while True:
-            if signal.SIGINT in os.read(read_end, 64):
-                interp.interrupt()
     signal.signal(signal.SIGINT, handler)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def _run(interp, script):
@@ -246,6 +244,9 @@ def _line_editing(interp, pending):
         import readline
     except ImportError:                     # e.g. Windows, or a Python built without it
         return lambda: None
+    # Tcl's events served while readline waits, which sees Ctrl-C at once (tkinter's own hook
+    # waited for the next key to see it; see _tclbridge.c)
+    _tclbridge.serve_events_at_prompt()
     from .introspect import Introspector
     introspector = Introspector(interp)
     matches = []

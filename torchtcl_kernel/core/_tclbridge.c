@@ -2085,6 +2085,41 @@ sigint_is_ours(const struct sigaction *sa)
     return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == on_sigint;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The CLI's prompt: Tcl's events served while readline waits for a key                         */
+
+/* readline calls PyOS_InputHook as it waits for a key, after each 0.1 s of waiting and after each
+ * key. tkinter's hook waits in Tcl's event loop until a key comes, and a Ctrl-C is not seen there:
+ * it was only seen at the next key, and then threw away the line typed after it. This one serves
+ * what Tcl has pending (an `after` script, a fileevent), as tclsh does at its prompt, and returns:
+ * readline's own wait sees a signal as it comes. At most EVENTS_AT_ONCE events per call, so that a
+ * script that keeps scheduling itself (`after 0`) cannot keep the keys waiting. Events call only
+ * commands made by this module (interp.add_command), which take the GIL themselves: none of
+ * tkinter's (createcommand), which need tkinter's own thread state. */
+#define EVENTS_AT_ONCE 1000
+
+static int
+serve_events(void)
+{
+    for (int i = 0; i < EVENTS_AT_ONCE && Tcl_DoOneEvent(TCL_ALL_EVENTS | TCL_DONT_WAIT); i++)
+        ;
+    return 0;
+}
+
+PyDoc_STRVAR(serve_events_at_prompt_doc,
+"serve_events_at_prompt()\n\n"
+"While input() waits for a line (through readline), serve Tcl's pending events every 0.1 s and\n"
+"return, in place of tkinter's input hook (which waits until a key comes, deaf to Ctrl-C).\n"
+"For the main thread's interpreter, whose commands are all this module's.");
+
+static PyObject *
+serve_events_at_prompt(PyObject *module, PyObject *unused)
+{
+    PyOS_InputHook = serve_events;
+    Py_RETURN_NONE;
+}
+
+
 PyDoc_STRVAR(sigint_relay_doc,
 "sigint_relay(fd, window) -> bool\n\n"
 "window > 0: until the next call, a SIGINT writes `window` (a native long long) to the file\n"
@@ -2134,6 +2169,7 @@ sigint_relay(PyObject *module, PyObject *args)
 
 static PyMethodDef module_methods[] = {
     {"sigint_relay", sigint_relay, METH_VARARGS, sigint_relay_doc},
+    {"serve_events_at_prompt", serve_events_at_prompt, METH_NOARGS, serve_events_at_prompt_doc},
     {"names_in", names_in, METH_VARARGS, names_in_doc},
     {"create_command", create_command, METH_VARARGS, create_command_doc},
     {"delete_commands", delete_commands, METH_O, delete_commands_doc},

@@ -155,6 +155,22 @@ def test_ctrl_c_at_the_prompt_clears_the_line_at_once_and_events_run_there():
         _end_session(child)
 
 
+def test_what_an_event_runs_at_the_prompt_stops_on_ctrl_c_and_may_exit():
+    """A script an event runs at the prompt is evaluated as a typed command is: a loop in it hung
+    the prompt for good (tkinter's input hook ran it where Ctrl-C could not reach)."""
+    with cli_prompt() as child:
+        child.sendline("set keep 1; after 100 {while 1 {}}")
+        child.expect_exact("% ")
+        time.sleep(1.0)                                 # the loop runs
+        child.sendintr()
+        child.expect_exact("interrupted")
+        child.sendline("incr keep")
+        child.expect_exact("2\r\n")
+        child.sendline("after 100 {exit 3}")
+        child.expect(pexpect.EOF)
+    assert child.exitstatus == 3
+
+
 def test_ctrl_c_at_random_moments_leaves_the_prompt_working():
     """Each Ctrl-C stops the command it came in, or clears the prompt's line; none reaches the
     prompt's own calls into Tcl (a request left over from an evaluation that had just ended

@@ -191,11 +191,11 @@ def run_stdin():
 def repl(interp):
     interp.tk.call("set", "::tcl_interactive", 1)
     buffer = ""
-    save_history = _line_editing(interp, lambda: buffer)
 
     def end(status):
         save_history()
         return _ending(interp, status)
+    save_history = _line_editing(interp, lambda: buffer, end)
 
     while True:
         try:
@@ -235,18 +235,34 @@ def _history_file():
     return path or None
 
 
-def _line_editing(interp, pending):
+def _serve_events(interp, end):
+    """At the prompt, what Tcl's events run (an `after` script, a fileevent), evaluated as a typed
+    command is: Ctrl-C stops it ("interrupted") and `exit` in it ends the session (through
+    end(status)); its errors are Tcl's background errors, reported by Tcl."""
+    try:
+        interp.eval("::torchtcl::_serve_events")
+    except TorchTclExit as e:
+        end(e.code)
+    except TorchTclError as e:
+        _report(e)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        sys.stderr.write("interrupted\n")
+
+
+def _line_editing(interp, pending, end):
     """Line editing, history and Tab completion for the prompt, when Python has readline (input()
-    then uses it). `pending()` is the incomplete command typed so far, for completion. Returns
-    the function that saves the history, to call before the process ends (it ends by os._exit,
-    so no atexit hook would run)."""
+    then uses it), and Tcl's events served while it waits. `pending()` is the incomplete command
+    typed so far, for completion; end(status) ends the session. Returns the function that saves
+    the history, to call before the process ends (it ends by os._exit, so no atexit hook would
+    run)."""
     try:
         import readline
     except ImportError:                     # e.g. Windows, or a Python built without it
         return lambda: None
     # Tcl's events served while readline waits, which sees Ctrl-C at once (tkinter's own hook
     # waited for the next key to see it; see _tclbridge.c)
-    _tclbridge.serve_events_at_prompt()
+    _tclbridge.serve_at_prompt(interp.tk.interpaddr(), lambda: _serve_events(interp, end))
     from .introspect import Introspector
     introspector = Introspector(interp)
     matches = []

@@ -2090,32 +2090,64 @@ sigint_is_ours(const struct sigaction *sa)
 
 /* readline calls PyOS_InputHook as it waits for a key, after each 0.1 s of waiting and after each
  * key. tkinter's hook waits in Tcl's event loop until a key comes, and a Ctrl-C is not seen there:
- * it was only seen at the next key, and then threw away the line typed after it. This one serves
- * what Tcl has pending (an `after` script, a fileevent), as tclsh does at its prompt, and returns:
- * readline's own wait sees a signal as it comes. At most EVENTS_AT_ONCE events per call, so that a
- * script that keeps scheduling itself (`after 0`) cannot keep the keys waiting. Events call only
- * commands made by this module (interp.add_command), which take the GIL themselves: none of
- * tkinter's (createcommand), which need tkinter's own thread state. */
-#define EVENTS_AT_ONCE 1000
+ * it was only seen at the next key, and then threw away the line typed after it; nor could it
+ * stop a script an event ran (`after 100 {while 1 {}}`), which hung the prompt. This one calls
+ * the CLI's `serve`, which evaluates ::torchtcl::_serve_events (below) like any script, so that
+ * Ctrl-C stops what an event runs as it stops a command, and returns: readline's own wait sees a
+ * signal as it comes. */
+static PyObject *prompt_serve;          /* the CLI's serve() */
 
 static int
-serve_events(void)
+prompt_hook(void)
 {
-    for (int i = 0; i < EVENTS_AT_ONCE && Tcl_DoOneEvent(TCL_ALL_EVENTS | TCL_DONT_WAIT); i++)
-        ;
+    PyGILState_STATE gs = PyGILState_Ensure();
+    /* readline calls the hook as its wait ends, a signal's too, before it runs the signal's
+     * Python handler: Python code run here would run that handler first, and a Ctrl-C meant for
+     * the prompt would be raised in serve(). So a SIGINT that came is left for readline (taken
+     * and put back, with no Python code run in between), and nothing is served this time. */
+    if (PyOS_InterruptOccurred())
+        PyErr_SetInterruptEx(SIGINT);
+    else {
+        PyObject *r = PyObject_CallNoArgs(prompt_serve);
+        if (r == NULL)                  /* (serve() reports its own errors) */
+            PyErr_WriteUnraisable(prompt_serve);
+        Py_XDECREF(r);
+    }
+    PyGILState_Release(gs);
     return 0;
 }
 
-PyDoc_STRVAR(serve_events_at_prompt_doc,
-"serve_events_at_prompt()\n\n"
-"While input() waits for a line (through readline), serve Tcl's pending events every 0.1 s and\n"
-"return, in place of tkinter's input hook (which waits until a key comes, deaf to Ctrl-C).\n"
-"For the main thread's interpreter, whose commands are all this module's.");
+/* What Tcl has pending (an `after` script, a fileevent), as tclsh serves it at its prompt: at
+ * most EVENTS_AT_ONCE events, so that a script that keeps scheduling itself (`after 0`) cannot
+ * keep the keys waiting, and no more once the evaluation is cancelled. */
+#define EVENTS_AT_ONCE 1000
+
+static int
+serve_events_cmd(ClientData unused, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+    for (int i = 0; i < EVENTS_AT_ONCE && Tcl_DoOneEvent(TCL_ALL_EVENTS | TCL_DONT_WAIT); i++)
+        if (Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG) == TCL_ERROR)
+            return TCL_ERROR;
+    return Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG);
+}
+
+PyDoc_STRVAR(serve_at_prompt_doc,
+"serve_at_prompt(interp, serve)\n\n"
+"Make ::torchtcl::_serve_events in interp (serve Tcl's pending events), and while input() waits\n"
+"for a line through readline, call serve() every 0.1 s, in place of tkinter's input hook (which\n"
+"waits until a key comes, deaf to Ctrl-C). serve() must catch its own errors.");
 
 static PyObject *
-serve_events_at_prompt(PyObject *module, PyObject *unused)
+serve_at_prompt(PyObject *module, PyObject *args)
 {
-    PyOS_InputHook = serve_events;
+    PyObject *addr, *serve;
+    Tcl_Interp *interp;
+    if (!PyArg_ParseTuple(args, "OO", &addr, &serve) || !interp_arg(addr, &interp) ||
+        !bind(interp))
+        return NULL;
+    Tcl_CreateObjCommand(interp, "::torchtcl::_serve_events", serve_events_cmd, NULL, NULL);
+    Py_XSETREF(prompt_serve, Py_NewRef(serve));
+    PyOS_InputHook = prompt_hook;
     Py_RETURN_NONE;
 }
 
@@ -2169,7 +2201,7 @@ sigint_relay(PyObject *module, PyObject *args)
 
 static PyMethodDef module_methods[] = {
     {"sigint_relay", sigint_relay, METH_VARARGS, sigint_relay_doc},
-    {"serve_events_at_prompt", serve_events_at_prompt, METH_NOARGS, serve_events_at_prompt_doc},
+    {"serve_at_prompt", serve_at_prompt, METH_VARARGS, serve_at_prompt_doc},
     {"names_in", names_in, METH_VARARGS, names_in_doc},
     {"create_command", create_command, METH_VARARGS, create_command_doc},
     {"delete_commands", delete_commands, METH_O, delete_commands_doc},

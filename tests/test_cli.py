@@ -163,9 +163,19 @@ def test_what_an_event_runs_at_the_prompt_stops_on_ctrl_c_and_may_exit():
         child.expect_exact("% ")
         time.sleep(1.0)                                 # the loop runs
         child.sendintr()
-        child.expect_exact("interrupted")
+        child.expect_exact("eval unwound")             # Tcl's report of a background error
+        child.expect_exact('"while 1 {}"')
+        child.expect_exact('("after" script)')
         child.sendline("incr keep")
         child.expect_exact("2\r\n")
+        # serving events depends on no Tcl command, which a script could delete or replace
+        child.sendline("namespace delete ::torchtcl; proc unknown args {puts UNKNOWN}; "
+                       "after 50 {set ::late 1}; set y 7")
+        child.expect_exact("7\r\n")
+        time.sleep(0.5)
+        child.sendline("set late")
+        child.expect_exact("1\r\n% ")
+        assert "UNKNOWN" not in child.before and "invalid command" not in child.before
         child.sendline("after 100 {exit 3}")
         child.expect(pexpect.EOF)
     assert child.exitstatus == 3

@@ -214,6 +214,27 @@ def test_an_interrupt_from_another_thread_is_still_an_error():
     assert lines[0] == "error interrupted" and lines[1].startswith("KeyboardInterrupt")
 
 
+def test_serve_events_runs_what_events_run_as_an_evaluation():
+    """TorchTcl.serve_events (the CLI prompt's): an `after` script runs; a looping one stops at
+    Ctrl-C, as a command would, and the state stays; `exit` in one is TorchTclExit."""
+    lines, status = _interrupted("""
+        from torchtcl_kernel import TorchTclExit
+        tcl.eval("after 0 {set ::ran 1}")
+        tcl.serve_events()
+        print("ran", tcl.eval("set ::ran"), flush=True)
+        tcl.eval("after 0 {while 1 {}}")
+        print("READY", flush=True)
+        tcl.serve_events()          # (Tcl reports the stopped script as a background error)
+        print("stopped", tcl.eval("set keep"), flush=True)
+        tcl.eval("after 0 {exit 4}")
+        try:
+            tcl.serve_events()
+        except TorchTclExit as e:
+            print("exit", e.code, flush=True)
+    """)
+    assert status == 0 and lines == ["ran 1", "stopped 42", "exit 4"], lines
+
+
 # --- the magics, in a real python3 IPython kernel ----------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -240,14 +240,14 @@ def _serve_events(interp, end):
     command is: Ctrl-C stops it ("interrupted") and `exit` in it ends the session (through
     end(status)); its errors are Tcl's background errors, reported by Tcl."""
     try:
-        interp.eval("::torchtcl::_serve_events")
+        interp.serve_events()
     except TorchTclExit as e:
         end(e.code)
-    except TorchTclError as e:
-        _report(e)
     except KeyboardInterrupt:
         sys.stdout.flush()
         sys.stderr.write("interrupted\n")
+    except TorchTclError as e:              # (interrupted other than by Ctrl-C)
+        _report(e)
 
 
 def _line_editing(interp, pending, end):
@@ -262,7 +262,7 @@ def _line_editing(interp, pending, end):
         return lambda: None
     # Tcl's events served while readline waits, which sees Ctrl-C at once (tkinter's own hook
     # waited for the next key to see it; see _tclbridge.c)
-    _tclbridge.serve_at_prompt(interp.tk.interpaddr(), lambda: _serve_events(interp, end))
+    _tclbridge.serve_at_prompt(lambda: _serve_events(interp, end))
     from .introspect import Introspector
     introspector = Introspector(interp)
     matches = []

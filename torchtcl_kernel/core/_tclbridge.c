@@ -2086,15 +2086,56 @@ sigint_is_ours(const struct sigaction *sa)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The CLI's prompt: Tcl's events served while readline waits for a key                         */
+/* Tcl's events, served as an evaluation; the CLI's prompt serving them while readline waits    */
+
+/* What Tcl has pending (an `after` script, a fileevent), as tclsh serves it at its prompt: at
+ * most EVENTS_AT_ONCE events, so that a script that keeps scheduling itself (`after 0`) cannot
+ * keep a caller waiting, and none once the evaluation is cancelled. TorchTcl.serve_events calls
+ * it inside an evaluation, so that an interrupt stops what the events run as it stops a command;
+ * no Tcl command is involved, which a script could delete or replace. */
+#define EVENTS_AT_ONCE 1000
+
+static PyObject *tcl_error;             /* tkinter's TclError */
+
+PyDoc_STRVAR(serve_events_doc,
+"serve_events(interp) -> str\n\n"
+"Serve Tcl's pending events, at most 1000; raise tkinter's TclError once the evaluation running\n"
+"them is cancelled. The GIL is released meanwhile (the events' commands take it themselves).");
+
+static PyObject *
+serve_events(PyObject *module, PyObject *addr)
+{
+    Tcl_Interp *interp;
+    if (!interp_arg(addr, &interp) || !bind(interp))
+        return NULL;
+    if (tcl_error == NULL) {
+        PyObject *tkinter = PyImport_ImportModule("_tkinter");
+        tcl_error = tkinter ? PyObject_GetAttrString(tkinter, "TclError") : NULL;
+        Py_XDECREF(tkinter);
+        if (tcl_error == NULL)
+            return NULL;
+    }
+    int code = TCL_OK;
+    Py_BEGIN_ALLOW_THREADS
+    for (int i = 0; i < EVENTS_AT_ONCE && Tcl_DoOneEvent(TCL_ALL_EVENTS | TCL_DONT_WAIT); i++)
+        if ((code = Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG)) != TCL_OK)
+            break;
+    if (code == TCL_OK)
+        code = Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG);
+    Py_END_ALLOW_THREADS
+    if (code != TCL_OK) {
+        PyErr_SetString(tcl_error, Tcl_GetStringResult(interp));
+        return NULL;
+    }
+    return PyUnicode_FromString("");
+}
 
 /* readline calls PyOS_InputHook as it waits for a key, after each 0.1 s of waiting and after each
  * key. tkinter's hook waits in Tcl's event loop until a key comes, and a Ctrl-C is not seen there:
  * it was only seen at the next key, and then threw away the line typed after it; nor could it
  * stop a script an event ran (`after 100 {while 1 {}}`), which hung the prompt. This one calls
- * the CLI's `serve`, which evaluates ::torchtcl::_serve_events (below) like any script, so that
- * Ctrl-C stops what an event runs as it stops a command, and returns: readline's own wait sees a
- * signal as it comes. */
+ * the CLI's serve() (TorchTcl.serve_events, above) and returns: readline's own wait sees a signal
+ * as it comes. */
 static PyObject *prompt_serve;          /* the CLI's serve() */
 
 static int
@@ -2117,35 +2158,15 @@ prompt_hook(void)
     return 0;
 }
 
-/* What Tcl has pending (an `after` script, a fileevent), as tclsh serves it at its prompt: at
- * most EVENTS_AT_ONCE events, so that a script that keeps scheduling itself (`after 0`) cannot
- * keep the keys waiting, and no more once the evaluation is cancelled. */
-#define EVENTS_AT_ONCE 1000
-
-static int
-serve_events_cmd(ClientData unused, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
-{
-    for (int i = 0; i < EVENTS_AT_ONCE && Tcl_DoOneEvent(TCL_ALL_EVENTS | TCL_DONT_WAIT); i++)
-        if (Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG) == TCL_ERROR)
-            return TCL_ERROR;
-    return Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG);
-}
-
 PyDoc_STRVAR(serve_at_prompt_doc,
-"serve_at_prompt(interp, serve)\n\n"
-"Make ::torchtcl::_serve_events in interp (serve Tcl's pending events), and while input() waits\n"
-"for a line through readline, call serve() every 0.1 s, in place of tkinter's input hook (which\n"
-"waits until a key comes, deaf to Ctrl-C). serve() must catch its own errors.");
+"serve_at_prompt(serve)\n\n"
+"While input() waits for a line through readline, call serve() every 0.1 s, in place of\n"
+"tkinter's input hook (which waits until a key comes, deaf to Ctrl-C). serve() must catch its\n"
+"own errors.");
 
 static PyObject *
-serve_at_prompt(PyObject *module, PyObject *args)
+serve_at_prompt(PyObject *module, PyObject *serve)
 {
-    PyObject *addr, *serve;
-    Tcl_Interp *interp;
-    if (!PyArg_ParseTuple(args, "OO", &addr, &serve) || !interp_arg(addr, &interp) ||
-        !bind(interp))
-        return NULL;
-    Tcl_CreateObjCommand(interp, "::torchtcl::_serve_events", serve_events_cmd, NULL, NULL);
     Py_XSETREF(prompt_serve, Py_NewRef(serve));
     PyOS_InputHook = prompt_hook;
     Py_RETURN_NONE;
@@ -2201,7 +2222,8 @@ sigint_relay(PyObject *module, PyObject *args)
 
 static PyMethodDef module_methods[] = {
     {"sigint_relay", sigint_relay, METH_VARARGS, sigint_relay_doc},
-    {"serve_at_prompt", serve_at_prompt, METH_VARARGS, serve_at_prompt_doc},
+    {"serve_at_prompt", serve_at_prompt, METH_O, serve_at_prompt_doc},
+    {"serve_events", serve_events, METH_O, serve_events_doc},
     {"names_in", names_in, METH_VARARGS, names_in_doc},
     {"create_command", create_command, METH_VARARGS, create_command_doc},
     {"delete_commands", delete_commands, METH_O, delete_commands_doc},

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from . import dispatch
+from . import _tclbridge, dispatch
 from .cancel import SIGINT_RELAY, Canceller
 from .errors import CommandError, TorchTclError, TorchTclExit
 from .handles import HandleStore
@@ -21,6 +21,7 @@ from .reclaim import Reclaimer
 from .registry import REGISTRY
 from .telemetry import Telemetry
 
+_EVENTS: Any = object()     # what serve_events evaluates: Tcl's pending events, not a script
 PACKAGE_VERSION = "2.0.0"   # the C++ extension's version that scripts may `package require`
 
 
@@ -146,7 +147,15 @@ class TorchTcl:
             self.modes.leave(outer)
             self.reclaimer.evaluation_ended(result, outermost)
 
+    def serve_events(self) -> None:
+        """Run what Tcl's pending events run (an `after` script, a fileevent; at most 1000 events),
+        as an evaluation: an interrupt or Ctrl-C stops it and `exit` in it raises TorchTclExit,
+        as in eval. For a frontend waiting for input, as tclsh serves events at its prompt."""
+        self.eval(_EVENTS)
+
     def _evaluate(self, script, nul):
+        if script is _EVENTS:
+            return _tclbridge.serve_events(self.tk.interpaddr())
         if nul:
             # tkinter's eval takes a C string, but Tcl holds NULs in values: the script goes in
             # as a value, through a variable that is gone once it starts. As UTF-8 bytes:

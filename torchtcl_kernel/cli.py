@@ -17,6 +17,7 @@ $TORCHTCL_HISTORY names; an empty TORCHTCL_HISTORY keeps none) when Python has r
 """
 
 import argparse
+import contextlib
 import io
 import os
 import signal
@@ -81,7 +82,9 @@ def _ctrl_c_stops_tcl(interp):
 
     def handler(signum, frame):
         if not interp.depth:
-            raise KeyboardInterrupt
+            if _CTRL_C.raises:
+                raise KeyboardInterrupt
+            return                          # (it came as a command ended: that one has ended)
         evaluation = interp.canceller.current()
         if evaluation is None:              # (it came as the evaluation ended: it has ended)
             return
@@ -98,13 +101,34 @@ def _ctrl_c_stops_tcl(interp):
     signal.signal(signal.SIGINT, handler)
 
 
+class _CtrlC:
+    """Where a Ctrl-C outside Tcl raises KeyboardInterrupt: only where the CLI catches it (the
+    prompt waiting for a line, a script's run). Elsewhere, a Ctrl-C that came as a command ended
+    is dropped, as the interpreter drops one that came as an evaluation ended: raised while the
+    prompt printed the result, it ended the CLI with a traceback."""
+
+    raises = False
+
+    @contextlib.contextmanager
+    def caught(self):
+        before, self.raises = self.raises, True
+        try:
+            yield
+        finally:
+            self.raises = before
+
+
+_CTRL_C = _CtrlC()
+
+
 def _run(interp, script):
     """Run a whole script as tclsh would; the process's exit status: `exit N` gives N (even
     under `catch`), an uncaught error or Ctrl-C 1."""
     try:
-        interp.eval(script)
-        status = 0
-        leave_job()                         # a launched worker waits for its peers to end
+        with _CTRL_C.caught():
+            interp.eval(script)
+            status = 0
+            leave_job()                     # a launched worker waits for its peers to end
     except TorchTclExit as e:
         status = e.code
     except TorchTclError as e:
@@ -199,7 +223,8 @@ def repl(interp):
 
     while True:
         try:
-            line = input("% " if not buffer else "> ")
+            with _CTRL_C.caught():
+                line = input("% " if not buffer else "> ")
         except EOFError:
             sys.stdout.write("\n")
             return end(0)

@@ -262,8 +262,9 @@ def _history_file():
 
 def _serve_events(interp, end):
     """At the prompt, what Tcl's events run (an `after` script, a fileevent), evaluated as a typed
-    command is: Ctrl-C stops it ("interrupted") and `exit` in it ends the session (through
-    end(status)); its errors are Tcl's background errors, reported by Tcl."""
+    command is: Ctrl-C stops it and `exit` in it ends the session (through end(status)). Its
+    errors, the stop included, are Tcl's background errors, which Tcl reports; a Ctrl-C that
+    comes between two events is "interrupted"."""
     try:
         interp.serve_events()
     except TorchTclExit as e:

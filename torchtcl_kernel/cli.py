@@ -121,6 +121,12 @@ class _CtrlC:
 _CTRL_C = _CtrlC()
 
 
+def _say_interrupted():
+    """What a Ctrl-C that stopped a command prints, after what the command wrote."""
+    sys.stdout.flush()
+    sys.stderr.write("interrupted\n")
+
+
 def _run(interp, script):
     """Run a whole script as tclsh would; the process's exit status: `exit N` gives N (even
     under `catch`), an uncaught error or Ctrl-C 1."""
@@ -135,8 +141,7 @@ def _run(interp, script):
         _report(e)
         status = 1
     except KeyboardInterrupt:               # Ctrl-C just before or after Tcl ran
-        sys.stdout.flush()
-        sys.stderr.write("interrupted\n")
+        _say_interrupted()
         status = 1
     return _ending(interp, status)
 
@@ -245,7 +250,7 @@ def repl(interp):
             sys.stderr.write(e.message + "\n")
             continue
         except KeyboardInterrupt:
-            sys.stderr.write("interrupted\n")
+            _say_interrupted()
             continue
         if result:
             print(result)
@@ -270,8 +275,7 @@ def _serve_events(interp, end):
     except TorchTclExit as e:
         end(e.code)
     except KeyboardInterrupt:
-        sys.stdout.flush()
-        sys.stderr.write("interrupted\n")
+        _say_interrupted()
     except TorchTclError as e:              # (interrupted other than by Ctrl-C)
         _report(e)
 

@@ -178,8 +178,7 @@ class TorchTclKernel(IPythonKernel):
             ename = " ".join(code[:2])
         else:
             ename = "TclError"
-        content = {"ename": ename, "evalue": shown(error.message),
-                   "traceback": shown(error.error_info or error.message).split("\n")}
+        content = {"ename": ename, **_error_text(error)}
         if not silent:
             self.send_response(self.iopub_socket, "error", content)
         return {"status": "error", "execution_count": count, **content}
@@ -192,8 +191,7 @@ class TorchTclKernel(IPythonKernel):
                              "data": {"text/plain": shown(self.interp.eval(script))}}
             except Exception as e:
                 e = e if isinstance(e, TorchTclError) else _internal(e)
-                out[name] = {"status": "error", "ename": "TclError", "evalue": shown(e.message),
-                             "traceback": shown(e.error_info or e.message).split("\n")}
+                out[name] = {"status": "error", "ename": "TclError", **_error_text(e)}
         return out
 
     # --- language services ----------------------------------------------------------------------
@@ -371,6 +369,12 @@ class _ReplyVia:
 
 
 PREVIEW_LINES = 12
+
+
+def _error_text(error):
+    """A TorchTclError's evalue and traceback as a frontend shows them (shown.py)."""
+    return {"evalue": shown(error.message),
+            "traceback": shown(error.error_info or error.message).split("\n")}
 
 
 def tensor_html(name, tensor):

@@ -44,10 +44,6 @@ def _as_written(escaped):
 def printable(text):
     """text with each character Unicode text cannot hold (a lone surrogate of Tcl's, or of
     Python's) as U+FFFD, the replacement character."""
-    if text.isascii():
+    if text.isascii() or not _LONE.search(text):     # (a search: no copy of a long text)
         return text
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return _LONE.sub("\ufffd", _ESCAPED.sub(_as_written, text))
+    return _LONE.sub("\ufffd", _ESCAPED.sub(_as_written, text))

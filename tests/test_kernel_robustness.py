@@ -149,6 +149,72 @@ def test_an_execute_on_the_control_channel_can_be_interrupted(kernel):  # noqa: 
     assert run(kc, "expr {1 + 1}")[0]["status"] == "ok"
 
 
+# --- malformed requests: an error reply naming the field ------------------------------------------
+def raw_request(kc, msg_type, content):
+    """The reply's content to a request sent as it is (kc.execute and co. check their arguments)."""
+    msg = kc.session.msg(msg_type, content)
+    kc.shell_channel.send(msg)
+    return tk_.shell_reply(kc, msg["header"]["msg_id"], timeout=REPLY_TIMEOUT)["content"]
+
+
+@pytest.mark.parametrize("msg_type, content, error", [
+    ("execute_request", {"code": 5, "silent": False}, "code must be a string, not 5"),
+    ("execute_request", {"code": None}, "code must be a string, not None"),
+    ("execute_request", {"code": "set a 1", "user_expressions": ["a"]},
+     "user_expressions must be an object, not ['a']"),
+    ("complete_request", {"code": "torch::ze", "cursor_pos": "3"},
+     "cursor_pos must be an integer, not '3'"),
+    ("complete_request", {"code": "torch::ze", "cursor_pos": 2.5},
+     "cursor_pos must be an integer, not 2.5"),
+    ("complete_request", {"code": "torch::ze", "cursor_pos": -5},
+     "cursor_pos must not be negative, not -5"),
+    ("complete_request", {"code": 5, "cursor_pos": 1}, "code must be a string, not 5"),
+    ("inspect_request", {"code": None, "cursor_pos": 0}, "code must be a string, not None"),
+    ("inspect_request", {"code": "torch::zeros", "cursor_pos": True},
+     "cursor_pos must be an integer, not True"),
+    ("is_complete_request", {"code": None}, "code must be a string, not None"),
+    ("execute_request", {"silent": False}, "code is missing"),
+    ("complete_request", {"code": "torch::ze"}, "cursor_pos is missing"),
+    ("inspect_request", {"cursor_pos": 0}, "code is missing"),
+    ("is_complete_request", {}, "code is missing"),
+    ("is_complete_request", '["code"]', "content must be an object, not ['code']"),  # (JSON)
+])
+def test_a_field_missing_or_of_the_wrong_type_gets_an_error_reply_naming_it(
+        kernel, msg_type, content, error):  # noqa: F811
+    _, kc = kernel
+    reply = raw_request(kc, msg_type, content)
+    assert (reply["status"], reply["ename"], reply["evalue"], reply["traceback"]) == \
+        ("error", "BadRequest", error, [])
+    assert run(kc, "expr {6 * 7}")[0]["status"] == "ok"
+
+
+def test_malformed_parts_of_good_requests(kernel):  # noqa: F811
+    _, kc = kernel
+    count = run(kc, "set before 1")[0]["execution_count"]
+    # a malformed execute_request runs nothing and counts nothing
+    assert raw_request(kc, "execute_request", {"code": None})["execution_count"] == count + 1
+    assert run(kc, "set after 2")[0]["execution_count"] == count + 1
+    # one malformed user expression: its own error, the others and the cell run
+    reply = raw_request(kc, "execute_request", {"code": "set x 3", "silent": False,
+                                                "user_expressions": {"a": 5, "b": "set x"}})
+    assert reply["status"] == "ok"
+    assert reply["user_expressions"]["a"] == {
+        "status": "error", "ename": "BadRequest", "traceback": [],
+        "evalue": "user_expressions['a'] must be a string, not 5"}
+    assert reply["user_expressions"]["b"]["data"]["text/plain"] == "3"
+    # a cursor past the end is the end (as a frontend counting UTF-16 units may send)
+    for pos in (9, 10**9):
+        reply = raw_request(kc, "complete_request", {"code": "torch::ze", "cursor_pos": pos})
+        assert reply["status"] == "ok" and "torch::zeros" in reply["matches"]
+        assert (reply["cursor_start"], reply["cursor_end"]) == (0, 9)
+    reply = raw_request(kc, "inspect_request", {"code": "torch::zeros", "cursor_pos": 10**9})
+    assert reply["found"] and reply["data"]["text/plain"].startswith("torch::zeros")
+    # on the control channel too
+    reply, _ = control(kc, "complete_request", {"code": "torch::ze"})
+    assert (reply["msg_type"], reply["content"]["evalue"]) == ("complete_reply",
+                                                               "cursor_pos is missing")
+
+
 # --- case 14: no user text in a Tcl script --------------------------------------------------------
 def test_inspect_and_complete_odd_names_get_replies(kernel):  # noqa: F811
     _, kc = kernel

@@ -14,6 +14,7 @@ from ipykernel.zmqshell import ZMQInteractiveShell
 from IPython.core.history import HistoryManager
 from jupyter_core.paths import jupyter_data_dir
 
+from .request_fields import BadRequest, count, text
 from .shown import shown
 
 # (the CLI's readline history is $TORCHTCL_HISTORY, a file of another format)
@@ -67,32 +68,22 @@ class TclShell(ZMQInteractiveShell):
         self.configurables.append(self.history_manager)
 
 
-def _count(value, what, default=None):
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an integer, not {value!r}")
-    return value
-
-
 def query(manager, hist_access_type=None, output=False, raw=True, session=0, start=1,
           stop=None, n=None, pattern="*", unique=False):
     """The entries a history_request asks for, as (session, line, input) or
-    (session, line, (input, output)) tuples. Raises TypeError or ValueError for a malformed
-    request."""
+    (session, line, (input, output)) tuples. Raises BadRequest for a malformed request."""
     output, raw, unique = bool(output), bool(raw), bool(unique)
-    n = _count(n, "n")
+    n = count(n, "n")
     if n is not None and n < 0:
-        raise ValueError(f"n must not be negative, not {n}")
+        raise BadRequest(f"n must not be negative, not {n}")
     if hist_access_type == "tail":
         return list(manager.get_tail(10 if n is None else n, raw=raw, output=output,
                                      include_latest=True))
     if hist_access_type == "range":
-        return list(manager.get_range(_count(session, "session", 0), _count(start, "start", 1),
-                                      _count(stop, "stop"), raw=raw, output=output))
+        return list(manager.get_range(count(session, "session", 0), count(start, "start", 1),
+                                      count(stop, "stop"), raw=raw, output=output))
     if hist_access_type == "search":
-        if not isinstance(pattern, str):
-            raise TypeError(f"pattern must be a string, not {pattern!r}")
-        return list(manager.search(pattern, raw=raw, output=output, n=n, unique=unique))
-    raise ValueError(f'hist_access_type must be "tail", "range" or "search", '
+        return list(manager.search(text(pattern, "pattern"), raw=raw, output=output, n=n,
+                                   unique=unique))
+    raise BadRequest(f'hist_access_type must be "tail", "range" or "search", '
                      f"not {hist_access_type!r}")

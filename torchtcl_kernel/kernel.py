@@ -24,7 +24,7 @@ from IPython.display import HTML, Image, Markdown, clear_output, display
 from tornado import ioloop
 from traitlets import Type
 
-from . import __version__
+from . import __version__, request_fields
 from .commands.nn import summary
 from .core import TorchTcl, TorchTclError, TorchTclExit
 from .core.cancel import in_command
@@ -40,6 +40,10 @@ from .widgets import attach_live
 # interpreter only works in the thread that made it.
 _TCL_REQUESTS = ("execute_request", "complete_request", "inspect_request", "is_complete_request",
                  "history_request")
+# The fields ipykernel's handlers of these requests read without a default: one missing, they log
+# "bad msg" and send no reply, so the kernel checks them first (_checked).
+_REQUIRED = {"execute_request": ("code",), "complete_request": ("code", "cursor_pos"),
+             "inspect_request": ("code", "cursor_pos"), "is_complete_request": ("code",)}
 # How an interrupt reaches a Python-side command: a signal handled in the interpreter's thread
 # (see _on_interrupt_signal). Not SIGINT, whose handler ipykernel swaps around each request.
 _INTERRUPT_SIGNAL = signal.SIGUSR2
@@ -91,6 +95,8 @@ class TorchTclKernel(IPythonKernel):
                                 lambda path: self._display(Image(filename=path)))
         self.interp.add_command("::jupyter::clear_output", lambda *wait: clear_output(bool(wait)))
         self._tcl_thread = threading.current_thread()
+        for msg_type, fields in _REQUIRED.items():
+            self.shell_handlers[msg_type] = self._checked(msg_type, fields)
         for msg_type in _TCL_REQUESTS:
             self.control_handlers[msg_type] = functools.partial(self._on_tcl_thread, msg_type)
         self._interrupt_for = None          # the evaluation the last interrupt was for
@@ -129,6 +135,11 @@ class TorchTclKernel(IPythonKernel):
         count = self.shell.execution_count
         self._cell_header = self.get_parent("shell").get("header") or {}   # (see _sent_before)
         try:
+            code = request_fields.text(code, "code")
+            user_expressions = request_fields.expressions(user_expressions)
+        except request_fields.BadRequest as e:          # (nothing run, nothing counted)
+            return {"execution_count": count, **request_fields.reply(e)}
+        try:
             return await self._do_execute(code, silent, store_history, user_expressions)
         except Exception as e:              # a bug of ours: the cell still gets its reply
             self.log.error("execute failed", exc_info=True)
@@ -163,7 +174,7 @@ class TorchTclKernel(IPythonKernel):
             if store_history:
                 self.shell.history_manager.store_result(count, result)
         return {"status": "ok", "execution_count": count, "payload": [],
-                "user_expressions": self._user_expressions(user_expressions or {})}
+                "user_expressions": self._user_expressions(user_expressions)}
 
     def _flush(self):
         for stream in (sys.stdout, sys.stderr):
@@ -187,8 +198,11 @@ class TorchTclKernel(IPythonKernel):
         out = {}
         for name, script in expressions.items():
             try:
+                script = request_fields.text(script, f"user_expressions[{name!r}]")
                 out[name] = {"status": "ok", "metadata": {},
                              "data": {"text/plain": shown(self.interp.eval(script))}}
+            except request_fields.BadRequest as e:
+                out[name] = request_fields.reply(e)
             except Exception as e:
                 e = e if isinstance(e, TorchTclError) else _internal(e)
                 out[name] = {"status": "error", "ename": "TclError", **_error_text(e)}
@@ -198,7 +212,8 @@ class TorchTclKernel(IPythonKernel):
     # Each replies, whatever happens: an error reply rather than none.
     def do_complete(self, code, cursor_pos):
         try:
-            cursor_pos = len(code) if cursor_pos is None else cursor_pos
+            code = request_fields.text(code, "code")
+            cursor_pos = request_fields.cursor(code, cursor_pos)
             matches, start, end = self.introspector.complete(code, cursor_pos)
         except Exception as e:
             return self._failed("complete", e)
@@ -207,7 +222,8 @@ class TorchTclKernel(IPythonKernel):
 
     def do_inspect(self, code, cursor_pos, detail_level=0, omit_sections=()):
         try:
-            text = self.introspector.inspect(code, len(code) if cursor_pos is None else cursor_pos)
+            code = request_fields.text(code, "code")
+            text = self.introspector.inspect(code, request_fields.cursor(code, cursor_pos))
         except Exception as e:
             return self._failed("inspect", e)
         if text is None:
@@ -232,20 +248,21 @@ class TorchTclKernel(IPythonKernel):
         try:
             entries = history_query(self.shell.history_manager, hist_access_type, output, raw,
                                     session, start, stop, n, pattern, unique)
-        except (TypeError, ValueError) as e:    # the request's, not ours: no traceback to log
-            return {"status": "error", "ename": type(e).__name__, "evalue": str(e),
-                    "traceback": []}
         except Exception as e:
             return self._failed("history", e)
         return {"status": "ok", "history": entries}
 
     def do_is_complete(self, code):
         try:
-            return self._is_complete(code)
+            return self._is_complete(request_fields.text(code, "code"))
         except Exception as e:
             return self._failed("is_complete", e)
 
     def _failed(self, what, error):
+        """The error reply of a request that failed: a malformed one's (no traceback), or, where
+        the failure is a bug of ours, with its traceback, logged too."""
+        if isinstance(error, request_fields.BadRequest):
+            return request_fields.reply(error)
         self.log.error("%s failed", what, exc_info=True)
         return {"status": "error", "ename": type(error).__name__, "evalue": str(error),
                 "traceback": traceback.format_exception(error)}
@@ -261,6 +278,23 @@ class TorchTclKernel(IPythonKernel):
         if re.search(r"\(\d+\) syntax ", listing):
             return {"status": "invalid"}
         return {"status": "complete"}
+
+    def _checked(self, msg_type, fields):
+        """The shell handler of msg_type, after a check that the request holds these fields (its
+        error reply if not)."""
+        handler = self.shell_handlers[msg_type]
+
+        async def checked(stream, ident, parent):
+            error = request_fields.missing(parent.get("content"), fields)
+            if error is None:
+                return await handler(stream, ident, parent)
+            content = request_fields.reply(error)
+            if msg_type == "execute_request":
+                content["execution_count"] = self.shell.execution_count
+            self.session.send(stream, msg_type.replace("_request", "_reply"), content, parent,
+                              ident=ident)
+            return None
+        return checked
 
     # --- the control channel ----------------------------------------------------------------
     async def _on_tcl_thread(self, msg_type, stream, ident, parent):

@@ -151,7 +151,11 @@ def test_an_execute_on_the_control_channel_can_be_interrupted(kernel):  # noqa: 
 
 # --- malformed requests: an error reply naming the field ------------------------------------------
 def raw_request(kc, msg_type, content):
-    """The reply's content to a request sent as it is (kc.execute and co. check their arguments)."""
+    """The reply's content to a request sent as it is (kc.execute and co. check their arguments).
+    (An execute's error reply makes ipykernel abort the requests that race it, unless told not
+    to: the next request is sent as soon as the reply comes.)"""
+    if msg_type == "execute_request" and isinstance(content, dict):
+        content = {"stop_on_error": False, **content}
     msg = kc.session.msg(msg_type, content)
     kc.shell_channel.send(msg)
     return tk_.shell_reply(kc, msg["header"]["msg_id"], timeout=REPLY_TIMEOUT)["content"]

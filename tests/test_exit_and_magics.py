@@ -1,5 +1,6 @@
 """`exit` in every frontend (it ends the evaluation even under `catch`), Ctrl-C during a long
-Python-side command in the CLI, and the magics' one-line errors (issue 14: cases 9, 13, 16, 23)."""
+Python-side command in the CLI, the magics' one-line errors (issue 14: cases 9, 13, 16, 23), and
+`gets stdin` answered in the notebook's input box, in the kernel and in the magics."""
 
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 import test_kernel
 from conftest import ROOT, cli_prompt, run_cli
 from test_dashboard import _kernel, _stdout
+from test_kernel_robustness import control
 
 from torchtcl_kernel import TorchTclError
 from torchtcl_kernel.shown import SHOWN_LIMIT
@@ -248,3 +250,42 @@ print(tcl.eval("set alive yes"))
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["exit 3", 'error invalid hidden command name "exit"',
                                      "exit 5", "yes"]
+
+
+# --- gets stdin: the notebook's input box ---------------------------------------------------------
+
+def _input_box(kc, prefix):
+    """What `gets stdin` does in cells of a kernel (prefix: "", or "%%tcl\n" for the magic)."""
+    msg_id = kc.execute(prefix + 'puts -nonewline "Name: "; flush stdout\n'
+                        'proc ask {} {gets stdin n; return "hi $n"}; ask', allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=60)
+    assert request["content"] == {"prompt": "", "password": False}
+    kc.input("Ada")
+    msgs = test_kernel._collect(kc, msg_id)
+    assert test_kernel.shell_reply(kc, msg_id)["content"]["status"] == "ok"
+    assert _stdout(msgs) == "Name: " and _results(msgs) == ["hi Ada"]
+    # an end of file (Ctrl-D in jupyter console)
+    msg_id = kc.execute(prefix + "list [gets stdin line] $line", allow_stdin=True)
+    kc.get_stdin_msg(timeout=60)
+    kc.input("\x04")
+    assert _results(test_kernel._collect(kc, msg_id)) == ["-1 {}"]
+    test_kernel.shell_reply(kc, msg_id)
+    # a frontend that takes no input (nbclient): an end of file, at once
+    reply, msgs = run(kc, prefix + "list [gets stdin line] $line", allow_stdin=False)
+    assert reply["status"] == "ok" and _results(msgs) == ["-1 {}"]
+    # an interrupt while it waits stops the cell, and the kernel goes on
+    msg_id = kc.execute(prefix + "set waited 0; gets stdin; set waited 1", allow_stdin=True)
+    kc.get_stdin_msg(timeout=60)
+    assert control(kc, "interrupt_request", {})[0]["content"]["status"] == "ok"
+    reply = test_kernel.shell_reply(kc, msg_id)["content"]
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+    reply, msgs = run(kc, prefix + "set waited")
+    assert _results(msgs) == ["0"]
+
+
+def test_gets_stdin_asks_the_notebook_in_the_kernel(kernel):
+    _input_box(kernel[1], "")
+
+
+def test_gets_stdin_asks_the_notebook_in_the_magics(python_kernel):
+    _input_box(python_kernel, "%%tcl\n")

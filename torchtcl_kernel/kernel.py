@@ -80,6 +80,7 @@ class TorchTclKernel(IPythonKernel):
         self._last_stream = None
         self.interp = TorchTcl(stdout=self._puts_stdout, stderr=self._puts_stderr)
         self.interp.exit_handler = self._exit
+        self.interp.stdin.reader = self._stdin_line
         self.introspector = Introspector(self.interp)
         attach_live(self.interp)
         self.language_info = {**self.language_info,
@@ -129,6 +130,34 @@ class TorchTclKernel(IPythonKernel):
         # wrote so far goes out first, as tclsh flushes when it exits.
         self._flush()
 
+    def _stdin_line(self):
+        """A line the user types into the notebook's input box, for `gets stdin` (what input()
+        has in a Python kernel). EOFError where the request allows no input (nbclient) or the
+        user sends an end of file (Ctrl-D in jupyter console). ipykernel's
+        raw_input waits inside zmq, where an interrupt is not raised (_LIBRARIES); this loop
+        checks for one itself."""
+        if not self._allow_stdin:
+            raise EOFError
+        self._flush()                       # the prompt the script wrote, before the box
+        socket, session = self.stdin_socket, self.session
+        while socket.poll(0):               # (replies to requests that were given up)
+            socket.recv_multipart()
+        session.send(socket, "input_request", {"prompt": "", "password": False},
+                     self.get_parent("shell"),
+                     ident=self._get_shell_context_var(self._shell_parent_ident))
+        evaluation = self.interp.canceller.current()
+        while True:
+            if evaluation is not None and self._interrupt_for == evaluation:
+                raise KeyboardInterrupt
+            if socket.poll(50):
+                _, reply = session.recv(socket)
+                if reply is not None:
+                    break
+        value = reply["content"].get("value") if isinstance(reply["content"], dict) else None
+        if value == "\x04":
+            raise EOFError
+        return value if isinstance(value, str) else ""
+
     # --- execute ------------------------------------------------------------------------------
     async def do_execute(self, code, silent, store_history=True, user_expressions=None,
                          allow_stdin=False, *, cell_meta=None, cell_id=None):
@@ -140,17 +169,18 @@ class TorchTclKernel(IPythonKernel):
         except request_fields.BadRequest as e:          # (nothing run, nothing counted)
             return {"execution_count": count, **request_fields.reply(e)}
         try:
-            return await self._do_execute(code, silent, store_history, user_expressions)
+            return await self._do_execute(code, silent, store_history, user_expressions,
+                                          allow_stdin)
         except Exception as e:              # a bug of ours: the cell still gets its reply
             self.log.error("execute failed", exc_info=True)
             return self._error(count, _internal(e), silent)
 
-    async def _do_execute(self, code, silent, store_history, user_expressions):
+    async def _do_execute(self, code, silent, store_history, user_expressions, allow_stdin):
         count = self.shell.execution_count
         if store_history and not silent:
             self.shell.history_manager.store_inputs(count, code)
             self.shell.execution_count += 1
-        self._silent = silent
+        self._silent, self._allow_stdin = silent, bool(allow_stdin)
         try:
             result = self.interp.eval(code)
         except TorchTclError as e:
@@ -164,7 +194,7 @@ class TorchTclKernel(IPythonKernel):
         finally:
             self.interp.dashboard.cell_finished()
             self._flush()
-            self._silent = False
+            self._silent = self._allow_stdin = False
         if result and not silent:
             data = {"text/plain": shown(result)}
             if self.interp.store.handles.get(result) is not None:

@@ -15,6 +15,7 @@ import _tkinter
 import contextlib
 import re
 
+from IPython.core.error import StdinNotImplementedError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from .core import TorchTcl, TorchTclError, TorchTclExit
@@ -43,11 +44,21 @@ def _one_line(shell, etype, value, tb, tb_offset=None):
     return stb
 
 
+def _input_line():
+    """A line for `gets stdin`, from input(): in a notebook, its input box (where the frontend
+    takes no input, an end of file), in a terminal, the terminal."""
+    try:
+        return input()
+    except StdinNotImplementedError:
+        raise EOFError from None
+
+
 @magics_class
 class TclMagics(Magics):
     def __init__(self, shell):
         super().__init__(shell)
         self.interp = attach_live(TorchTcl())
+        self.interp.stdin.reader = _input_line
         shell.events.register("post_run_cell", lambda *_: self.interp.dashboard.cell_finished())
         shell.set_custom_exc((TclCellError,), _one_line)
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
 import tkinter
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from . import _tclbridge, dispatch
+from . import _tclbridge, dispatch, stdin
 from .cancel import SIGINT_RELAY, Canceller
 from .errors import CommandError, TorchTclError, TorchTclExit
 from .handles import HandleStore
@@ -63,6 +65,7 @@ class TorchTcl:
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit   # called by `exit` before the evaluation unwinds
+        self.stdin = stdin.StdinLines()     # a frontend without a terminal sets its reader
         self._exit_code: int | None = None       # set by `exit` until eval reports it
         self.flush_output = lambda channel: getattr(sys, channel).flush()
         self.modes = Modes()
@@ -283,8 +286,9 @@ class TorchTcl:
         evaluation and lets the caller decide what ending means (see _exit)."""
         # (tkinter already deleted Tcl's own exit, which would end the process mid-buffer.)
         self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load;"
-                     "rename ::flush ::torchtcl::_flush")
+                     "rename ::flush ::torchtcl::_flush; rename ::gets ::torchtcl::_gets")
         self.add_command("::puts", self._puts)
+        self.add_command("::gets", functools.partial(stdin.gets, weakref.proxy(self)))
         self.add_command("::flush", self._flush)
         self.add_command("::exit", self._exit)
         self.add_command("::load", self._load)
@@ -293,6 +297,18 @@ class TorchTcl:
         # (in the global scope, as tkinter's `set` would; Tcl's own error names `name`)
         self.tk.eval("proc ::torchtcl::_setvar {name} "
                      "{uplevel #0 [list set $name [::torchtcl::_passing]]}")
+
+    def tcl_own(self, name, *args):
+        """Tcl's own command `name` (renamed ::torchtcl::_name), its usage errors naming `name`
+        as tclsh's do."""
+        try:
+            return self.tk.call(f"::torchtcl::_{name}", *args)
+        except tkinter.TclError as e:
+            renamed = f'wrong # args: should be "::torchtcl::_{name}'
+            if not str(e).startswith(renamed):
+                raise
+            raise tkinter.TclError(f'wrong # args: should be "{name}{str(e)[len(renamed):]}') \
+                from None
 
     def _puts(self, *args):
         words = list(args)
@@ -305,20 +321,20 @@ class TorchTcl:
         elif len(words) == 2:
             channel, text = words
         else:
-            return self.tk.call("::torchtcl::_puts", *args)
+            return self.tcl_own("puts", *args)
         if channel == "stdout":
             self.write_stdout(text + "\n" if newline else text)
         elif channel == "stderr":
             self.write_stderr(text + "\n" if newline else text)
         else:
-            return self.tk.call("::torchtcl::_puts", *args)
+            return self.tcl_own("puts", *args)
         return ""
 
     def _flush(self, *args):
         # stdout/stderr output went to Python's streams, so that is what must be flushed
         if len(args) == 1 and args[0] in ("stdout", "stderr"):
             self.flush_output(args[0])
-        return self.tk.call("::torchtcl::_flush", *args)
+        return self.tcl_own("flush", *args)
 
     def _exit(self, *args):
         if len(args) > 1:
@@ -357,7 +373,7 @@ class TorchTcl:
         # commands are already present, so loading that library is a no-op.
         if args and "torch" in os.path.basename(args[0]).lower() and not os.path.exists(args[0]):
             return ""
-        return self.tk.call("::torchtcl::_load", *args)
+        return self.tcl_own("load", *args)
 
 
 # --- Python values into Tcl --------------------------------------------------------------------

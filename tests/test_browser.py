@@ -601,3 +601,28 @@ def test_long_outputs_leave_the_page_usable(chromium, lab, tmp_path):
         page.locator(".torchtcl-dashboard").last.scroll_into_view_if_needed()
         page.screenshot(path=str(OUT / "long_outputs.png"))
         assert not page.errors, page.errors
+
+
+def test_gets_stdin_is_answered_in_jupyterlabs_input_box(chromium, lab, tmp_path):
+    """A script that prompts with gets stdin: JupyterLab shows its input box under the prompt
+    the script wrote, and the line typed there is what gets returns."""
+    base, token, root = lab
+    write_notebook(root / "stdin.ipynb", [
+        'puts -nonewline "Your name: "; flush stdout\n'
+        'if {[gets stdin name] >= 0} {set greeting "hello, $name"}'])
+    with opened(chromium, tmp_path, f"{base}/lab/tree/stdin.ipynb?token={token}") as page:
+        page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
+        run_all(page)
+        box = page.locator(".jp-Stdin-input")
+        box.wait_for()
+        assert page.locator(".jp-Stdin-prompt").text_content() == ""
+        box.fill("Ada Lovelace")
+        page.locator(".jp-CodeCell").first.screenshot(path=str(OUT / "stdin_input_box.png"))
+        box.press("Enter")
+        page.wait_for_function(ALL_CELLS_RAN, arg=1, timeout=60_000)
+        shown = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-child')]"
+                              ".map(o => o.textContent)")
+        # the prompt (a stream), the line typed (JupyterLab's echo of it), the result
+        assert shown[0].startswith("Your name:") and "Ada Lovelace" in shown[1], shown
+        assert shown[2].endswith("hello, Ada Lovelace"), shown
+        assert not page.errors, page.errors

@@ -16,7 +16,7 @@ def typed(session, *texts):
         if not pending:
             raise EOFError
         return pending.pop(0)
-    session.interp.stdin.reader = reader
+    session.interp.read_stdin_from(reader)
     return asked
 
 
@@ -64,15 +64,26 @@ def test_other_channels_are_tcls_own_gets(tcl, tmp_path):
     (tmp_path / "f.txt").write_text("from a file\nsecond\n")
     typed(tcl, "typed")
     tcl.interp.tk.call("set", "path", str(tmp_path / "f.txt"))
-    assert tcl("set f [open $path]; list [gets $f] [gets $f line] $line [gets $f] [eof $f]") == \
-        "{from a file} 6 second {} 1"
-    tcl("close $f")
+    # (in a proc: the variable is the proc's own, as with Tcl's gets)
+    assert tcl("proc readall {path} {set f [open $path]\n"
+               "    set r [list [gets $f] [gets $f line] $line [gets $f] [eof $f]]\n"
+               "    close $f; list $r [info locals]}; readall $path") == \
+        "{{from a file} 6 second {} 1} {path f r line}"
+    assert tcl("info exists line") == "0"
     assert tcl("gets stdin") == "typed"
+
+
+def test_without_a_reader_gets_is_tcls_own_command(tcl):
+    assert tcl("info procs gets") == ""
+    assert tcl.error("gets").error_code == "TCL WRONGARGS"
+    typed(tcl, "x")
+    assert tcl("info procs gets") == "gets"        # (in front of it now)
+    assert tcl.error("gets").error_code == "TCL WRONGARGS"
 
 
 def test_what_the_reader_raises_is_a_tcl_error(tcl):
     def reader():
         raise RuntimeError("no input here")
-    tcl.interp.stdin.reader = reader
+    tcl.interp.read_stdin_from(reader)
     assert tcl.error("gets stdin").message == "no input here"
     assert tcl("set still 1") == "1"

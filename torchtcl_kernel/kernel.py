@@ -80,7 +80,7 @@ class TorchTclKernel(IPythonKernel):
         self._last_stream = None
         self.interp = TorchTcl(stdout=self._puts_stdout, stderr=self._puts_stderr)
         self.interp.exit_handler = self._exit
-        self.interp.stdin.reader = self._stdin_line
+        self.interp.read_stdin_from(self._stdin_line)
         self.introspector = Introspector(self.interp)
         attach_live(self.interp)
         self.language_info = {**self.language_info,

@@ -58,7 +58,7 @@ class TclMagics(Magics):
     def __init__(self, shell):
         super().__init__(shell)
         self.interp = attach_live(TorchTcl())
-        self.interp.stdin.reader = _input_line
+        self.interp.read_stdin_from(_input_line)
         shell.events.register("post_run_cell", lambda *_: self.interp.dashboard.cell_finished())
         shell.set_custom_exc((TclCellError,), _one_line)
 

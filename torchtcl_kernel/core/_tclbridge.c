@@ -2014,40 +2014,6 @@ delete_commands(PyObject *module, PyObject *addr)
     return PyLong_FromLong(n);
 }
 
-PyDoc_STRVAR(set_local_doc,
-"set_local(interp, name, value) -> None or str\n\n"
-"Set the variable `name` to the text `value` as Tcl's own commands set one (gets, scan): in the\n"
-"frame of the script that called the command running now, a proc's local included, where\n"
-"tkinter's calls would set a global. None, or Tcl's message when it cannot (an array's name, a\n"
-"write trace's error).");
-
-static PyObject *
-set_local(PyObject *module, PyObject *args)
-{
-    PyObject *addr, *name, *value;
-    Tcl_Interp *interp;
-    if (!PyArg_ParseTuple(args, "OUU", &addr, &name, &value) || !interp_arg(addr, &interp) ||
-            !bind(interp))
-        return NULL;
-    Tcl_Obj *n = string_value(name);
-    Tcl_Obj *v = n == NULL ? NULL : string_value(value);
-    if (v == NULL) {
-        if (n != NULL)
-            Tcl_DecrRefCount(n);        /* (a new object: this frees it) */
-        return NULL;
-    }
-    Tcl_IncrRefCount(n);
-    Tcl_IncrRefCount(v);
-    Tcl_Obj *set = Tcl_ObjSetVar2(interp, n, NULL, v, TCL_LEAVE_ERR_MSG);
-    Tcl_DecrRefCount(n);
-    Tcl_DecrRefCount(v);
-    if (set != NULL)
-        Py_RETURN_NONE;
-    PyObject *message = str_of(Tcl_GetObjResult(interp));
-    Tcl_ResetResult(interp);
-    return message;
-}
-
 PyDoc_STRVAR(names_in_doc,
 "names_in(text, store) -> set\n\n"
 "The names of the store's handles found anywhere in `text`, as live() finds them in values (every\n"
@@ -2259,7 +2225,6 @@ static PyMethodDef module_methods[] = {
     {"serve_at_prompt", serve_at_prompt, METH_O, serve_at_prompt_doc},
     {"serve_events", serve_events, METH_O, serve_events_doc},
     {"names_in", names_in, METH_VARARGS, names_in_doc},
-    {"set_local", set_local, METH_VARARGS, set_local_doc},
     {"create_command", create_command, METH_VARARGS, create_command_doc},
     {"delete_commands", delete_commands, METH_O, delete_commands_doc},
     {"live", live, METH_VARARGS, live_doc},

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sys
 import threading
 import tkinter
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -65,7 +63,7 @@ class TorchTcl:
         self.write_stdout = stdout or (lambda s: sys.stdout.write(s))
         self.write_stderr = stderr or (lambda s: sys.stderr.write(s))
         self.exit_handler = self._default_exit   # called by `exit` before the evaluation unwinds
-        self.stdin = stdin.StdinLines()     # a frontend without a terminal sets its reader
+        self.stdin: stdin.StdinLines | None = None      # see read_stdin_from
         self._exit_code: int | None = None       # set by `exit` until eval reports it
         self.flush_output = lambda channel: getattr(sys, channel).flush()
         self.modes = Modes()
@@ -286,9 +284,8 @@ class TorchTcl:
         evaluation and lets the caller decide what ending means (see _exit)."""
         # (tkinter already deleted Tcl's own exit, which would end the process mid-buffer.)
         self.tk.eval("rename ::puts ::torchtcl::_puts; rename ::load ::torchtcl::_load;"
-                     "rename ::flush ::torchtcl::_flush; rename ::gets ::torchtcl::_gets")
+                     "rename ::flush ::torchtcl::_flush")
         self.add_command("::puts", self._puts)
-        self.add_command("::gets", functools.partial(stdin.gets, weakref.proxy(self)))
         self.add_command("::flush", self._flush)
         self.add_command("::exit", self._exit)
         self.add_command("::load", self._load)
@@ -297,6 +294,14 @@ class TorchTcl:
         # (in the global scope, as tkinter's `set` would; Tcl's own error names `name`)
         self.tk.eval("proc ::torchtcl::_setvar {name} "
                      "{uplevel #0 [list set $name [::torchtcl::_passing]]}")
+
+    def read_stdin_from(self, reader: Callable[[], str]) -> None:
+        """From now on `gets stdin` takes its lines from reader(), which returns the text the
+        user typed or raises EOFError: for a frontend whose process has no terminal (stdin.py)."""
+        if self.stdin is None:
+            self.tk.eval(stdin.GETS_TCL)
+        self.stdin = stdin.StdinLines(reader)
+        self.add_command("::torchtcl::_stdin_line", self.stdin.next_line)
 
     def tcl_own(self, name, *args):
         """Tcl's own command `name` (renamed ::torchtcl::_name), its usage errors naming `name`

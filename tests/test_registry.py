@@ -33,6 +33,12 @@ def test_package_require_succeeds(tcl):
     assert tcl("package require torch") == "2.0.0"
 
 
+def test_tclshs_argument_variables_are_set(tcl):
+    """As tclsh sets them for a session without arguments, so that a script reading $argc runs
+    in the kernel and the magics (the CLI's own are in test_cli)."""
+    assert tcl("list $argv0 $argv $argc") == "torchtcl {} 0"
+
+
 @pytest.mark.parametrize("script", [
     "torch::zeros {2 3} float64 cpu true",                                   # positional
     "torch::zeros -shape {2 3} -dtype float64 -device cpu -requiresGrad true",  # named

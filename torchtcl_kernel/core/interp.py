@@ -85,6 +85,9 @@ class TorchTcl:
             for name in cmd.names:
                 dispatch.register(self, cmd, name, converters, fast_path)
         self.tk.eval(f"package provide torch {PACKAGE_VERSION}")
+        # tclsh's variables, for a session started without arguments (tkinter sets argv0 "tk"
+        # and no argv): a script that reads $argc runs in a notebook. The CLI sets its own.
+        self.tk.eval("set ::argv0 torchtcl; set ::argv {}; set ::argc 0")
         self._install_builtins()
         self.reclaimer = Reclaimer(self)
 

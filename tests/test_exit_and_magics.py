@@ -284,7 +284,15 @@ def _input_box(kc, prefix):
 
 
 def test_gets_stdin_asks_the_notebook_in_the_kernel(kernel):
-    _input_box(kernel[1], "")
+    kc = kernel[1]
+    _input_box(kc, "")
+    # a message on the stdin channel that cannot be read (a bad signature) is skipped
+    msg_id = kc.execute("gets stdin", allow_stdin=True)
+    kc.get_stdin_msg(timeout=60)
+    kc.stdin_channel.socket.send_multipart([b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"{}"])
+    kc.input("after the bad one")
+    assert _results(test_kernel._collect(kc, msg_id)) == ["after the bad one"]
+    assert test_kernel.shell_reply(kc, msg_id)["content"]["status"] == "ok"
 
 
 def test_gets_stdin_asks_the_notebook_in_the_magics(python_kernel):

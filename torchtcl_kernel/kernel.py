@@ -133,9 +133,10 @@ class TorchTclKernel(IPythonKernel):
     def _stdin_line(self):
         """A line the user types into the notebook's input box, for `gets stdin` (what input()
         has in a Python kernel). EOFError where the request allows no input (nbclient) or the
-        user sends an end of file (Ctrl-D in jupyter console). ipykernel's
-        raw_input waits inside zmq, where an interrupt is not raised (_LIBRARIES); this loop
-        checks for one itself."""
+        user sends an end of file (Ctrl-D in jupyter console). ipykernel's raw_input waits
+        inside zmq, where an interrupt is not raised (_LIBRARIES): this loop checks for one
+        itself. A message on the stdin channel that cannot be read is skipped, as ipykernel
+        skips it."""
         if not self._allow_stdin:
             raise EOFError
         self._flush()                       # the prompt the script wrote, before the box
@@ -150,7 +151,11 @@ class TorchTclKernel(IPythonKernel):
             if evaluation is not None and self._interrupt_for == evaluation:
                 raise KeyboardInterrupt
             if socket.poll(50):
-                _, reply = session.recv(socket)
+                try:
+                    _, reply = session.recv(socket)
+                except Exception:
+                    self.log.warning("an unreadable message on the stdin channel", exc_info=True)
+                    continue
                 if reply is not None:
                     break
         value = reply["content"].get("value") if isinstance(reply["content"], dict) else None

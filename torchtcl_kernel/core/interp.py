@@ -306,7 +306,7 @@ class TorchTcl:
         self.stdin = stdin.StdinLines(reader)
         self.add_command("::torchtcl::_stdin_line", self.stdin.next_line)
 
-    def tcl_own(self, name, *args):
+    def _own(self, name, *args):
         """Tcl's own command `name` (renamed ::torchtcl::_name), its usage errors naming `name`
         as tclsh's do."""
         try:
@@ -329,20 +329,20 @@ class TorchTcl:
         elif len(words) == 2:
             channel, text = words
         else:
-            return self.tcl_own("puts", *args)
+            return self._own("puts", *args)
         if channel == "stdout":
             self.write_stdout(text + "\n" if newline else text)
         elif channel == "stderr":
             self.write_stderr(text + "\n" if newline else text)
         else:
-            return self.tcl_own("puts", *args)
+            return self._own("puts", *args)
         return ""
 
     def _flush(self, *args):
         # stdout/stderr output went to Python's streams, so that is what must be flushed
         if len(args) == 1 and args[0] in ("stdout", "stderr"):
             self.flush_output(args[0])
-        return self.tcl_own("flush", *args)
+        return self._own("flush", *args)
 
     def _exit(self, *args):
         if len(args) > 1:
@@ -381,7 +381,7 @@ class TorchTcl:
         # commands are already present, so loading that library is a no-op.
         if args and "torch" in os.path.basename(args[0]).lower() and not os.path.exists(args[0]):
             return ""
-        return self.tcl_own("load", *args)
+        return self._own("load", *args)
 
 
 # --- Python values into Tcl --------------------------------------------------------------------

@@ -262,6 +262,29 @@ def test_time_to_first_execute_reply(capsys):
 
 
 @pytest.mark.slow  # over ~3 s
+def test_jupyter_console_asks_for_a_line_and_leaves_on_exit():
+    """gets stdin reads the line typed at the console's prompt (Ctrl-D: an end of file), and
+    `exit` leaves the console as it leaves tclsh (the reply's ask_exit payload, which notebooks
+    ignore: there the kernel and its state stay)."""
+    child = pexpect.spawn(sys.executable, ["-m", "jupyter_console", "--kernel", "torchtcl",
+                                           "--simple-prompt"], encoding="utf-8", timeout=120)
+    try:
+        child.expect(r"In \[1\]: ")
+        time.sleep(2)                # (the IOPub subscription: see test_jupyter_console_session)
+        child.sendline('puts -nonewline "Name: "; flush stdout; gets stdin n; set g "hi, $n"')
+        child.expect("Name: ")
+        child.sendline("Ada")
+        child.expect(r"Out\[1\]: hi, Ada")
+        child.sendline("list [gets stdin line] $line")
+        child.expect(r"In \[2\]: list \[gets stdin line\] \$line\r\n")
+        child.sendcontrol("d")
+        child.expect(r"Out\[2\]: -1 \{\}")
+        child.sendline("proc bye {} {exit 3}; catch bye")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
 def test_jupyter_console_session():
     child = pexpect.spawn(sys.executable, ["-m", "jupyter_console", "--kernel", "torchtcl",
                                            "--simple-prompt"], encoding="utf-8", timeout=120)

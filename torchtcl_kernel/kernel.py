@@ -126,8 +126,9 @@ class TorchTclKernel(IPythonKernel):
 
     def _exit(self, code):
         # `exit` ends a tclsh script; here it ends the cell, even under `catch` (TorchTcl.eval
-        # unwinds it and raises TorchTclExit), and keeps the kernel and its state. What the cell
-        # wrote so far goes out first, as tclsh flushes when it exits.
+        # unwinds it and raises TorchTclExit), and keeps the kernel and its state; jupyter
+        # console leaves (the reply's ask_exit). What the cell wrote so far goes out first, as
+        # tclsh flushes when it exits.
         self._flush()
 
     def _stdin_line(self):
@@ -186,11 +187,14 @@ class TorchTclKernel(IPythonKernel):
             self.shell.history_manager.store_inputs(count, code)
             self.shell.execution_count += 1
         self._silent, self._allow_stdin = silent, bool(allow_stdin)
+        payload = []
         try:
             result = self.interp.eval(code)
         except TorchTclError as e:
             if isinstance(e, TorchTclExit):
                 result = ""                  # the cell ends here, with status ok
+                # and a console leaves (as IPython's exit asks; notebooks ignore the payload)
+                payload = [{"source": "ask_exit", "keepkernel": False}]
             else:
                 return self._error(count, e, silent)
         except KeyboardInterrupt:
@@ -208,7 +212,7 @@ class TorchTclKernel(IPythonKernel):
                 "execution_count": count, "data": data, "metadata": {}})
             if store_history:
                 self.shell.history_manager.store_result(count, result)
-        return {"status": "ok", "execution_count": count, "payload": [],
+        return {"status": "ok", "execution_count": count, "payload": payload,
                 "user_expressions": self._user_expressions(user_expressions)}
 
     def _flush(self):

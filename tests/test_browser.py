@@ -605,11 +605,14 @@ def test_long_outputs_leave_the_page_usable(chromium, lab, tmp_path):
 
 def test_gets_stdin_is_answered_in_jupyterlabs_input_box(chromium, lab, tmp_path):
     """A script that prompts with gets stdin: JupyterLab shows its input box under the prompt
-    the script wrote, and the line typed there is what gets returns."""
+    the script wrote, and the line typed there is what gets returns. Then `exit`, whose reply
+    asks the frontend to leave (jupyter console does): JupyterLab ignores it, and the next cell
+    finds the kernel and its variables."""
     base, token, root = lab
     write_notebook(root / "stdin.ipynb", [
         'puts -nonewline "Your name: "; flush stdout\n'
-        'if {[gets stdin name] >= 0} {set greeting "hello, $name"}'])
+        'if {[gets stdin name] >= 0} {set greeting "hello, $name"}',
+        "exit", "string toupper $greeting"])
     with opened(chromium, tmp_path, f"{base}/lab/tree/stdin.ipynb?token={token}") as page:
         page.wait_for_function(KERNEL_READY, arg="Tcl (torch)", timeout=90_000)
         run_all(page)
@@ -619,10 +622,11 @@ def test_gets_stdin_is_answered_in_jupyterlabs_input_box(chromium, lab, tmp_path
         box.fill("Ada Lovelace")
         page.locator(".jp-CodeCell").first.screenshot(path=str(OUT / "stdin_input_box.png"))
         box.press("Enter")
-        page.wait_for_function(ALL_CELLS_RAN, arg=1, timeout=60_000)
+        page.wait_for_function(ALL_CELLS_RAN, arg=3, timeout=60_000)
         shown = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-child')]"
                               ".map(o => o.textContent)")
         # the prompt (a stream), the line typed (JupyterLab's echo of it), the result
         assert shown[0].startswith("Your name:") and "Ada Lovelace" in shown[1], shown
         assert shown[2].endswith("hello, Ada Lovelace"), shown
+        assert shown[-1].endswith("HELLO, ADA LOVELACE"), shown
         assert not page.errors, page.errors

@@ -70,7 +70,7 @@ def test_exit_under_catch_ends_the_cell_in_the_kernel(kernel):
     reply, _ = run(kc, "set keep 7; proc main {} {exit 0}; catch main; set after 1")
     assert reply["status"] == "ok"
     # (what makes jupyter console leave: test_kernel's console test; a notebook ignores it)
-    assert reply["payload"] == [{"source": "ask_exit", "keepkernel": False}]
+    assert reply["payload"] == [{"source": "ask_exit", "keepkernel": True}]
     reply, msgs = run(kc, "list [info exists after] $keep")
     assert reply["status"] == "ok" and _results(msgs) == ["0 7"]
 

@@ -265,9 +265,12 @@ def test_time_to_first_execute_reply(capsys):
 def test_jupyter_console_asks_for_a_line_and_leaves_on_exit():
     """gets stdin reads the line typed at the console's prompt (Ctrl-D: an end of file), and
     `exit` leaves the console as it leaves tclsh (the reply's ask_exit payload, which notebooks
-    ignore: there the kernel and its state stay)."""
-    child = pexpect.spawn(sys.executable, ["-m", "jupyter_console", "--kernel", "torchtcl",
-                                           "--simple-prompt"], encoding="utf-8", timeout=120)
+    ignore). A console attached to a running kernel, as to a notebook's, leaves it running with
+    its state."""
+    km, kc = start_new_kernel(kernel_name="torchtcl")
+    child = pexpect.spawn(sys.executable, ["-m", "jupyter_console", "--existing",
+                                           km.connection_file, "--simple-prompt"],
+                          encoding="utf-8", timeout=120)
     try:
         child.expect(r"In \[1\]: ")
         time.sleep(2)                # (the IOPub subscription: see test_jupyter_console_session)
@@ -280,9 +283,15 @@ def test_jupyter_console_asks_for_a_line_and_leaves_on_exit():
         child.sendcontrol("d")
         child.expect(r"Out\[2\]: -1 \{\}")
         child.sendline("proc bye {} {exit 3}; catch bye")
+        child.expect("keeping kernel alive")
         child.expect(pexpect.EOF)
+        assert km.is_alive()
+        reply, msgs = run(kc, "set g")
+        assert reply["status"] == "ok" and results(msgs) == ["hi, Ada"]
     finally:
         child.close(force=True)
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 def test_jupyter_console_session():

@@ -193,8 +193,11 @@ class TorchTclKernel(IPythonKernel):
         except TorchTclError as e:
             if isinstance(e, TorchTclExit):
                 result = ""                  # the cell ends here, with status ok
-                # and a console leaves (as IPython's exit asks; notebooks ignore the payload)
-                payload = [{"source": "ask_exit", "keepkernel": False}]
+                # and a console leaves, as IPython's exit asks (notebooks ignore the payload).
+                # keepkernel: a console attached to a running kernel (--existing, a notebook's)
+                # leaves it running; one that started its own still shuts it down.
+                if not silent:
+                    payload = [{"source": "ask_exit", "keepkernel": True}]
             else:
                 return self._error(count, e, silent)
         except KeyboardInterrupt:

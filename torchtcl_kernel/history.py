@@ -73,9 +73,7 @@ def query(manager, hist_access_type=None, output=False, raw=True, session=0, sta
     """The entries a history_request asks for, as (session, line, input) or
     (session, line, (input, output)) tuples. Raises BadRequest for a malformed request."""
     output, raw, unique = bool(output), bool(raw), bool(unique)
-    n = count(n, "n")
-    if n is not None and n < 0:
-        raise BadRequest(f"n must not be negative, not {n}")
+    n = count(n, "n", negative=False)
     if hist_access_type == "tail":
         return list(manager.get_tail(10 if n is None else n, raw=raw, output=output,
                                      include_latest=True))

@@ -26,15 +26,17 @@ def text(value, what):
     return value
 
 
-def count(value, what, default=None):
+def count(value, what, default=None, negative=True):
     """value, which must be an integer or None (then: default), one SQLite can hold (the history
-    is queried with it)."""
+    is queried with it), and not below 0 unless `negative`."""
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest(f"{what} must be an integer, not {value!r}")
     if not -2**63 <= value < 2**63:
         raise BadRequest(f"{what} is out of range: {value}")
+    if value < 0 and not negative:
+        raise BadRequest(f"{what} must not be negative, not {value}")
     return value
 
 
@@ -42,10 +44,7 @@ def cursor(code, value):
     """A cursor position in code: its end when value is None. A position past the end is taken as
     the end (a frontend that counts UTF-16 units, as protocol versions before 5.2 did, passes one
     for a line holding characters beyond the BMP)."""
-    position = count(value, "cursor_pos", len(code))
-    if position < 0:
-        raise BadRequest(f"cursor_pos must not be negative, not {position}")
-    return min(position, len(code))
+    return min(count(value, "cursor_pos", len(code), negative=False), len(code))
 
 
 def expressions(value):
